@@ -1,0 +1,6 @@
+//! chartwright: one service spec in, Helm charts, Kubernetes manifests and a Compose file out.
+//!
+//! The pipeline runs one way: [`spec`] (what the user wrote) → [`plan`] (every default decided)
+//! → [`render`] (templates format the plan) → [`output`] (a file set written, diffed or checked).
+
+pub mod output;
