@@ -4,3 +4,4 @@
 //! → [`render`] (templates format the plan) → [`output`] (a file set written, diffed or checked).
 
 pub mod output;
+pub mod plan;

@@ -1,0 +1,5 @@
+//! Plan: every default decided, one fully-resolved model per service and environment.
+
+pub mod model;
+
+pub use model::*;

@@ -1,0 +1,442 @@
+//! The fully-resolved model that templates receive.
+//!
+//! These types are the template contract (see `CONTRACT_VERSION`): every field is load-bearing,
+//! because embedded templates and team overlays read them by name. Add fields freely; renaming or
+//! removing one is a breaking change to the contract and bumps the version.
+//!
+//! [`ChartValues`] is serialized twice: into the chart's `values*.yaml` (Helm reads it) and into
+//! the context of the plain-manifest templates (chartwright reads it). Both template sets format
+//! the very same fields, which is what keeps `k8s/<env>/` equal to `helm template`.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+/// Version of the template context. Overlays and specs may declare the version they were
+/// written for; a mismatch is reported instead of failing inside a template.
+pub const CONTRACT_VERSION: u32 = 1;
+
+/// Everything chartwright will generate for one spec.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Plan {
+    pub contract_version: u32,
+    /// The chartwright version that made the plan; written into chart annotations.
+    pub generator_version: String,
+    pub app: String,
+    /// Environments in the order the spec declares them.
+    pub environments: Vec<EnvironmentPlan>,
+    /// The team's own services, sorted by name: one Helm chart each.
+    pub services: Vec<ServicePlan>,
+    /// Backing services (databases, caches, brokers), sorted by name.
+    pub backing: Vec<BackingPlan>,
+    pub compose: ComposePlan,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EnvironmentPlan {
+    pub name: String,
+    pub namespace: String,
+    /// Namespace labels: Pod Security Admission level and the standard `part-of`.
+    pub labels: BTreeMap<String, String>,
+}
+
+/// One service: its chart metadata, the base values and the values of every environment.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ServicePlan {
+    pub name: String,
+    pub chart: ChartMeta,
+    /// `values.yaml`: a safe production-grade base that installs on its own.
+    pub base: ChartValues,
+    /// The complete values per environment (base merged with the environment's settings), in
+    /// environment order. `values-<env>.yaml` holds only the difference from `base`.
+    pub environments: Vec<ServiceEnvironment>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ServiceEnvironment {
+    pub env: String,
+    pub namespace: String,
+    pub values: ChartValues,
+    /// Only what differs from the base values, as a JSON tree (maps merge in Helm, lists and
+    /// scalars replace): the content of `values-<env>.yaml`.
+    pub overrides: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ChartMeta {
+    pub name: String,
+    pub description: String,
+    /// Chart version: SemVer, derived from the image tag when it is SemVer, else `0.1.0`.
+    pub version: String,
+    /// The image tag (or the digest's short form): what the chart deploys.
+    pub app_version: String,
+}
+
+/// The values of one service's chart. Serialized in camelCase because that is what Helm chart
+/// users expect to type. Every key is always present (no `Option`): Helm merges an environment
+/// file over `values.yaml` key by key, and a key missing in one of them could only be removed
+/// with `null`, which Helm 3 and 4 do not treat alike.
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChartValues {
+    /// Object names; defaults to the service name so that other services reach it by that name
+    /// whatever the release is called.
+    pub fullname_override: String,
+    /// `app.kubernetes.io/part-of`: the application this service belongs to.
+    pub part_of: String,
+    pub image: ImageValues,
+    /// Ignored while autoscaling is enabled: the HPA owns the replica count then.
+    pub replica_count: u32,
+    pub service_account: ServiceAccountValues,
+    pub pod_annotations: BTreeMap<String, String>,
+    pub pod_labels: BTreeMap<String, String>,
+    pub pod_security_context: PodSecurityContext,
+    pub security_context: ContainerSecurityContext,
+    pub ports: Vec<PortValues>,
+    pub service: ServiceValues,
+    /// Plain, non-secret environment variables; rendered into a ConfigMap.
+    pub env: BTreeMap<String, String>,
+    /// Connection variables handed over by dependencies (hosts, ports, URLs).
+    pub connections: Vec<EnvVarValues>,
+    pub secrets: SecretsValues,
+    pub probes: ProbesValues,
+    pub resources: ResourcesValues,
+    pub autoscaling: AutoscalingValues,
+    pub pod_disruption_budget: PdbValues,
+    pub ingress: IngressValues,
+    pub network_policy: NetworkPolicyValues,
+    pub scheduling: SchedulingValues,
+    pub tmp_volume: TmpVolumeValues,
+    pub tests: TestValues,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ImageValues {
+    pub repository: String,
+    /// Empty when the image is pinned by digest only.
+    pub tag: String,
+    /// `sha256:…`; wins over the tag when set.
+    pub digest: String,
+    pub pull_policy: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ServiceAccountValues {
+    pub create: bool,
+    /// Defaults to the fullname when empty.
+    pub name: String,
+    pub automount: bool,
+    pub annotations: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PodSecurityContext {
+    pub run_as_non_root: bool,
+    pub run_as_user: u32,
+    pub run_as_group: u32,
+    pub fs_group: u32,
+    pub seccomp_profile: SeccompProfile,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SeccompProfile {
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ContainerSecurityContext {
+    pub allow_privilege_escalation: bool,
+    pub privileged: bool,
+    pub read_only_root_filesystem: bool,
+    pub run_as_non_root: bool,
+    pub run_as_user: u32,
+    pub run_as_group: u32,
+    pub capabilities: Capabilities,
+    pub seccomp_profile: SeccompProfile,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Capabilities {
+    pub drop: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PortValues {
+    pub name: String,
+    pub container_port: u16,
+    pub protocol: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ServiceValues {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub ports: Vec<ServicePortValues>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ServicePortValues {
+    pub name: String,
+    pub port: u16,
+    /// The container port's name.
+    pub target_port: String,
+    pub protocol: String,
+}
+
+/// One container environment variable: a literal value or a reference into a Secret.
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EnvVarValues {
+    pub name: String,
+    /// Used when `secretKey` is empty. May reference earlier variables as `$(NAME)`.
+    pub value: String,
+    /// Secret (by name) and key to read the value from; both empty for a literal.
+    pub secret_name: String,
+    pub secret_key: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SecretsValues {
+    /// The Secret the container reads its secret variables from. chartwright never writes its
+    /// values: it is created outside the chart, or by the ExternalSecret below.
+    pub existing_secret: String,
+    /// The variable names (and keys in that Secret).
+    pub keys: Vec<String>,
+    pub external_secret: ExternalSecretValues,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ExternalSecretValues {
+    pub enabled: bool,
+    pub secret_store_name: String,
+    /// `SecretStore` or `ClusterSecretStore`.
+    pub secret_store_kind: String,
+    pub refresh_interval: String,
+    /// Remote keys are `<remoteKeyPrefix><KEY>`.
+    pub remote_key_prefix: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProbesValues {
+    pub liveness: ProbeValues,
+    pub readiness: ProbeValues,
+    pub startup: ProbeValues,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProbeValues {
+    /// Only the startup probe can be disabled; liveness and readiness are always on.
+    pub enabled: bool,
+    pub path: String,
+    /// A container port name.
+    pub port: String,
+    pub initial_delay_seconds: u32,
+    pub period_seconds: u32,
+    pub timeout_seconds: u32,
+    pub failure_threshold: u32,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResourcesValues {
+    pub requests: ResourceQuantities,
+    pub limits: ResourceQuantities,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceQuantities {
+    pub cpu: String,
+    pub memory: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AutoscalingValues {
+    pub enabled: bool,
+    pub min_replicas: u32,
+    pub max_replicas: u32,
+    pub target_cpu_utilization_percentage: u32,
+    pub scale_down: ScaleDownValues,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScaleDownValues {
+    pub stabilization_window_seconds: u32,
+    /// At most this percentage of pods removed per `periodSeconds`.
+    pub percent: u32,
+    pub period_seconds: u32,
+}
+
+/// Exactly one of `minAvailable` and `maxUnavailable` is non-zero; zero means "not set".
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PdbValues {
+    pub enabled: bool,
+    pub min_available: u32,
+    pub max_unavailable: u32,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IngressValues {
+    pub enabled: bool,
+    pub class_name: String,
+    pub host: String,
+    pub path: String,
+    pub path_type: String,
+    pub tls: IngressTlsValues,
+    /// Requests per second per client IP (ingress-nginx `limit-rps`); 0 turns it off.
+    pub rate_limit_rps: u32,
+    /// Every annotation the Ingress carries, already decided (TLS issuer, rate limit, class
+    /// specific ones); teams add their own here.
+    pub annotations: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IngressTlsValues {
+    pub enabled: bool,
+    pub secret_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NetworkPolicyValues {
+    pub enabled: bool,
+    /// Services (`app.kubernetes.io/name`) of the same application allowed in.
+    pub ingress_from: Vec<String>,
+    /// Namespace of the ingress controller, allowed in when the ingress is enabled.
+    pub ingress_controller_namespace: String,
+    /// Egress to own services by pod selector and to backing services by port.
+    pub egress: Vec<EgressRuleValues>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EgressRuleValues {
+    /// The dependency this rule exists for.
+    pub name: String,
+    /// `app.kubernetes.io/name` of the destination pods; empty for a backing service, which
+    /// lives outside the application (managed or operator-run) and is opened by port only.
+    pub pod_selector_name: String,
+    pub ports: Vec<NetworkPortValues>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkPortValues {
+    pub port: u16,
+    pub protocol: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SchedulingValues {
+    /// Weight of the preferred anti-affinity on `kubernetes.io/hostname` (0 turns it off).
+    pub anti_affinity_weight: u32,
+    pub topology_spread: TopologySpreadValues,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TopologySpreadValues {
+    pub enabled: bool,
+    pub max_skew: u32,
+    pub topology_key: String,
+    pub when_unsatisfiable: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TmpVolumeValues {
+    /// `emptyDir` mounted on /tmp, since the root filesystem is read-only.
+    pub size_limit: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TestValues {
+    pub enabled: bool,
+    pub image: String,
+    pub resources: ResourcesValues,
+}
+
+/// A backing service as the spec and the catalog resolved it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct BackingPlan {
+    pub name: String,
+    pub kind: String,
+    pub version: String,
+    pub image: String,
+    pub port: u16,
+}
+
+/// `docker-compose.yml` for local development.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ComposePlan {
+    /// Compose project name.
+    pub name: String,
+    pub services: Vec<ComposeService>,
+    pub volumes: Vec<String>,
+    /// Every variable Compose interpolates from `.env`, for `.env.example`.
+    pub variables: Vec<ComposeVariable>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ComposeService {
+    pub name: String,
+    pub image: String,
+    /// Build context for own services that declare one.
+    pub build: Option<String>,
+    /// `host:container` pairs, bound to 127.0.0.1 so a laptop does not expose them.
+    pub ports: Vec<String>,
+    /// Final environment strings. Literal `$` is already escaped as `$$`; `${VAR:?…}` is an
+    /// intended interpolation from `.env`.
+    pub environment: Vec<(String, String)>,
+    pub healthcheck: ComposeHealthcheck,
+    pub depends_on: Vec<String>,
+    /// `volume:path` mounts.
+    pub volumes: Vec<String>,
+    pub command: Vec<String>,
+    /// `deploy.resources.limits`: cpus as a decimal string, memory with a Compose unit.
+    pub cpus: String,
+    pub memory: String,
+    pub read_only: bool,
+    pub user: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ComposeHealthcheck {
+    /// Exec form: `["CMD", …]` or `["CMD-SHELL", "…"]`.
+    pub test: Vec<String>,
+    pub interval: String,
+    pub timeout: String,
+    pub retries: u32,
+    pub start_period: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ComposeVariable {
+    pub name: String,
+    pub description: String,
+    /// A value safe to use locally (never a production secret); empty means "you must set it".
+    pub example: String,
+}
