@@ -3,5 +3,7 @@
 //! The pipeline runs one way: [`spec`] (what the user wrote) → [`plan`] (every default decided)
 //! → [`render`] (templates format the plan) → [`output`] (a file set written, diffed or checked).
 
+pub mod catalog;
 pub mod output;
 pub mod plan;
+pub mod spec;

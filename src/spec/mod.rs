@@ -1,0 +1,134 @@
+//! Spec: the user's `chartwright.yaml`, parsed with locations and checked against every rule
+//! before anything is planned, so that a bad file is reported whole and nothing is written.
+
+pub mod error;
+pub mod image;
+pub mod names;
+pub mod quantity;
+pub mod types;
+mod validate;
+
+use std::path::Path;
+
+use serde_saphyr::options::DuplicateKeyPolicy;
+
+pub use error::{Diagnostic, ErrorKind, SpecError};
+pub use types::*;
+
+/// The format version this chartwright reads.
+pub const SPEC_VERSION: i64 = 1;
+
+/// Larger specs are refused before parsing: a real spec is a few kilobytes, and the limit keeps
+/// a hostile file from costing unbounded memory.
+pub const MAX_SPEC_BYTES: usize = 4 * 1024 * 1024;
+
+/// A spec as read from disk, with what error messages need to point into it.
+#[derive(Debug)]
+pub struct SpecFile {
+    pub spec: Spec,
+    /// The path as the user gave it, for messages.
+    pub file: String,
+    pub source_text: String,
+}
+
+/// Reads, parses and validates a spec file.
+pub fn load(path: &Path) -> Result<SpecFile, SpecError> {
+    let file = path.display().to_string();
+    let fail = |message: String, kind: ErrorKind| SpecError {
+        file: file.clone(),
+        source_text: String::new(),
+        diagnostics: vec![Diagnostic {
+            kind,
+            path: String::new(),
+            line: 0,
+            column: 0,
+            message,
+            hint: None,
+        }],
+    };
+    let meta = std::fs::metadata(path)
+        .map_err(|e| fail(format!("cannot read the spec: {e}"), ErrorKind::Io))?;
+    if meta.len() > MAX_SPEC_BYTES as u64 {
+        return Err(fail(
+            format!(
+                "the spec is {} bytes; chartwright reads specs of at most {MAX_SPEC_BYTES} bytes",
+                meta.len()
+            ),
+            ErrorKind::Limit,
+        ));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| fail(format!("cannot read the spec: {e}"), ErrorKind::Io))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| fail("the spec is not UTF-8 text".into(), ErrorKind::Syntax))?;
+    parse(&file, &text)
+}
+
+/// Parses and validates spec text; `file` is only used in messages.
+pub fn parse(file: &str, text: &str) -> Result<SpecFile, SpecError> {
+    let error = |diagnostics: Vec<Diagnostic>| SpecError {
+        file: file.to_string(),
+        source_text: text.to_string(),
+        diagnostics,
+    };
+    if text.len() > MAX_SPEC_BYTES {
+        return Err(error(vec![Diagnostic {
+            kind: ErrorKind::Limit,
+            path: String::new(),
+            line: 0,
+            column: 0,
+            message: format!(
+                "the spec is {} bytes; the limit is {MAX_SPEC_BYTES}",
+                text.len()
+            ),
+            hint: None,
+        }]));
+    }
+    if text
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        return Err(error(vec![Diagnostic {
+            kind: ErrorKind::Syntax,
+            path: String::new(),
+            line: 1,
+            column: 1,
+            message: "the spec is empty".into(),
+            hint: Some(
+                "start from `chartwright init`, or from examples/quickstart/chartwright.yaml"
+                    .into(),
+            ),
+        }]));
+    }
+    let spec: Spec = serde_saphyr::from_str_with_options(text, parse_options())
+        .map_err(|e| error(vec![validate::from_parse_error(&e, text)]))?;
+    let diagnostics = validate::validate(&spec);
+    if diagnostics.is_empty() {
+        Ok(SpecFile {
+            spec,
+            file: file.to_string(),
+            source_text: text.to_string(),
+        })
+    } else {
+        Err(error(diagnostics))
+    }
+}
+
+/// Strict YAML: duplicate keys are errors, aliases are bounded (no "billion laughs"), and only
+/// `true`/`false` are booleans, so `NO` stays the string the user meant.
+fn parse_options() -> serde_saphyr::Options {
+    let mut aliases = serde_saphyr::options::AliasLimits::default();
+    aliases.max_total_replayed_events = 10_000;
+    aliases.max_replay_stack_depth = 16;
+    aliases.max_alias_expansions_per_anchor = 100;
+    serde_saphyr::options! {
+        duplicate_keys: DuplicateKeyPolicy::Error,
+        strict_booleans: true,
+        alias_limits: aliases,
+        budget: serde_saphyr::budget! {
+            max_depth: 32,
+            max_nodes: 200_000,
+            max_documents: 1,
+        },
+    }
+}

@@ -1,0 +1,136 @@
+//! Name rules shared by validation and the interactive prompt, so both say the same thing.
+
+/// RFC 1035 label (what a Kubernetes Service name must be): lowercase alphanumerics and `-`,
+/// starting with a letter, ending with an alphanumeric, at most 63 characters.
+pub fn check_dns_label(name: &str, max: usize) -> Result<(), String> {
+    let ok_chars = name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if name.is_empty() {
+        return Err("a name cannot be empty".into());
+    }
+    if name.len() > max {
+        return Err(format!(
+            "`{name}` is {} characters long; the limit here is {max}",
+            name.len()
+        ));
+    }
+    if !ok_chars || !name.as_bytes()[0].is_ascii_lowercase() || name.ends_with('-') {
+        let suggestion: String = name
+            .to_ascii_lowercase()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect::<String>()
+            .trim_matches('-')
+            .to_string();
+        let hint = if !suggestion.is_empty() && suggestion.as_bytes()[0].is_ascii_lowercase() {
+            format!(" (for example `{suggestion}`)")
+        } else {
+            String::new()
+        };
+        return Err(format!(
+            "`{name}` is not a DNS label: use lowercase letters, digits and `-`, starting with a letter{hint}"
+        ));
+    }
+    Ok(())
+}
+
+/// Environment variable names: portable C identifiers, as POSIX shells and Compose accept them.
+pub fn check_env_name(name: &str) -> Result<(), String> {
+    let b = name.as_bytes();
+    if b.is_empty()
+        || !(b[0].is_ascii_alphabetic() || b[0] == b'_')
+        || !b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
+    {
+        return Err(format!(
+            "`{name}` is not a valid environment variable name (letters, digits and `_`, not starting with a digit)"
+        ));
+    }
+    Ok(())
+}
+
+/// Names that say "secret": a value under such a name belongs in `secrets`, not in `env`.
+pub fn looks_secret(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    [
+        "PASSWORD",
+        "PASSWD",
+        "SECRET",
+        "TOKEN",
+        "API_KEY",
+        "APIKEY",
+        "PRIVATE_KEY",
+        "CREDENTIAL",
+    ]
+    .iter()
+    .any(|w| upper.contains(w))
+}
+
+/// Levenshtein distance, for "did you mean" hints.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// The closest candidate within a small distance, if any.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min()
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dns_labels() {
+        assert!(check_dns_label("api-server", 63).is_ok());
+        for bad in ["Api", "api_server", "-api", "api-", "1api", "../etc", ""] {
+            assert!(check_dns_label(bad, 63).is_err(), "{bad}");
+        }
+        assert!(check_dns_label(&"a".repeat(64), 63).is_err());
+        assert!(
+            check_dns_label("api_server", 63)
+                .unwrap_err()
+                .contains("api-server")
+        );
+    }
+
+    #[test]
+    fn env_names_and_secrets() {
+        assert!(check_env_name("LOG_LEVEL").is_ok());
+        assert!(check_env_name("1X").is_err());
+        assert!(check_env_name("A-B").is_err());
+        assert!(
+            looks_secret("DB_PASSWORD")
+                && looks_secret("github_token")
+                && !looks_secret("LOG_LEVEL")
+        );
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(
+            did_you_mean("imgae", ["image", "ports", "env"]),
+            Some("image")
+        );
+        assert_eq!(did_you_mean("zzzzzz", ["image", "ports"]), None);
+    }
+}

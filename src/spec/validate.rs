@@ -1,0 +1,937 @@
+//! Every rule a parsed spec must satisfy, each failure collected (not only the first) with the
+//! place it came from.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_saphyr::Spanned;
+
+use super::error::{Diagnostic, ErrorKind};
+use super::image::ImageRef;
+use super::names::{check_dns_label, check_env_name, did_you_mean, looks_secret};
+use super::quantity::Quantity;
+use super::types::*;
+use crate::catalog;
+use crate::plan::defaults;
+
+/// Longest name of an application or service: object names such as `<service>-test-connection`
+/// and namespaces `<app>-<env>` must still fit a 63-character DNS label.
+const MAX_NAME: usize = 40;
+const MAX_ENV_NAME: usize = 20;
+
+struct Collector {
+    out: Vec<Diagnostic>,
+}
+
+impl Collector {
+    fn push<T>(
+        &mut self,
+        kind: ErrorKind,
+        path: impl Into<String>,
+        at: &Spanned<T>,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) {
+        self.out.push(Diagnostic {
+            kind,
+            path: path.into(),
+            line: at.referenced.line() as u32,
+            column: at.referenced.column() as u32,
+            message: message.into(),
+            hint,
+        });
+    }
+}
+
+pub(super) fn validate(spec: &Spec) -> Vec<Diagnostic> {
+    let mut c = Collector { out: Vec::new() };
+    if spec.version.value != super::SPEC_VERSION {
+        c.push(
+            ErrorKind::Invalid,
+            "version",
+            &spec.version,
+            format!(
+                "spec format version {} is not supported",
+                spec.version.value
+            ),
+            Some(format!(
+                "this chartwright reads `version: {}`",
+                super::SPEC_VERSION
+            )),
+        );
+    }
+    if let Err(m) = check_dns_label(&spec.app.value, MAX_NAME) {
+        c.push(ErrorKind::Invalid, "app", &spec.app, m, None);
+    }
+    if let Some(v) = &spec.contract {
+        if v.value != i64::from(crate::plan::CONTRACT_VERSION) {
+            c.push(
+                ErrorKind::Invalid,
+                "contract",
+                v,
+                format!(
+                    "the spec was written for template contract {}, this chartwright provides contract {}",
+                    v.value,
+                    crate::plan::CONTRACT_VERSION
+                ),
+                Some("check the team templates against `chartwright templates context`, then update `contract`".into()),
+            );
+        }
+    }
+    if spec.services.is_empty() {
+        c.out.push(Diagnostic {
+            kind: ErrorKind::Invalid,
+            path: "services".into(),
+            line: spec.app.referenced.line() as u32,
+            column: 1,
+            message: "the spec declares no services".into(),
+            hint: Some("add at least one entry under `services:`".into()),
+        });
+    }
+    let defaults = spec.defaults.clone().unwrap_or_default();
+    for (name, svc) in &spec.services {
+        service(&mut c, spec, name, svc, &defaults);
+    }
+    for (name, b) in &spec.backing {
+        let path = format!("backing.{name}");
+        if let Err(m) = check_dns_label(name, MAX_NAME) {
+            c.push(ErrorKind::Invalid, &path, b, m, None);
+        }
+        if spec.services.contains_key(name) {
+            c.push(
+                ErrorKind::Invalid,
+                &path,
+                b,
+                format!("`{name}` is both a service and a backing service"),
+                None,
+            );
+        }
+        match catalog::lookup(&b.value.kind.value) {
+            None => {
+                let hint = did_you_mean(&b.value.kind.value, catalog::kinds())
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .unwrap_or_else(|| {
+                        format!(
+                            "known kinds: {}",
+                            catalog::kinds().collect::<Vec<_>>().join(", ")
+                        )
+                    });
+                c.push(
+                    ErrorKind::Invalid,
+                    format!("{path}.kind"),
+                    &b.value.kind,
+                    format!(
+                        "`{}` is not a backing-service kind chartwright knows",
+                        b.value.kind.value
+                    ),
+                    Some(hint),
+                );
+            }
+            Some(entry) => {
+                let version = b.value.version.value.as_text();
+                if entry.image_for(&version).is_none() {
+                    c.push(
+                        ErrorKind::Invalid,
+                        format!("{path}.version"),
+                        &b.value.version,
+                        format!("{} version `{version}` is not in the catalog", entry.kind),
+                        Some(format!("supported versions: {}", entry.version_list())),
+                    );
+                }
+            }
+        }
+        if let Some(db) = &b.value.database {
+            if check_env_safe_word(&db.value).is_err() {
+                c.push(
+                    ErrorKind::Invalid,
+                    format!("{path}.database"),
+                    db,
+                    format!(
+                        "`{}` is not a valid database name (letters, digits, `_` and `-`)",
+                        db.value
+                    ),
+                    None,
+                );
+            }
+        }
+        if let Some(h) = &b.value.host {
+            if let Err(m) = check_hostname(&h.value) {
+                c.push(ErrorKind::Invalid, format!("{path}.host"), h, m, None);
+            }
+        }
+    }
+    dependency_cycles(&mut c, spec);
+    environments(&mut c, spec, &defaults);
+    defaults_layer(&mut c, &defaults);
+    c.out.sort_by_key(|d| (d.line, d.column));
+    c.out
+}
+
+fn check_env_safe_word(s: &str) -> Result<(), ()> {
+    if !s.is_empty()
+        && s.len() <= 63
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        Ok(())
+    } else {
+        Err(())
+    }
+}
+
+fn check_hostname(host: &str) -> Result<(), String> {
+    let body = host.strip_prefix("*.").unwrap_or(host);
+    let ok = !body.is_empty()
+        && body.len() <= 253
+        && body.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && l.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{host}` is not a valid host name (lowercase DNS name, optionally starting with `*.`)"
+        ))
+    }
+}
+
+fn quantity(c: &mut Collector, path: &str, q: &Option<S<Scalar>>) -> Option<f64> {
+    let q = q.as_ref()?;
+    match Quantity::parse(&q.value.as_text()) {
+        Ok(parsed) => Some(parsed.value),
+        Err(e) => {
+            c.push(ErrorKind::Invalid, path, q, e.0, None);
+            None
+        }
+    }
+}
+
+/// Checks the quantities of one layer and returns (request cpu, request memory, limit cpu,
+/// limit memory) as given in that layer.
+fn resources_layer(c: &mut Collector, path: &str, r: &ResourcesSpec) -> [Option<f64>; 4] {
+    let req = r.requests.clone().unwrap_or_default();
+    let lim = r.limits.clone().unwrap_or_default();
+    [
+        quantity(c, &format!("{path}.requests.cpu"), &req.cpu),
+        quantity(c, &format!("{path}.requests.memory"), &req.memory),
+        quantity(c, &format!("{path}.limits.cpu"), &lim.cpu),
+        quantity(c, &format!("{path}.limits.memory"), &lim.memory),
+    ]
+}
+
+/// The place to blame when a merged request exceeds a merged limit: the topmost layer's value.
+fn blame<'a>(
+    layers: &[&'a ResourcesSpec],
+    pick: fn(&'a ResourcesSpec) -> Option<&'a S<Scalar>>,
+) -> Option<&'a S<Scalar>> {
+    layers.iter().rev().find_map(|l| pick(l))
+}
+
+/// Limits must not be below requests once every layer is merged, as the plan will merge them.
+fn check_limits(c: &mut Collector, path: &str, layers: &[&ResourcesSpec]) {
+    let builtin = [
+        defaults::REQUEST_CPU,
+        defaults::REQUEST_MEMORY,
+        defaults::LIMIT_CPU,
+        defaults::LIMIT_MEMORY,
+    ]
+    .map(|q| Quantity::parse(q).map(|q| q.value).unwrap_or_default());
+    let mut effective = builtin;
+    for layer in layers {
+        let mut silent = Collector { out: Vec::new() };
+        for (slot, v) in resources_layer(&mut silent, path, layer)
+            .into_iter()
+            .enumerate()
+        {
+            if let Some(v) = v {
+                effective[slot] = v;
+            }
+        }
+    }
+    for (what, req, lim) in [("cpu", 0, 2), ("memory", 1, 3)] {
+        if effective[lim] < effective[req] {
+            let at = blame(
+                layers,
+                if lim == 2 {
+                    |l: &ResourcesSpec| l.limits.as_ref().and_then(|q| q.cpu.as_ref())
+                } else {
+                    |l: &ResourcesSpec| l.limits.as_ref().and_then(|q| q.memory.as_ref())
+                },
+            )
+            .or_else(|| {
+                blame(
+                    layers,
+                    if req == 0 {
+                        |l: &ResourcesSpec| l.requests.as_ref().and_then(|q| q.cpu.as_ref())
+                    } else {
+                        |l: &ResourcesSpec| l.requests.as_ref().and_then(|q| q.memory.as_ref())
+                    },
+                )
+            });
+            if let Some(at) = at {
+                c.push(
+                    ErrorKind::Invalid,
+                    format!("{path}.limits.{what}"),
+                    at,
+                    format!("the {what} limit is below the {what} request"),
+                    Some("a limit must be at least the request; raise the limit or lower the request".into()),
+                );
+            }
+        }
+    }
+}
+
+fn service(
+    c: &mut Collector,
+    spec: &Spec,
+    name: &str,
+    svc: &S<ServiceSpec>,
+    defaults: &DefaultsSpec,
+) {
+    let path = format!("services.{name}");
+    let s = &svc.value;
+    if let Err(m) = check_dns_label(name, MAX_NAME) {
+        c.push(ErrorKind::Invalid, &path, svc, m, None);
+    }
+    if let Err(e) = ImageRef::parse(&s.image.value) {
+        c.push(
+            ErrorKind::Invalid,
+            format!("{path}.image"),
+            &s.image,
+            e.message,
+            Some(e.hint),
+        );
+    }
+    if s.ports.is_empty() {
+        c.push(
+            ErrorKind::Invalid,
+            format!("{path}.ports"),
+            svc,
+            "a service needs at least one port (probes, the Service and the NetworkPolicy use it)",
+            Some("add `ports: [{ name: http, port: 8080 }]`".into()),
+        );
+    }
+    let mut port_names = BTreeSet::new();
+    let mut port_numbers = BTreeSet::new();
+    for (i, p) in s.ports.iter().enumerate() {
+        let pp = format!("{path}.ports[{i}]");
+        let n = &p.value.name.value;
+        let valid_name = !n.is_empty()
+            && n.len() <= 15
+            && n.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && n.bytes().any(|b| b.is_ascii_lowercase())
+            && !n.starts_with('-')
+            && !n.ends_with('-');
+        if !valid_name {
+            c.push(ErrorKind::Invalid, format!("{pp}.name"), &p.value.name, format!("`{n}` is not a valid port name (at most 15 lowercase letters, digits and `-`, with a letter)"), None);
+        } else if !port_names.insert(n.clone()) {
+            c.push(
+                ErrorKind::Invalid,
+                format!("{pp}.name"),
+                &p.value.name,
+                format!("port name `{n}` is used twice"),
+                None,
+            );
+        }
+        let num = p.value.port.value;
+        if !(1..=65535).contains(&num) {
+            c.push(
+                ErrorKind::Invalid,
+                format!("{pp}.port"),
+                &p.value.port,
+                format!("port {num} is outside 1–65535"),
+                None,
+            );
+        } else if !port_numbers.insert(num) {
+            c.push(
+                ErrorKind::Invalid,
+                format!("{pp}.port"),
+                &p.value.port,
+                format!("port {num} is used twice"),
+                None,
+            );
+        }
+        if let Some(proto) = &p.value.protocol {
+            if !["TCP", "UDP", "SCTP"].contains(&proto.value.as_str()) {
+                c.push(
+                    ErrorKind::Invalid,
+                    format!("{pp}.protocol"),
+                    proto,
+                    format!("`{}` is not TCP, UDP or SCTP", proto.value),
+                    None,
+                );
+            }
+        }
+    }
+    if let Some(h) = &s.health {
+        for (which, probe) in [
+            ("liveness", &h.liveness),
+            ("readiness", &h.readiness),
+            ("startup", &h.startup),
+        ] {
+            let Some(probe) = probe else { continue };
+            let pp = format!("{path}.health.{which}");
+            if !probe.value.http.value.starts_with('/') {
+                c.push(
+                    ErrorKind::Invalid,
+                    format!("{pp}.http"),
+                    &probe.value.http,
+                    format!(
+                        "`{}` is not an HTTP path (it must start with `/`)",
+                        probe.value.http.value
+                    ),
+                    None,
+                );
+            }
+            if let Some(port) = &probe.value.port {
+                let text = port.value.as_text();
+                let known = port_names.contains(&text)
+                    || text.parse::<i64>().is_ok_and(|n| port_numbers.contains(&n));
+                if !known {
+                    c.push(
+                        ErrorKind::Reference,
+                        format!("{pp}.port"),
+                        port,
+                        format!("probe port `{text}` is not one of this service's ports"),
+                        None,
+                    );
+                }
+            }
+            for (field, v) in [
+                ("initial_delay_seconds", &probe.value.initial_delay_seconds),
+                ("period_seconds", &probe.value.period_seconds),
+                ("timeout_seconds", &probe.value.timeout_seconds),
+                ("failure_threshold", &probe.value.failure_threshold),
+            ] {
+                if let Some(v) = v {
+                    let min = if field == "initial_delay_seconds" {
+                        0
+                    } else {
+                        1
+                    };
+                    if !(min..=3600).contains(&v.value) {
+                        c.push(
+                            ErrorKind::Invalid,
+                            format!("{pp}.{field}"),
+                            v,
+                            format!("{} is outside {min}–3600", v.value),
+                            None,
+                        );
+                    }
+                }
+            }
+        }
+        if let Some(cmd) = &h.compose_command {
+            if cmd.value.is_empty() {
+                c.push(
+                    ErrorKind::Invalid,
+                    format!("{path}.health.compose_command"),
+                    cmd,
+                    "the compose healthcheck command is empty",
+                    None,
+                );
+            }
+        }
+    }
+    let mut layers: Vec<&ResourcesSpec> = Vec::new();
+    if let Some(r) = &defaults.resources {
+        layers.push(r);
+    }
+    if let Some(r) = &s.resources {
+        resources_layer(c, &format!("{path}.resources"), r);
+        layers.push(r);
+    }
+    check_limits(c, &format!("{path}.resources"), &layers);
+    env_vars(c, &format!("{path}.env"), &s.env);
+    let mut secret_names = BTreeSet::new();
+    for (i, entry) in s.secrets.iter().enumerate() {
+        let sp = format!("{path}.secrets[{i}]");
+        match &entry.value {
+            SecretEntry::Name(n) => {
+                if let Err(m) = check_env_name(n) {
+                    c.push(ErrorKind::Invalid, &sp, entry, m, None);
+                } else if !secret_names.insert(n.clone()) {
+                    c.push(
+                        ErrorKind::Invalid,
+                        &sp,
+                        entry,
+                        format!("secret `{n}` is listed twice"),
+                        None,
+                    );
+                } else if s.env.contains_key(n) {
+                    c.push(
+                        ErrorKind::Invalid,
+                        &sp,
+                        entry,
+                        format!("`{n}` is both a secret and a plain env variable"),
+                        None,
+                    );
+                }
+            }
+            SecretEntry::WithValue(m) => {
+                let names: Vec<&str> = m.keys().map(String::as_str).collect();
+                c.push(
+                    ErrorKind::Secret,
+                    &sp,
+                    entry,
+                    format!("secret `{}` is given a value; secret values never belong in the spec", names.join("`, `")),
+                    Some(format!("list the name only (`- {}`) and store the value in your secret manager or a Kubernetes Secret", names.first().copied().unwrap_or("NAME"))),
+                );
+            }
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for (i, dep) in s.depends_on.iter().enumerate() {
+        let dp = format!("{path}.depends_on[{i}]");
+        let d = &dep.value;
+        if d == name {
+            c.push(
+                ErrorKind::Cycle,
+                &dp,
+                dep,
+                format!("`{name}` depends on itself"),
+                None,
+            );
+        } else if !spec.services.contains_key(d) && !spec.backing.contains_key(d) {
+            let candidates = spec
+                .services
+                .keys()
+                .chain(spec.backing.keys())
+                .map(String::as_str);
+            let hint = did_you_mean(d, candidates).map(|s| format!("did you mean `{s}`?")).or_else(|| {
+                catalog::lookup(d).map(|_| format!("declare it under `backing:`, e.g. `{d}: {{ kind: {d}, version: \"…\" }}`"))
+            });
+            c.push(
+                ErrorKind::Reference,
+                &dp,
+                dep,
+                format!("`{d}` is neither a service nor a backing service of this spec"),
+                hint,
+            );
+        } else if !seen.insert(d.clone()) {
+            c.push(
+                ErrorKind::Invalid,
+                &dp,
+                dep,
+                format!("`{d}` is listed twice"),
+                None,
+            );
+        }
+    }
+    if let Some(ing) = &s.ingress {
+        if let Err(m) = check_hostname(&ing.value.host.value) {
+            c.push(
+                ErrorKind::Invalid,
+                format!("{path}.ingress.host"),
+                &ing.value.host,
+                m,
+                None,
+            );
+        }
+        if let Some(p) = &ing.value.path {
+            if !p.value.starts_with('/') {
+                c.push(
+                    ErrorKind::Invalid,
+                    format!("{path}.ingress.path"),
+                    p,
+                    format!("`{}` must start with `/`", p.value),
+                    None,
+                );
+            }
+        }
+        if let Some(p) = &ing.value.port {
+            if !port_names.contains(&p.value) {
+                c.push(
+                    ErrorKind::Reference,
+                    format!("{path}.ingress.port"),
+                    p,
+                    format!("`{}` is not one of this service's port names", p.value),
+                    None,
+                );
+            }
+        }
+    }
+    if let Some(u) = &s.run_as_user {
+        if !(1..=i64::from(u32::MAX)).contains(&u.value) {
+            c.push(
+                ErrorKind::Invalid,
+                format!("{path}.run_as_user"),
+                u,
+                "the container must run as a non-root UID (1 or more)",
+                None,
+            );
+        }
+    }
+    if let Some(es) = &s.external_secret {
+        if check_dns_label(&es.store.value, 253).is_err() {
+            c.push(
+                ErrorKind::Invalid,
+                format!("{path}.external_secret.store"),
+                &es.store,
+                format!("`{}` is not a valid SecretStore name", es.store.value),
+                None,
+            );
+        }
+        if let Some(k) = &es.store_kind {
+            if !["SecretStore", "ClusterSecretStore"].contains(&k.value.as_str()) {
+                c.push(
+                    ErrorKind::Invalid,
+                    format!("{path}.external_secret.store_kind"),
+                    k,
+                    format!("`{}` is not SecretStore or ClusterSecretStore", k.value),
+                    None,
+                );
+            }
+        }
+    }
+}
+
+fn env_vars(c: &mut Collector, path: &str, env: &BTreeMap<String, S<Scalar>>) {
+    for (k, v) in env {
+        let ep = format!("{path}.{k}");
+        if let Err(m) = check_env_name(k) {
+            c.push(ErrorKind::Invalid, &ep, v, m, None);
+        } else if looks_secret(k) && !v.value.as_text().is_empty() {
+            c.push(
+                ErrorKind::Secret,
+                &ep,
+                v,
+                format!("`{k}` looks like a secret but has a plaintext value in the spec"),
+                Some(format!("move `{k}` to the service's `secrets:` list (names only) and keep the value in your secret store")),
+            );
+        }
+    }
+}
+
+fn dependency_cycles(c: &mut Collector, spec: &Spec) {
+    // Depth-first search over own services; backing services have no dependencies.
+    fn visit<'a>(
+        spec: &'a Spec,
+        name: &'a str,
+        stack: &mut Vec<&'a str>,
+        done: &mut BTreeSet<&'a str>,
+        found: &mut Vec<Vec<&'a str>>,
+    ) {
+        if done.contains(name) {
+            return;
+        }
+        if let Some(pos) = stack.iter().position(|s| *s == name) {
+            found.push(stack[pos..].to_vec());
+            return;
+        }
+        stack.push(name);
+        if let Some(svc) = spec.services.get(name) {
+            for d in &svc.value.depends_on {
+                if d.value != name && spec.services.contains_key(&d.value) {
+                    visit(spec, &d.value, stack, done, found);
+                }
+            }
+        }
+        stack.pop();
+        done.insert(name);
+    }
+    let mut done = BTreeSet::new();
+    let mut found = Vec::new();
+    for name in spec.services.keys() {
+        visit(spec, name, &mut Vec::new(), &mut done, &mut found);
+    }
+    for cycle in found {
+        let first = cycle[0];
+        let svc = &spec.services[first];
+        let at = svc
+            .value
+            .depends_on
+            .iter()
+            .find(|d| cycle.contains(&d.value.as_str()))
+            .unwrap_or(&svc.value.image);
+        let mut shown = cycle.clone();
+        shown.push(first);
+        c.push(
+            ErrorKind::Cycle,
+            format!("services.{first}.depends_on"),
+            at,
+            format!("dependency cycle: {}", shown.join(" → ")),
+            Some("Compose cannot start a cycle and Kubernetes readiness would deadlock; remove one edge".into()),
+        );
+    }
+}
+
+fn autoscaling(c: &mut Collector, path: &str, a: &S<AutoscalingSpec>) {
+    let a2 = &a.value;
+    if a2.min.value < 1 {
+        c.push(
+            ErrorKind::Invalid,
+            format!("{path}.min"),
+            &a2.min,
+            "autoscaling min must be at least 1",
+            None,
+        );
+    }
+    if a2.max.value < a2.min.value {
+        c.push(
+            ErrorKind::Invalid,
+            format!("{path}.max"),
+            &a2.max,
+            format!(
+                "autoscaling max ({}) is below min ({})",
+                a2.max.value, a2.min.value
+            ),
+            None,
+        );
+    }
+    if a2.max.value > 1000 {
+        c.push(
+            ErrorKind::Invalid,
+            format!("{path}.max"),
+            &a2.max,
+            "autoscaling max above 1000 is refused as a likely typo",
+            None,
+        );
+    }
+    if let Some(cpu) = &a2.cpu {
+        if !(1..=100).contains(&cpu.value) {
+            c.push(
+                ErrorKind::Invalid,
+                format!("{path}.cpu"),
+                cpu,
+                format!("target CPU {}% is outside 1–100", cpu.value),
+                None,
+            );
+        }
+    }
+}
+
+fn replicas(c: &mut Collector, path: &str, r: &Option<S<i64>>) {
+    if let Some(r) = r {
+        if !(1..=1000).contains(&r.value) {
+            c.push(
+                ErrorKind::Invalid,
+                path,
+                r,
+                format!("replicas {} is outside 1–1000", r.value),
+                None,
+            );
+        }
+    }
+}
+
+fn environments(c: &mut Collector, spec: &Spec, defaults: &DefaultsSpec) {
+    let Some(envs) = &spec.environments else {
+        return;
+    };
+    if envs.value.0.is_empty() {
+        c.push(
+            ErrorKind::Invalid,
+            "environments",
+            envs,
+            "`environments` is empty",
+            Some("remove it to get dev, staging and prod, or list at least one".into()),
+        );
+    }
+    let mut seen = BTreeSet::new();
+    for (name, env) in &envs.value.0 {
+        let path = format!("environments.{name}");
+        if let Err(m) = check_dns_label(name, MAX_ENV_NAME) {
+            c.push(ErrorKind::Invalid, &path, env, m, None);
+        }
+        if !seen.insert(name) {
+            c.push(
+                ErrorKind::DuplicateKey,
+                &path,
+                env,
+                format!("environment `{name}` is declared twice"),
+                None,
+            );
+        }
+        let e = &env.value;
+        if let Some(ns) = &e.namespace {
+            if let Err(m) = check_dns_label(&ns.value, 63) {
+                c.push(ErrorKind::Invalid, format!("{path}.namespace"), ns, m, None);
+            }
+        }
+        replicas(c, &format!("{path}.replicas"), &e.replicas);
+        if let Some(a) = &e.autoscaling {
+            autoscaling(c, &format!("{path}.autoscaling"), a);
+        }
+        if let Some(ing) = &e.ingress {
+            if let Some(r) = &ing.rate_limit_rps {
+                if !(0..=100_000).contains(&r.value) {
+                    c.push(
+                        ErrorKind::Invalid,
+                        format!("{path}.ingress.rate_limit_rps"),
+                        r,
+                        format!("{} requests per second is outside 0–100000", r.value),
+                        None,
+                    );
+                }
+            }
+        }
+        for (svc_name, o) in &e.overrides {
+            let op = format!("{path}.overrides.{svc_name}");
+            let Some(svc) = spec.services.get(svc_name) else {
+                let hint = did_you_mean(svc_name, spec.services.keys().map(String::as_str))
+                    .map(|s| format!("did you mean `{s}`?"));
+                c.push(
+                    ErrorKind::Reference,
+                    &op,
+                    o,
+                    format!("`{svc_name}` is not a service of this spec"),
+                    hint,
+                );
+                continue;
+            };
+            replicas(c, &format!("{op}.replicas"), &o.value.replicas);
+            if let Some(a) = &o.value.autoscaling {
+                autoscaling(c, &format!("{op}.autoscaling"), a);
+            }
+            env_vars(c, &format!("{op}.env"), &o.value.env);
+            if let Some(h) = &o.value.ingress_host {
+                if let Err(m) = check_hostname(&h.value) {
+                    c.push(ErrorKind::Invalid, format!("{op}.ingress_host"), h, m, None);
+                }
+                if svc.value.ingress.is_none() {
+                    c.push(
+                        ErrorKind::Invalid,
+                        format!("{op}.ingress_host"),
+                        h,
+                        format!("`{svc_name}` has no ingress to give a host to"),
+                        None,
+                    );
+                }
+            }
+            if let Some(r) = &o.value.resources {
+                resources_layer(c, &format!("{op}.resources"), r);
+                let mut layers: Vec<&ResourcesSpec> = Vec::new();
+                if let Some(d) = &defaults.resources {
+                    layers.push(d);
+                }
+                if let Some(s) = &svc.value.resources {
+                    layers.push(s);
+                }
+                layers.push(r);
+                check_limits(c, &format!("{op}.resources"), &layers);
+            }
+        }
+    }
+}
+
+fn defaults_layer(c: &mut Collector, d: &DefaultsSpec) {
+    if let Some(r) = &d.resources {
+        resources_layer(c, "defaults.resources", r);
+    }
+    if let Some(reg) = &d.registry {
+        let host = reg.value.split('/').next().unwrap_or_default();
+        if reg.value.is_empty() || reg.value.ends_with('/') || host.to_ascii_lowercase() != host {
+            c.push(
+                ErrorKind::Invalid,
+                "defaults.registry",
+                reg,
+                format!(
+                    "`{}` is not a registry prefix like `registry.example.com/team`",
+                    reg.value
+                ),
+                None,
+            );
+        }
+    }
+}
+
+/// Turns a parser error into a diagnostic, with a "did you mean" hint for unknown fields.
+pub(super) fn from_parse_error(e: &serde_saphyr::Error, text: &str) -> Diagnostic {
+    let message = e.to_string();
+    let mut first = message
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    // The parser prefixes its own "error: line N column M:"; ours carries the place already.
+    if let Some(rest) = first.strip_prefix("error: ") {
+        first = rest.to_string();
+    }
+    if first.starts_with("line ") {
+        if let Some((_, rest)) = first.split_once(": ") {
+            first = rest.to_string();
+        }
+    }
+    let (line, column) = e
+        .location()
+        .map(|l| (l.line() as u32, l.column() as u32))
+        .unwrap_or((0, 0));
+    let mut kind = ErrorKind::Syntax;
+    let mut hint = None;
+    let lower = first.to_ascii_lowercase();
+    if let Some(rest) = first.split("unknown field `").nth(1) {
+        kind = ErrorKind::UnknownField;
+        let field = rest.split('`').next().unwrap_or_default();
+        let expected: Vec<&str> = first
+            .split("expected one of")
+            .nth(1)
+            .or_else(|| first.split("expected").nth(1))
+            .map(|s| {
+                s.split(',')
+                    .map(|w| w.trim().trim_matches('`'))
+                    .filter(|w| !w.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        hint = did_you_mean(field, expected.iter().copied())
+            .map(|s| format!("did you mean `{s}`?"))
+            .or_else(|| {
+                (!expected.is_empty())
+                    .then(|| format!("known fields here: {}", expected.join(", ")))
+            });
+    } else if lower.contains("duplicate") {
+        kind = ErrorKind::DuplicateKey;
+    } else if lower.contains("budget") || lower.contains("alias") || lower.contains("limit") {
+        kind = ErrorKind::Limit;
+    }
+    Diagnostic {
+        kind,
+        path: field_path_at(text, line),
+        line,
+        column,
+        message: first,
+        hint,
+    }
+}
+
+/// The dotted path of the mapping keys enclosing `line`, read off indentation. Parser errors
+/// carry a position but no path; block-style specs make the path recoverable from the text.
+fn field_path_at(text: &str, line: u32) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(idx) = (line as usize).checked_sub(1).filter(|i| *i < lines.len()) else {
+        return String::new();
+    };
+    let key_of = |l: &str| -> Option<(usize, String)> {
+        let indent = l.len() - l.trim_start().len();
+        let t = l.trim_start().trim_start_matches("- ");
+        let (k, _) = t.split_once(':')?;
+        let k = k.trim();
+        (!k.is_empty() && !k.starts_with('#') && !k.contains(' ') && !k.starts_with('{'))
+            .then(|| (indent, k.to_string()))
+    };
+    let mut path = Vec::new();
+    let mut limit = usize::MAX;
+    for l in lines[..=idx].iter().rev() {
+        if l.trim().is_empty() || l.trim_start().starts_with('#') {
+            continue;
+        }
+        if let Some((indent, k)) = key_of(l) {
+            if indent < limit {
+                path.push(k);
+                limit = indent;
+            }
+        }
+        if limit == 0 {
+            break;
+        }
+    }
+    path.reverse();
+    path.join(".")
+}
