@@ -6,4 +6,6 @@
 pub mod catalog;
 pub mod output;
 pub mod plan;
+pub mod render;
 pub mod spec;
+pub mod yaml;

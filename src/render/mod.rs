@@ -1,0 +1,321 @@
+//! Render: minijinja over the template tree. Templates format the plan; they decide nothing.
+//!
+//! One environment with `[% %]` / `[[ ]]` / `[# #]` delimiters, so that Helm's Go-template
+//! `{{ }}` passes through untouched; strict undefined, so a misspelt field fails instead of
+//! rendering empty; no auto-escaping, because YAML is quoted explicitly with `tojson`.
+
+pub mod templates;
+
+use std::fmt;
+
+use minijinja::syntax::SyntaxConfig;
+use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
+use serde::Serialize;
+
+use crate::output::FileSet;
+use crate::plan::{
+    BackingPlan, ChartValues, ComposePlan, EnvironmentPlan, Plan, ServiceEnvironment, ServicePlan,
+};
+use templates::{JINJA_SUFFIX, output_path};
+pub use templates::{Origin, TemplateSet};
+
+/// A template that failed: where, and what the template text says there.
+#[derive(Debug, Clone)]
+pub struct RenderError {
+    pub template: String,
+    /// The overlay file, when the template came from one.
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    pub message: String,
+    pub snippet: Option<String>,
+}
+
+impl std::error::Error for RenderError {}
+
+impl fmt::Display for RenderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let place = self
+            .file
+            .clone()
+            .unwrap_or_else(|| format!("templates/{}", self.template));
+        match self.line {
+            Some(l) => writeln!(f, "error: template {place}:{l}: {}", self.message)?,
+            None => writeln!(f, "error: template {place}: {}", self.message)?,
+        }
+        if let Some(s) = &self.snippet {
+            write!(f, "{s}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The context every template receives. Fields that only make sense for a path with
+/// `__service__` or `__env__` are absent elsewhere, so strict undefined catches misuse.
+#[derive(Serialize)]
+pub struct Context<'a> {
+    pub contract_version: u32,
+    pub generator_version: &'a str,
+    pub app: &'a str,
+    pub environments: &'a [EnvironmentPlan],
+    pub services: &'a [ServicePlan],
+    pub backing: &'a [BackingPlan],
+    pub compose: &'a ComposePlan,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<&'a ServicePlan>,
+    /// Every leaf of the base values with its description: the chart README's values table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values_table: Option<Vec<ValuesRow>>,
+    /// JSON Schema of the chart's values, for `values.schema.json`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values_schema: Option<&'a serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub env: Option<&'a EnvironmentPlan>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values: Option<&'a ChartValues>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overrides: Option<&'a serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ValuesRow {
+    pub key: String,
+    /// The default as JSON text.
+    pub default: String,
+    pub description: String,
+}
+
+/// Renders every output of the template set for the plan.
+pub fn render(plan: &Plan, set: &TemplateSet) -> Result<FileSet, RenderError> {
+    let env = environment(set)?;
+    let schema = values_schema();
+    let mut files = FileSet::new();
+    for (path, template) in set.outputs() {
+        let per_service = path.contains("__service__");
+        let per_env = path.contains("__env__");
+        let services: Vec<Option<&ServicePlan>> = if per_service {
+            plan.services.iter().map(Some).collect()
+        } else {
+            vec![None]
+        };
+        let envs: Vec<Option<&EnvironmentPlan>> = if per_env {
+            plan.environments.iter().map(Some).collect()
+        } else {
+            vec![None]
+        };
+        for service in &services {
+            for environment in &envs {
+                let out = output_path(
+                    path,
+                    service.map(|s| s.name.as_str()),
+                    environment.map(|e| e.name.as_str()),
+                );
+                if !templates::is_contained(&out) {
+                    return Err(RenderError {
+                        template: path.to_string(),
+                        file: template.file.as_ref().map(|f| f.display().to_string()),
+                        line: None,
+                        message: format!("output path `{out}` would leave the output directory"),
+                        snippet: None,
+                    });
+                }
+                if !path.ends_with(JINJA_SUFFIX) {
+                    files.insert(out, template.source.clone());
+                    continue;
+                }
+                let svc_env: Option<&ServiceEnvironment> = match (service, environment) {
+                    (Some(s), Some(e)) => s.environments.iter().find(|se| se.env == e.name),
+                    _ => None,
+                };
+                let ctx = Context {
+                    contract_version: plan.contract_version,
+                    generator_version: &plan.generator_version,
+                    app: &plan.app,
+                    environments: &plan.environments,
+                    services: &plan.services,
+                    backing: &plan.backing,
+                    compose: &plan.compose,
+                    service: *service,
+                    values_table: service.map(|s| values_table(&s.base, &schema)),
+                    values_schema: service.map(|_| &schema),
+                    env: *environment,
+                    values: svc_env.map(|se| &se.values),
+                    overrides: svc_env.map(|se| &se.overrides),
+                };
+                let text = env
+                    .get_template(path)
+                    .and_then(|t| t.render(minijinja::value::Serde(&ctx)))
+                    .map_err(|e| from_minijinja(&e, path, set))?;
+                check_yaml(&out, &text).map_err(|message| RenderError {
+                    template: path.to_string(),
+                    file: template.file.as_ref().map(|f| f.display().to_string()),
+                    line: None,
+                    message: format!("rendered `{out}` is not valid YAML: {message}"),
+                    snippet: None,
+                })?;
+                files.insert(out, text);
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Builds the minijinja environment over a template set.
+pub fn environment(set: &TemplateSet) -> Result<Environment<'static>, RenderError> {
+    let mut env = Environment::new();
+    let syntax = SyntaxConfig::builder()
+        .block_delimiters("[%", "%]")
+        .variable_delimiters("[[", "]]")
+        .comment_delimiters("[#", "#]")
+        .keep_trailing_newline(true)
+        .build()
+        .expect("static delimiters are valid");
+    env.set_syntax(syntax);
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_auto_escape_callback(|_| AutoEscape::None);
+    env.add_filter("tojson", tojson);
+    env.add_filter("toyaml", toyaml);
+    for (path, t) in &set.templates {
+        if path.ends_with(JINJA_SUFFIX) {
+            env.add_template_owned(path.clone(), t.source.clone())
+                .map_err(|e| from_minijinja(&e, path, set))?;
+        }
+    }
+    Ok(env)
+}
+
+/// JSON without HTML escaping: every JSON string is a valid YAML double-quoted scalar, so this
+/// is how templates write a free string that must stay a string.
+fn tojson(value: Value, indent: Option<usize>) -> Result<Value, minijinja::Error> {
+    let json = serde_json::to_value(&value).map_err(|e| {
+        minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            "cannot serialize to JSON",
+        )
+        .with_source(e)
+    })?;
+    let text = match indent {
+        Some(n) if n > 0 => {
+            let mut buf = Vec::new();
+            let indent_str = " ".repeat(n);
+            let fmt = serde_json::ser::PrettyFormatter::with_indent(indent_str.as_bytes());
+            let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+            json.serialize(&mut ser).expect("a JSON value serializes");
+            String::from_utf8(buf).expect("JSON is UTF-8")
+        }
+        _ => serde_json::to_string(&json).expect("a JSON value serializes"),
+    };
+    Ok(Value::from_safe_string(text))
+}
+
+/// A value as a YAML block (no document marker, no trailing newline). serde-saphyr quotes
+/// strings that YAML 1.1 readers such as go-yaml would take for booleans or numbers.
+fn toyaml(value: Value) -> Result<Value, minijinja::Error> {
+    let json = serde_json::to_value(&value).map_err(|e| {
+        minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, "cannot serialize")
+            .with_source(e)
+    })?;
+    let text = crate::yaml::to_block(&json);
+    Ok(Value::from_safe_string(text))
+}
+
+fn from_minijinja(e: &minijinja::Error, path: &str, set: &TemplateSet) -> RenderError {
+    let name = e.name().unwrap_or(path).to_string();
+    let template = set.get(&name);
+    let snippet = match (e.line(), template) {
+        (Some(line), Some(t)) => {
+            let lines: Vec<&str> = t.source.lines().collect();
+            let from = line.saturating_sub(3);
+            let to = (line + 2).min(lines.len());
+            let mut s = String::new();
+            for (i, l) in lines.iter().enumerate().take(to).skip(from) {
+                let marker = if i + 1 == line { ">" } else { " " };
+                s.push_str(&format!("{marker}{:>4} | {l}\n", i + 1));
+            }
+            Some(s)
+        }
+        _ => None,
+    };
+    RenderError {
+        file: template
+            .and_then(|t| t.file.as_ref())
+            .map(|f| f.display().to_string()),
+        template: name,
+        line: e.line(),
+        message: e
+            .detail()
+            .map(str::to_string)
+            .unwrap_or_else(|| e.kind().to_string()),
+        snippet,
+    }
+}
+
+/// Generated YAML must parse; Helm's own templates (Go templates) are checked by Helm instead.
+fn check_yaml(out: &str, text: &str) -> Result<(), String> {
+    let is_yaml = out.ends_with(".yaml") || out.ends_with(".yml");
+    let is_go_template = out.contains("/templates/");
+    if !is_yaml || is_go_template {
+        return Ok(());
+    }
+    crate::yaml::parse_documents(text).map(|_| ())
+}
+
+/// The chart's `values.schema.json`: derived from [`ChartValues`], so a key that the chart does
+/// not know, or a value of the wrong type, fails `helm lint` and `helm template`.
+pub fn values_schema() -> serde_json::Value {
+    let generator = schemars::generate::SchemaSettings::draft07()
+        .with(|s| s.inline_subschemas = true)
+        .into_generator();
+    let schema = generator.into_root_schema_for::<ChartValues>();
+    let mut value = serde_json::to_value(schema).expect("a schema serializes");
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert(
+            "title".into(),
+            serde_json::Value::String("Values of a chartwright chart".into()),
+        );
+    }
+    value
+}
+
+/// Flattens the base values into rows for the README's table, with the schema's descriptions.
+fn values_table(base: &ChartValues, schema: &serde_json::Value) -> Vec<ValuesRow> {
+    fn walk(
+        prefix: &str,
+        v: &serde_json::Value,
+        schema: Option<&serde_json::Value>,
+        rows: &mut Vec<ValuesRow>,
+    ) {
+        let description = schema
+            .and_then(|s| s.get("description"))
+            .and_then(|d| d.as_str())
+            .unwrap_or_default()
+            .replace('\n', " ");
+        match v {
+            serde_json::Value::Object(m) if !m.is_empty() => {
+                for (k, child) in m {
+                    let sub = schema
+                        .and_then(|s| s.get("properties"))
+                        .and_then(|p| p.get(k));
+                    let key = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    walk(&key, child, sub, rows);
+                }
+            }
+            _ => rows.push(ValuesRow {
+                key: prefix.to_string(),
+                default: v.to_string(),
+                description,
+            }),
+        }
+    }
+    let mut rows = Vec::new();
+    walk(
+        "",
+        &serde_json::to_value(base).expect("values serialize"),
+        Some(schema),
+        &mut rows,
+    );
+    rows
+}
