@@ -129,7 +129,12 @@ pub(crate) fn apply(plan: &Plan, fault: Option<Fault>) -> Result<(), OutputError
     touched_dirs.sort();
     touched_dirs.dedup();
     for dir in &touched_dirs {
-        sync_dir(dir).map_err(|e| interrupted(step, OutputError::io("sync", dir, e)))?;
+        match sync_dir(dir) {
+            // Emptied and removed after a rename into it: nothing left to make durable.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(interrupted(step, OutputError::io("sync", dir, e))),
+            Ok(()) => {}
+        }
     }
 
     if let Some(s) = state_staged {

@@ -106,7 +106,13 @@ impl Root {
                         path: existing.to_owned(),
                     });
                 }
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                // ENOTDIR: some ancestor is a file; keep walking up to name it.
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+                    ) =>
+                {
                     missing.push(existing.file_name().map(ToOwned::to_owned));
                     existing = match existing.parent() {
                         Some(p) if !p.as_os_str().is_empty() => p,
