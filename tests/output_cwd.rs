@@ -11,7 +11,10 @@ use common::*;
 #[test]
 fn same_tree_from_another_working_directory_and_through_relative_paths() {
     let tmp = tempfile::tempdir().unwrap();
-    let files = fileset(&[("chart/values.yaml", V1), ("compose.yaml", "services: {}\n")]);
+    let files = fileset(&[
+        ("chart/values.yaml", V1),
+        ("compose.yaml", "services: {}\n"),
+    ]);
     let absolute = tmp.path().join("absolute");
     output::write(&files, &absolute, &WriteOptions::default()).unwrap();
 
@@ -19,7 +22,10 @@ fn same_tree_from_another_working_directory_and_through_relative_paths() {
     std::fs::create_dir(&elsewhere).unwrap();
     env::set_current_dir(&elsewhere).unwrap();
     output::write(&files, "../relative/out".as_ref(), &WriteOptions::default()).unwrap();
-    assert_eq!(snapshot(&tmp.path().join("relative/out")), snapshot(&absolute));
+    assert_eq!(
+        snapshot(&tmp.path().join("relative/out")),
+        snapshot(&absolute)
+    );
     assert!(output::check(&files, &absolute).unwrap().in_sync);
 
     // A relative output directory that is the working directory itself.
@@ -28,5 +34,8 @@ fn same_tree_from_another_working_directory_and_through_relative_paths() {
     assert!(output::check(&files, ".".as_ref()).unwrap().in_sync);
     let report = output::write(&files, ".".as_ref(), &WriteOptions::default()).unwrap();
     assert_eq!(report.unchanged.len(), 2);
-    assert_eq!(snapshot(&absolute), snapshot(&tmp.path().join("relative/out")));
+    assert_eq!(
+        snapshot(&absolute),
+        snapshot(&tmp.path().join("relative/out"))
+    );
 }

@@ -52,7 +52,10 @@ fn diff_is_coloured_only_when_asked() {
     let coloured = output::diff(&files, out, true).unwrap().diff;
     assert!(coloured.contains("\x1b[31m-a: 1\x1b[0m\n"), "{coloured:?}");
     assert!(coloured.contains("\x1b[32m+a: 2\x1b[0m\n"), "{coloured:?}");
-    assert!(coloured.contains("\n b: 1\n"), "context lines stay plain: {coloured:?}");
+    assert!(
+        coloured.contains("\n b: 1\n"),
+        "context lines stay plain: {coloured:?}"
+    );
     let stripped = coloured
         .replace("\x1b[31m", "")
         .replace("\x1b[32m", "")
@@ -95,11 +98,22 @@ fn check_reports_drift_with_a_diff() {
     assert!(!report.in_sync);
     assert_eq!(
         report.drifted,
-        strings(&[".chartwright/base/a.yaml", ".chartwright/state.json", "a.yaml"])
+        strings(&[
+            ".chartwright/base/a.yaml",
+            ".chartwright/state.json",
+            "a.yaml"
+        ])
     );
-    assert_eq!(report.diff, "--- a/a.yaml\n+++ b/a.yaml\n@@ -1 +1 @@\n-a: 1\n+a: 2\n");
+    assert_eq!(
+        report.diff,
+        "--- a/a.yaml\n+++ b/a.yaml\n@@ -1 +1 @@\n-a: 1\n+a: 2\n"
+    );
     assert_eq!(snapshot(out), before, "check only reads");
-    assert!(!output::check(&fileset(&[("b.yaml", "b\n")]), out).unwrap().in_sync);
+    assert!(
+        !output::check(&fileset(&[("b.yaml", "b\n")]), out)
+            .unwrap()
+            .in_sync
+    );
 }
 
 #[test]

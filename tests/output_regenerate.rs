@@ -19,12 +19,24 @@ fn force(files: &[(&str, &str)], dir: &std::path::Path) -> WriteReport {
 fn first_write_creates_files_bases_and_a_deterministic_state() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out/nested");
-    let report = write(&[("chart/values.yaml", V1), ("compose.yaml", "services: {}\n")], &out);
+    let report = write(
+        &[
+            ("chart/values.yaml", V1),
+            ("compose.yaml", "services: {}\n"),
+        ],
+        &out,
+    );
 
-    assert_eq!(report.created, strings(&["chart/values.yaml", "compose.yaml"]));
+    assert_eq!(
+        report.created,
+        strings(&["chart/values.yaml", "compose.yaml"])
+    );
     assert_eq!(read(&out, "chart/values.yaml"), V1);
     assert_eq!(read(&out, ".chartwright/base/chart/values.yaml"), V1);
-    assert_eq!(read(&out, ".chartwright/base/compose.yaml"), "services: {}\n");
+    assert_eq!(
+        read(&out, ".chartwright/base/compose.yaml"),
+        "services: {}\n"
+    );
     let expected = format!(
         r#"{{
   "chartwright_version": "{}",
@@ -105,13 +117,20 @@ fn conflicting_edit_gets_markers_and_is_reported_until_resolved() {
     let report = write(&[("a.yaml", &v2), ("b.yaml", "b2\n")], out);
     assert!(report.has_conflicts());
     assert_eq!(report.conflicted, strings(&["a.yaml"]));
-    assert_eq!(report.updated, strings(&["b.yaml"]), "other files still regenerate");
+    assert_eq!(
+        report.updated,
+        strings(&["b.yaml"]),
+        "other files still regenerate"
+    );
     let text = read(out, "a.yaml");
     assert!(
         text.contains("<<<<<<< ours\nimage: mine:1\n=======\nimage: web:2\n>>>>>>> theirs\n"),
         "{text}"
     );
-    assert!(text.starts_with("name: web\n") && text.ends_with("app: web\n"), "{text}");
+    assert!(
+        text.starts_with("name: web\n") && text.ends_with("app: web\n"),
+        "{text}"
+    );
 
     // The markers are not mistaken for an edit the next time round.
     let report = write(&[("a.yaml", &v2), ("b.yaml", "b2\n")], out);
@@ -160,7 +179,10 @@ fn removed_files_are_deleted_when_unedited_and_kept_when_edited() {
 fn force_overwrites_edits_and_says_which() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path();
-    write(&[("a.yaml", V1), ("b.yaml", "b\n"), ("gone.yaml", "g\n")], out);
+    write(
+        &[("a.yaml", V1), ("b.yaml", "b\n"), ("gone.yaml", "g\n")],
+        out,
+    );
     put(out, "a.yaml", &V1.replace("web:1", "mine:1"));
     put(out, "gone.yaml", "g, edited\n");
 
@@ -208,7 +230,10 @@ fn regeneration_keeps_the_file_mode() {
     write(&[("run.sh", "echo 1\n")], out);
     fs::set_permissions(out.join("run.sh"), fs::Permissions::from_mode(0o750)).unwrap();
     write(&[("run.sh", "echo 2\n")], out);
-    let mode = fs::metadata(out.join("run.sh")).unwrap().permissions().mode();
+    let mode = fs::metadata(out.join("run.sh"))
+        .unwrap()
+        .permissions()
+        .mode();
     assert_eq!(mode & 0o777, 0o750);
 }
 
@@ -228,10 +253,13 @@ fn writes_are_deterministic_and_idempotent() {
 
     let report = write(&files, &tmp.path().join("one"));
     assert_eq!(report.unchanged.len(), files.len());
-    assert_eq!(report, WriteReport {
-        unchanged: report.unchanged.clone(),
-        ..WriteReport::default()
-    });
+    assert_eq!(
+        report,
+        WriteReport {
+            unchanged: report.unchanged.clone(),
+            ..WriteReport::default()
+        }
+    );
     assert_eq!(snapshot(&tmp.path().join("one")), one);
 }
 

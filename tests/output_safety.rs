@@ -26,7 +26,10 @@ fn v1() -> FileSet {
 fn v2() -> FileSet {
     fileset(&[
         ("chart/values.yaml", &V1.replace("web:1", "web:2")),
-        ("chart/templates/web.yaml", "kind: Deployment\nreplicas: 2\n"),
+        (
+            "chart/templates/web.yaml",
+            "kind: Deployment\nreplicas: 2\n",
+        ),
         ("compose/compose.yaml", "services: {}\n"),
     ])
 }
@@ -34,7 +37,11 @@ fn v2() -> FileSet {
 /// The tree after writing `v1` and making one user edit that `v2` will merge.
 fn prepared(dir: &Path) {
     try_write(&v1(), dir).unwrap();
-    put(dir, "chart/values.yaml", &V1.replace("port: 80", "port: 8080"));
+    put(
+        dir,
+        "chart/values.yaml",
+        &V1.replace("port: 80", "port: 8080"),
+    );
 }
 
 #[test]
@@ -89,20 +96,15 @@ fn injected_failure_while_staging_leaves_the_previous_tree_intact() {
     let before = snapshot(out);
     // v2 stages 3 generated files, 3 base copies and the state file.
     for n in 0..7 {
-        let err = output::write_with_fault(
-            &v2(),
-            out,
-            &WriteOptions::default(),
-            Some(Fault::Stage(n)),
-        )
-        .unwrap_err();
+        let err =
+            output::write_with_fault(&v2(), out, &WriteOptions::default(), Some(Fault::Stage(n)))
+                .unwrap_err();
         assert!(err.to_string().contains("injected failure"), "{err}");
         assert_eq!(snapshot(out), before, "fault at staging step {n}");
     }
     // One past the last staged file: no fault fires, so the write goes through (which is
     // what shows the loop above covered every staging step).
-    output::write_with_fault(&v2(), out, &WriteOptions::default(), Some(Fault::Stage(7)))
-        .unwrap();
+    output::write_with_fault(&v2(), out, &WriteOptions::default(), Some(Fault::Stage(7))).unwrap();
     assert_ne!(snapshot(out), before);
 }
 
@@ -148,8 +150,13 @@ fn interrupted_commit_is_finished_by_running_generate_again() {
     // No step 9: the loop above covered every commit step.
     let out = tmp.path().join("run9");
     prepared(&out);
-    output::write_with_fault(&v2(), &out, &WriteOptions::default(), Some(Fault::Commit(9)))
-        .unwrap();
+    output::write_with_fault(
+        &v2(),
+        &out,
+        &WriteOptions::default(),
+        Some(Fault::Commit(9)),
+    )
+    .unwrap();
     assert_eq!(snapshot(&out), expected);
 }
 
@@ -162,8 +169,11 @@ fn symlink_leading_outside_is_refused() {
     fs::create_dir(&outside).unwrap();
     fs::write(outside.join("values.yaml"), "precious\n").unwrap();
 
-    for (link, target_is_dir) in [("chart", true), (".chartwright", true), ("compose.yaml", false)]
-    {
+    for (link, target_is_dir) in [
+        ("chart", true),
+        (".chartwright", true),
+        ("compose.yaml", false),
+    ] {
         let out = tmp.path().join(format!("out-{link}"));
         fs::create_dir(&out).unwrap();
         let target = if target_is_dir {
@@ -207,7 +217,10 @@ fn file_where_a_directory_is_needed_is_named() {
         OutputError::NotADirectory { path } => assert_eq!(path, &out.join("chart")),
         other => panic!("unexpected {other:?}"),
     }
-    assert!(err.to_string().contains(&out.join("chart").display().to_string()));
+    assert!(
+        err.to_string()
+            .contains(&out.join("chart").display().to_string())
+    );
 
     let file_as_out = out.join("chart/out");
     let err = try_write(&fileset(&[("a.yaml", "a\n")]), &file_as_out).unwrap_err();
@@ -232,12 +245,25 @@ fn directory_where_a_file_goes_is_named() {
 #[test]
 fn unsafe_or_colliding_generated_paths_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
-    for bad in ["../x", "/etc/x", "a//b", "a/./b", ".chartwright/state.json", ""] {
+    for bad in [
+        "../x",
+        "/etc/x",
+        "a//b",
+        "a/./b",
+        ".chartwright/state.json",
+        "",
+    ] {
         let err = try_write(&fileset(&[(bad, "x\n")]), tmp.path()).unwrap_err();
-        assert!(matches!(err, OutputError::InvalidPath { .. }), "{bad}: {err:?}");
+        assert!(
+            matches!(err, OutputError::InvalidPath { .. }),
+            "{bad}: {err:?}"
+        );
     }
-    let err = try_write(&fileset(&[("a", "1\n"), ("a.b", "\n"), ("a/b", "2\n")]), tmp.path())
-        .unwrap_err();
+    let err = try_write(
+        &fileset(&[("a", "1\n"), ("a.b", "\n"), ("a/b", "2\n")]),
+        tmp.path(),
+    )
+    .unwrap_err();
     assert!(
         matches!(&err, OutputError::PathCollision { path, other } if path == "a" && other == "a/b"),
         "{err:?}"
@@ -272,7 +298,11 @@ fn corrupt_state_is_reported_with_its_path() {
         matches!(&err, OutputError::CorruptState { path, .. } if path == &out.join(".chartwright/state.json")),
         "{err:?}"
     );
-    put(out, ".chartwright/state.json", r#"{"chartwright_version":"9","files":{},"format":2}"#);
+    put(
+        out,
+        ".chartwright/state.json",
+        r#"{"chartwright_version":"9","files":{},"format":2}"#,
+    );
     let err = try_write(&v1(), out).unwrap_err();
     assert!(err.to_string().contains("format 2"), "{err}");
 }
