@@ -220,8 +220,8 @@ impl Root {
         for entry in entries {
             let entry = entry.map_err(|e| OutputError::io("list", &dir, e))?;
             let Some(name) = entry.file_name().to_str().map(ToOwned::to_owned) else {
-                // Not UTF-8, so never something chartwright wrote; report it as stray by
-                // its lossy name would risk deleting the wrong file, so leave it alone.
+                // Not UTF-8, so never something chartwright wrote. Treating it as stray
+                // would mean deleting it by a lossy name, which could hit the wrong file.
                 continue;
             };
             let child = format!("{rel}/{name}");
