@@ -4,7 +4,9 @@
 //! → [`render`] (templates format the plan) → [`output`] (a file set written, diffed or checked).
 
 pub mod catalog;
+pub mod cli;
 pub mod output;
+pub mod pipeline;
 pub mod plan;
 pub mod render;
 pub mod spec;

@@ -114,6 +114,23 @@ pub fn parse(file: &str, text: &str) -> Result<SpecFile, SpecError> {
     }
 }
 
+/// Parses an org defaults file (the `defaults:` block of a spec, on its own).
+pub fn parse_defaults(file: &str, text: &str) -> Result<DefaultsSpec, SpecError> {
+    let error = |diagnostics: Vec<Diagnostic>| SpecError {
+        file: file.to_string(),
+        source_text: text.to_string(),
+        diagnostics,
+    };
+    let defaults: DefaultsSpec = serde_saphyr::from_str_with_options(text, parse_options())
+        .map_err(|e| error(vec![validate::from_parse_error(&e, text)]))?;
+    let diagnostics = validate::validate_defaults(&defaults);
+    if diagnostics.is_empty() {
+        Ok(defaults)
+    } else {
+        Err(error(diagnostics))
+    }
+}
+
 /// Strict YAML: duplicate keys are errors, aliases are bounded (no "billion laughs"), and only
 /// `true`/`false` are booleans, so `NO` stays the string the user meant.
 fn parse_options() -> serde_saphyr::Options {

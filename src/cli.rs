@@ -1,0 +1,352 @@
+//! The command line: a thin shell over [`crate::pipeline`] and [`crate::output`]. Errors become
+//! exit codes here and nowhere else: 0 ok, 1 drift or conflict, 2 invalid input or usage, 3 I/O.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+
+use crate::output::{self, WriteOptions};
+use crate::pipeline::{self, Error, Inputs};
+use crate::plan::Plan;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "chartwright",
+    version,
+    about = "Writes a service's Helm chart, Kubernetes manifests and docker-compose.yml from one spec",
+    long_about = "Writes a service's Helm chart, Kubernetes manifests and docker-compose.yml from one spec.\n\n\
+                  Best practice is the default: requests and limits, probes, anti-affinity, HPA, PDB, \
+                  NetworkPolicies, TLS ingress, secrets by reference, pinned images and a restricted \
+                  security context.\n\nExit codes: 0 ok, 1 drift or merge conflict, 2 invalid input or usage, 3 I/O error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Print nothing but errors.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct SpecArgs {
+    /// The spec file.
+    #[arg(
+        long = "file",
+        short = 'f',
+        default_value = "chartwright.yaml",
+        value_name = "SPEC"
+    )]
+    pub spec: PathBuf,
+    /// A team template overlay folder (overrides the spec's `templates:` key).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// An org defaults file, layered under the spec.
+    #[arg(long, value_name = "FILE")]
+    pub defaults: Option<PathBuf>,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct OutArgs {
+    #[command(flatten)]
+    pub spec: SpecArgs,
+    /// The output directory.
+    #[arg(
+        long = "out",
+        short = 'o',
+        default_value = "deploy",
+        value_name = "OUT"
+    )]
+    pub out: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Render and write the tree (charts/, k8s/, docker-compose.yml, .env.example).
+    Generate {
+        #[command(flatten)]
+        args: OutArgs,
+        /// Overwrite files you edited instead of merging your edits.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Exit 1 with a diff when the tree on disk differs from what generate would write.
+    Check {
+        #[command(flatten)]
+        args: OutArgs,
+    },
+    /// Show what generate would change, as a unified diff.
+    Diff {
+        #[command(flatten)]
+        args: OutArgs,
+    },
+    /// Check a spec without rendering anything.
+    Validate {
+        #[command(flatten)]
+        args: SpecArgs,
+    },
+    /// Print shell completions.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+}
+
+/// Runs the CLI and returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    match execute(&cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{e}");
+            e.exit_code()
+        }
+    }
+}
+
+fn inputs(a: &SpecArgs) -> Inputs {
+    Inputs {
+        spec: a.spec.clone(),
+        templates: a.templates.clone(),
+        defaults: a.defaults.clone(),
+    }
+}
+
+/// Colour only for a terminal, and never when `NO_COLOR` is set (https://no-color.org).
+pub fn use_color() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+}
+
+fn print_json<T: Serialize>(value: &T) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).expect("report serializes")
+    );
+}
+
+fn execute(cli: &Cli) -> Result<i32, Error> {
+    match &cli.command {
+        Command::Generate { args, force } => {
+            let (plan, files) = pipeline::generate(&inputs(&args.spec))?;
+            let report = output::write(&files, &args.out, &WriteOptions { force: *force })?;
+            let code = if report.has_conflicts() { 1 } else { 0 };
+            match args.format {
+                Format::Json => print_json(&serde_json::json!({
+                    "out": args.out,
+                    "files": report,
+                    "resources": resource_rows(&plan),
+                })),
+                Format::Text if !cli.quiet => {
+                    print_report(&report, &args.out);
+                    print!("{}", resource_table(&plan));
+                }
+                Format::Text => {}
+            }
+            if report.has_conflicts() {
+                eprintln!(
+                    "error: merge conflicts in {}; resolve the <<<<<<< markers and run generate again",
+                    report.conflicted.join(", ")
+                );
+            }
+            Ok(code)
+        }
+        Command::Check { args } => {
+            let (_, files) = pipeline::generate(&inputs(&args.spec))?;
+            let report = output::check(&files, &args.out)?;
+            match args.format {
+                Format::Json => print_json(&report),
+                Format::Text => {
+                    if report.in_sync {
+                        if !cli.quiet {
+                            println!("{} is up to date", args.out.display());
+                        }
+                    } else {
+                        print!("{}", report.diff);
+                        eprintln!(
+                            "error: {} differs from the spec in {} file(s): {}\nrun `chartwright generate` and commit the result",
+                            args.out.display(),
+                            report.drifted.len(),
+                            report.drifted.join(", ")
+                        );
+                    }
+                }
+            }
+            Ok(if report.in_sync { 0 } else { 1 })
+        }
+        Command::Diff { args } => {
+            let (_, files) = pipeline::generate(&inputs(&args.spec))?;
+            let color = args.format == Format::Text && use_color();
+            let report = output::diff(&files, &args.out, color)?;
+            match args.format {
+                Format::Json => print_json(&report),
+                Format::Text => print!("{}", report.diff),
+            }
+            Ok(0)
+        }
+        Command::Validate { args } => {
+            let (plan, _) = pipeline::plan(&inputs(args))?;
+            if !cli.quiet {
+                println!(
+                    "{} is valid: {} service(s), {} backing service(s), environments {}",
+                    args.spec.display(),
+                    plan.services.len(),
+                    plan.backing.len(),
+                    plan.environments
+                        .iter()
+                        .map(|e| e.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+            Ok(0)
+        }
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(*shell, &mut cmd, "chartwright", &mut std::io::stdout());
+            Ok(0)
+        }
+        Command::Man => {
+            let mut buf = Vec::new();
+            man_page(&mut buf)
+                .map_err(|e| Error::Usage(format!("cannot render the man page: {e}")))?;
+            std::io::stdout()
+                .write_all(&buf)
+                .map_err(|e| Error::Usage(e.to_string()))?;
+            Ok(0)
+        }
+    }
+}
+
+/// The man page: the main command followed by a section per subcommand.
+pub fn man_page(out: &mut Vec<u8>) -> std::io::Result<()> {
+    let cmd = Cli::command();
+    clap_mangen::Man::new(cmd.clone()).render(out)?;
+    for sub in cmd.get_subcommands() {
+        let name: &'static str =
+            Box::leak(format!("chartwright-{}", sub.get_name()).into_boxed_str());
+        clap_mangen::Man::new(sub.clone().name(name)).render(out)?;
+    }
+    Ok(())
+}
+
+fn print_report(report: &output::WriteReport, out: &std::path::Path) {
+    let groups = [
+        ("created", &report.created),
+        ("updated", &report.updated),
+        ("merged (your edits kept)", &report.merged),
+        ("CONFLICT", &report.conflicted),
+        ("deleted", &report.deleted),
+        ("kept (edited, no longer generated)", &report.kept_edited),
+        ("overwrote your edits", &report.overwritten_edits),
+    ];
+    let mut any = false;
+    for (label, paths) in groups {
+        for p in paths.iter() {
+            println!("{label:>10}  {}", out.join(p).display());
+            any = true;
+        }
+    }
+    if !any {
+        println!(
+            "{} is up to date ({} files)",
+            out.display(),
+            report.unchanged.len()
+        );
+    }
+}
+
+#[derive(Serialize)]
+pub struct ResourceRow {
+    pub service: String,
+    pub env: String,
+    pub cpu_request: String,
+    pub cpu_limit: String,
+    pub memory_request: String,
+    pub memory_limit: String,
+    /// `3`, or `2–20 (HPA 70%)` when autoscaled.
+    pub replicas: String,
+}
+
+pub fn resource_rows(plan: &Plan) -> Vec<ResourceRow> {
+    let mut rows = Vec::new();
+    for s in &plan.services {
+        for e in &s.environments {
+            let v = &e.values;
+            rows.push(ResourceRow {
+                service: s.name.clone(),
+                env: e.env.clone(),
+                cpu_request: v.resources.requests.cpu.clone(),
+                cpu_limit: v.resources.limits.cpu.clone(),
+                memory_request: v.resources.requests.memory.clone(),
+                memory_limit: v.resources.limits.memory.clone(),
+                replicas: if v.autoscaling.enabled {
+                    format!(
+                        "{}-{} (HPA {}%)",
+                        v.autoscaling.min_replicas,
+                        v.autoscaling.max_replicas,
+                        v.autoscaling.target_cpu_utilization_percentage
+                    )
+                } else {
+                    v.replica_count.to_string()
+                },
+            });
+        }
+    }
+    rows
+}
+
+/// The design summary an orchestration engineer hands over: who gets what, where.
+pub fn resource_table(plan: &Plan) -> String {
+    let header = [
+        "SERVICE", "ENV", "CPU REQ", "CPU LIM", "MEM REQ", "MEM LIM", "REPLICAS",
+    ];
+    let rows: Vec<[String; 7]> = resource_rows(plan)
+        .into_iter()
+        .map(|r| {
+            [
+                r.service,
+                r.env,
+                r.cpu_request,
+                r.cpu_limit,
+                r.memory_request,
+                r.memory_limit,
+                r.replicas,
+            ]
+        })
+        .collect();
+    let mut widths = header.map(str::len);
+    for r in &rows {
+        for (i, c) in r.iter().enumerate() {
+            widths[i] = widths[i].max(c.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            let pad = widths[i] - c.chars().count();
+            s.push_str(c);
+            if i + 1 < cells.len() {
+                s.push_str(&" ".repeat(pad + 2));
+            }
+        }
+        s.push('\n');
+        s
+    };
+    let mut out = String::from("\n");
+    out.push_str(&line(header.to_vec()));
+    for r in &rows {
+        out.push_str(&line(r.iter().map(String::as_str).collect()));
+    }
+    out
+}
