@@ -1,0 +1,408 @@
+//! The real tools users run on the output: Helm 3 and 4, kubernetes-validate, checkov, Docker
+//! Compose and yamllint. Without the tools these tests say loudly that they skipped; with
+//! `CHARTWRIGHT_REQUIRE_TOOLS=1` (set by `scripts/test` and CI) a missing tool is a failure.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use chartwright::output::{self, WriteOptions};
+use chartwright::pipeline::{self, Inputs};
+use chartwright::plan::Plan;
+use chartwright::yaml::parse_documents;
+use serde_json::Value;
+
+/// Finds a tool on PATH or in the repository's `.tools/bin`.
+fn tool(name: &str) -> Option<PathBuf> {
+    let local = common::root().join(".tools/bin").join(name);
+    if local.exists() {
+        return Some(local);
+    }
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths).map(|p| p.join(name)).find(|p| p.is_file())
+    })
+}
+
+fn require(name: &str) -> Option<PathBuf> {
+    match tool(name) {
+        Some(p) => Some(p),
+        None if std::env::var_os("CHARTWRIGHT_REQUIRE_TOOLS").is_some() => {
+            panic!("{name} is required (CHARTWRIGHT_REQUIRE_TOOLS is set) but not installed: run scripts/install-test-tools")
+        }
+        None => {
+            eprintln!("\n*** SKIPPED: {name} is not installed; run scripts/test to install it and run this conformance test ***\n");
+            None
+        }
+    }
+}
+
+fn run(cmd: &mut Command) -> (bool, String, String) {
+    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A generated example on disk.
+struct Generated {
+    _dir: tempfile::TempDir,
+    out: PathBuf,
+    plan: Plan,
+    name: String,
+}
+
+fn generate_to_disk(spec: &Path) -> Generated {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("deploy");
+    let (plan, files) = pipeline::generate(&Inputs { spec: spec.to_path_buf(), ..Default::default() })
+        .unwrap_or_else(|e| panic!("{e}"));
+    output::write(&files, &out, &WriteOptions::default()).unwrap();
+    let name = spec.parent().unwrap().file_name().unwrap().to_string_lossy().into_owned();
+    Generated { _dir: dir, out, plan, name }
+}
+
+fn all_generated() -> Vec<Generated> {
+    common::examples().iter().map(|s| generate_to_disk(s)).collect()
+}
+
+/// `helm template` of one service in one environment, as parsed documents.
+fn helm_template(helm: &Path, g: &Generated, svc: &str, env: &str, ns: &str) -> Vec<Value> {
+    let chart = g.out.join("charts").join(svc);
+    let (ok, stdout, stderr) = run(Command::new(helm)
+        .arg("template")
+        .arg(svc)
+        .arg(&chart)
+        .arg("-n")
+        .arg(ns)
+        .arg("-f")
+        .arg(chart.join(format!("values-{env}.yaml"))));
+    assert!(ok, "{}: helm template {svc} ({env}) failed:\n{stderr}", g.name);
+    parse_documents(&stdout).unwrap_or_else(|e| panic!("helm output does not parse: {e}\n{stdout}"))
+}
+
+/// The objects of `k8s/<env>/` that belong to one service.
+fn manifests(g: &Generated, env: &str, svc: &str) -> Vec<Value> {
+    let dir = g.out.join("k8s").join(env);
+    let mut docs = Vec::new();
+    let mut entries: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        let text = std::fs::read_to_string(&path).unwrap();
+        for doc in parse_documents(&text).unwrap() {
+            if doc["metadata"]["labels"]["app.kubernetes.io/name"] == svc {
+                docs.push(doc);
+            }
+        }
+    }
+    docs
+}
+
+/// Removes what only Helm adds, so the two renderings can be compared object by object.
+fn normalise(mut docs: Vec<Value>) -> BTreeMap<(String, String), Value> {
+    docs.retain(|d| d["metadata"]["annotations"]["helm.sh/hook"].is_null());
+    let mut out = BTreeMap::new();
+    for mut d in docs {
+        strip_helm_labels(&mut d);
+        let key = (d["kind"].as_str().unwrap_or_default().to_string(), d["metadata"]["name"].as_str().unwrap_or_default().to_string());
+        out.insert(key, d);
+    }
+    out
+}
+
+fn strip_helm_labels(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::Object(labels)) = m.get_mut("labels") {
+                labels.remove("helm.sh/chart");
+                if labels.contains_key("app.kubernetes.io/managed-by") {
+                    labels.insert("app.kubernetes.io/managed-by".into(), Value::String("chartwright".into()));
+                }
+            }
+            for child in m.values_mut() {
+                strip_helm_labels(child);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(strip_helm_labels),
+        _ => {}
+    }
+}
+
+fn helms() -> Vec<(&'static str, PathBuf)> {
+    ["helm3", "helm4"].into_iter().filter_map(|h| require(h).map(|p| (h, p))).collect()
+}
+
+#[test]
+fn helm_lint_strict_passes_for_every_example_and_environment() {
+    let helms = helms();
+    if helms.is_empty() {
+        return;
+    }
+    for g in all_generated() {
+        for svc in &g.plan.services {
+            for env in &g.plan.environments {
+                for (label, helm) in &helms {
+                    let chart = g.out.join("charts").join(&svc.name);
+                    let (ok, stdout, stderr) = run(Command::new(helm)
+                        .arg("lint")
+                        .arg("--strict")
+                        .arg(&chart)
+                        .arg("-f")
+                        .arg(chart.join(format!("values-{}.yaml", env.name))));
+                    assert!(ok, "{label} lint --strict {}/{} ({}):\n{stdout}\n{stderr}", g.name, svc.name, env.name);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn helm_template_equals_the_plain_manifests() {
+    let helms = helms();
+    if helms.is_empty() {
+        return;
+    }
+    for g in all_generated() {
+        for svc in &g.plan.services {
+            for env in &g.plan.environments {
+                let plain = normalise(manifests(&g, &env.name, &svc.name));
+                assert!(!plain.is_empty(), "{}: no manifests for {} in {}", g.name, svc.name, env.name);
+                for (label, helm) in &helms {
+                    let rendered = normalise(helm_template(helm, &g, &svc.name, &env.name, &env.namespace));
+                    let (a, b): (Vec<_>, Vec<_>) = (rendered.keys().collect(), plain.keys().collect());
+                    assert_eq!(a, b, "{label} {}/{} ({}): different objects", g.name, svc.name, env.name);
+                    for (key, obj) in &rendered {
+                        assert_eq!(
+                            obj, &plain[key],
+                            "{label} {}/{} ({}): {key:?} differs between helm template and k8s/",
+                            g.name, svc.name, env.name
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn is_subset(selector: &Value, labels: &Value) -> bool {
+    selector.as_object().is_some_and(|s| !s.is_empty() && s.iter().all(|(k, v)| labels.get(k) == Some(v)))
+}
+
+#[test]
+fn every_selector_selects_the_deployments_pods() {
+    for g in all_generated() {
+        for svc in &g.plan.services {
+            for env in &g.plan.environments {
+                let docs = manifests(&g, &env.name, &svc.name);
+                let deployment = docs.iter().find(|d| d["kind"] == "Deployment").expect("a Deployment");
+                let pod_labels = &deployment["spec"]["template"]["metadata"]["labels"];
+                assert!(is_subset(&deployment["spec"]["selector"]["matchLabels"], pod_labels));
+                for d in &docs {
+                    let what = format!("{} {} in {}/{}", d["kind"], d["metadata"]["name"], g.name, env.name);
+                    match d["kind"].as_str().unwrap_or_default() {
+                        "Service" => assert!(is_subset(&d["spec"]["selector"], pod_labels), "{what}"),
+                        "PodDisruptionBudget" => assert!(is_subset(&d["spec"]["selector"]["matchLabels"], pod_labels), "{what}"),
+                        "NetworkPolicy" => assert!(is_subset(&d["spec"]["podSelector"]["matchLabels"], pod_labels), "{what}"),
+                        "HorizontalPodAutoscaler" => {
+                            assert_eq!(d["spec"]["scaleTargetRef"]["name"], deployment["metadata"]["name"], "{what}");
+                            assert_eq!(d["spec"]["scaleTargetRef"]["kind"], "Deployment", "{what}");
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_values_schema_rejects_typos_and_wrong_types() {
+    let helms = helms();
+    if helms.is_empty() {
+        return;
+    }
+    let g = generate_to_disk(&common::root().join("examples/quickstart/chartwright.yaml"));
+    let svc = &g.plan.services[0].name;
+    let chart = g.out.join("charts").join(svc);
+    for (bad, why) in [("replicaCuont: 3\n", "a typo'd key"), ("replicaCount: three\n", "a wrong type"), ("image:\n  tag: 5\n", "a number for a string")] {
+        let file = g.out.join("bad-values.yaml");
+        std::fs::write(&file, bad).unwrap();
+        for (label, helm) in &helms {
+            let (ok, _, stderr) = run(Command::new(helm).arg("template").arg(svc).arg(&chart).arg("-f").arg(&file));
+            assert!(!ok, "{label}: values.schema.json accepted {why}: {bad}");
+            assert!(stderr.to_lowercase().contains("schema"), "{label}: {stderr}");
+        }
+    }
+}
+
+#[test]
+fn kubernetes_validate_strict_passes_on_helm_output_and_manifests() {
+    let Some(kv) = require("kubernetes-validate") else { return };
+    let helm = tool("helm3").or_else(|| tool("helm4"));
+    for g in all_generated() {
+        let scratch = g.out.join("..").join("rendered");
+        std::fs::create_dir_all(&scratch).unwrap();
+        let mut files: Vec<PathBuf> = Vec::new();
+        for env in &g.plan.environments {
+            let dir = g.out.join("k8s").join(&env.name);
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).collect();
+            entries.sort();
+            files.extend(entries);
+            if let Some(helm) = &helm {
+                for svc in &g.plan.services {
+                    let chart = g.out.join("charts").join(&svc.name);
+                    let (ok, stdout, stderr) = run(Command::new(helm)
+                        .arg("template")
+                        .arg(&svc.name)
+                        .arg(&chart)
+                        .arg("-n")
+                        .arg(&env.namespace)
+                        .arg("-f")
+                        .arg(chart.join(format!("values-{}.yaml", env.name))));
+                    assert!(ok, "{stderr}");
+                    let f = scratch.join(format!("{}-{}.yaml", svc.name, env.name));
+                    std::fs::write(&f, stdout).unwrap();
+                    files.push(f);
+                }
+            }
+        }
+        for version in ["1.29", "1.33"] {
+            let (ok, stdout, stderr) = run(Command::new(&kv).arg("--strict").arg("-k").arg(version).arg("--quiet").args(&files));
+            assert!(ok, "kubernetes-validate -k {version} on {}:\n{stdout}\n{stderr}", g.name);
+        }
+    }
+}
+
+#[test]
+fn compose_config_passes_and_every_dependency_is_gated_on_health() {
+    let Some(compose) = require("docker-compose") else { return };
+    for g in all_generated() {
+        std::fs::copy(g.out.join(".env.example"), g.out.join(".env")).unwrap();
+        let file = g.out.join("docker-compose.yml");
+        let base = || {
+            let mut c = Command::new(&compose);
+            c.arg("-f").arg(&file).arg("--project-directory").arg(&g.out).env_remove("COMPOSE_PROJECT_NAME");
+            c
+        };
+        let (ok, _, stderr) = run(base().arg("config").arg("-q"));
+        assert!(ok, "{}: compose config -q:\n{stderr}", g.name);
+        let (ok, stdout, stderr) = run(base().arg("config").arg("--format").arg("json"));
+        assert!(ok, "{stderr}");
+        let config: Value = serde_json::from_str(&stdout).unwrap();
+        let services = config["services"].as_object().unwrap();
+        let mut edges = 0;
+        for (name, svc) in services {
+            assert!(svc["healthcheck"]["test"].is_array(), "{}: {name} has no healthcheck", g.name);
+            if let Some(deps) = svc["depends_on"].as_object() {
+                for (dep, how) in deps {
+                    edges += 1;
+                    assert_eq!(how["condition"], "service_healthy", "{}: {name} → {dep}", g.name);
+                    assert!(services[dep]["healthcheck"]["test"].is_array(), "{}: {dep} has no healthcheck", g.name);
+                }
+            }
+        }
+        let declared: usize = g.plan.compose.services.iter().map(|s| s.depends_on.len()).sum();
+        assert_eq!(edges, declared, "{}: every declared dependency reaches Compose", g.name);
+    }
+}
+
+#[test]
+fn yamllint_accepts_the_yaml_helm_does_not_render() {
+    let Some(yamllint) = require("yamllint") else { return };
+    let config = "{extends: default, rules: {line-length: disable, document-start: disable, comments: {min-spaces-from-content: 1}, truthy: {check-keys: false}}}";
+    for g in all_generated() {
+        let mut files = vec![g.out.join("docker-compose.yml")];
+        for svc in &g.plan.services {
+            let chart = g.out.join("charts").join(&svc.name);
+            files.push(chart.join("Chart.yaml"));
+            files.push(chart.join("values.yaml"));
+            for env in &g.plan.environments {
+                files.push(chart.join(format!("values-{}.yaml", env.name)));
+            }
+        }
+        for env in &g.plan.environments {
+            for e in std::fs::read_dir(g.out.join("k8s").join(&env.name)).unwrap() {
+                files.push(e.unwrap().path());
+            }
+        }
+        files.retain(|f| f.exists());
+        let (ok, stdout, stderr) = run(Command::new(&yamllint).arg("-s").arg("-d").arg(config).args(&files));
+        assert!(ok, "yamllint on {}:\n{stdout}\n{stderr}", g.name);
+    }
+}
+
+/// Failed checkov check IDs for a file.
+fn checkov_failures(checkov: &Path, file: &Path) -> Vec<String> {
+    let (_, stdout, stderr) = run(Command::new(checkov)
+        .env("CKV_SKIP_PACKAGE_UPDATE_CHECK", "true")
+        .env("BC_SKIP_MAPPING", "TRUE")
+        .arg("-f")
+        .arg(file)
+        .arg("--framework")
+        .arg("kubernetes")
+        .arg("--skip-download")
+        .arg("--compact")
+        .arg("--quiet")
+        .arg("-o")
+        .arg("json"));
+    let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("checkov output: {e}\n{stdout}\n{stderr}"));
+    let reports = if report.is_array() { report.as_array().unwrap().clone() } else { vec![report] };
+    let mut ids = Vec::new();
+    for r in reports {
+        if let Some(failed) = r["results"]["failed_checks"].as_array() {
+            ids.extend(failed.iter().map(|c| format!("{} {}", c["check_id"].as_str().unwrap_or("?"), c["resource"].as_str().unwrap_or("?"))));
+        }
+        // An empty scan would pass trivially: make sure something was scanned.
+        if let Some(summary) = r.get("summary") {
+            assert!(summary["passed"].as_u64().unwrap_or(0) > 0, "checkov scanned nothing in {}", file.display());
+        }
+    }
+    ids
+}
+
+/// Checks that contradict a documented choice of a tag-pinned image (README "What the output passes").
+const ALLOWED_WITH_TAG: &[&str] = &["CKV_K8S_43"];
+
+#[test]
+fn checkov_finds_nothing_with_a_digest_and_only_the_digest_check_with_a_tag() {
+    let Some(checkov) = require("checkov") else { return };
+    let digest = format!("@sha256:{}", "4f".repeat(32));
+    for spec in common::examples() {
+        let text = std::fs::read_to_string(&spec).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let pinned = dir.path().join("chartwright.yaml");
+        // The same spec with every own image pinned by digest instead of tag.
+        let by_digest: String = text
+            .lines()
+            .map(|l| match l.trim_start().strip_prefix("image: ") {
+                Some(img) => {
+                    let repo = img.rsplit_once(':').map(|(r, _)| r).unwrap_or(img);
+                    format!("{}image: {repo}{digest}", &l[..l.len() - l.trim_start().len()])
+                }
+                None => l.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        std::fs::write(&pinned, by_digest).unwrap();
+        for (label, spec_path, allowed) in [("tag", spec.clone(), ALLOWED_WITH_TAG), ("digest", pinned.clone(), &[][..])] {
+            let g = generate_to_disk(&spec_path);
+            for env in &g.plan.environments {
+                let mut all = String::new();
+                for e in std::fs::read_dir(g.out.join("k8s").join(&env.name)).unwrap() {
+                    all.push_str("---\n");
+                    all.push_str(&std::fs::read_to_string(e.unwrap().path()).unwrap());
+                }
+                let file = g.out.join(format!("all-{}.yaml", env.name));
+                std::fs::write(&file, all).unwrap();
+                let failures: Vec<String> = checkov_failures(&checkov, &file)
+                    .into_iter()
+                    .filter(|f| !allowed.iter().any(|a| f.starts_with(a)))
+                    .collect();
+                assert!(failures.is_empty(), "{} ({label}-pinned, {}): checkov failed {failures:?}", spec.display(), env.name);
+            }
+        }
+    }
+}
