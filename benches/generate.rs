@@ -8,12 +8,18 @@ fn main() {
 }
 
 fn quickstart() -> String {
-    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/quickstart/chartwright.yaml")).unwrap()
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/quickstart/chartwright.yaml"
+    ))
+    .unwrap()
 }
 
 /// A spec of `n` services, each depending on the previous one and on PostgreSQL.
 pub fn many_services(n: usize) -> String {
-    let mut s = String::from("version: 1\napp: big\nbacking:\n  postgres: { kind: postgres, version: \"16\" }\nservices:\n");
+    let mut s = String::from(
+        "version: 1\napp: big\nbacking:\n  postgres: { kind: postgres, version: \"16\" }\nservices:\n",
+    );
     for i in 0..n {
         s.push_str(&format!(
             "  svc-{i}:\n    image: registry.example.com/big/svc-{i}:1.0.{i}\n    ports: [{{ name: http, port: 8080 }}]\n    env: {{ INDEX: \"{i}\" }}\n    depends_on: [postgres{}]\n",

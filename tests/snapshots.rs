@@ -10,7 +10,13 @@ fn every_example_matches_its_snapshot() {
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| {
         for spec in common::examples() {
-            let name = spec.parent().unwrap().file_name().unwrap().to_string_lossy().to_string();
+            let name = spec
+                .parent()
+                .unwrap()
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .to_string();
             let files = common::generate(&spec);
             insta::assert_snapshot!(name, common::joined(&files));
         }

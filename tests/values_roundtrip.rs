@@ -6,9 +6,38 @@ use chartwright::yaml::parse_documents;
 
 /// Strings that YAML 1.1, Go templates, Jinja or Compose would otherwise reinterpret.
 pub const TRICKY: &[&str] = &[
-    "yes", "no", "on", "NO", "0755", "1e3", ".inf", "~", "null", "true", "", "a: b", "x # y", "'quoted'",
-    "\"dq\"", "back\\slash", "line\nbreak", "*star", "&amp", "!bang", "%pct", "@at", "---", "{{ .Values.x }}",
-    "{% if %}", "[[ x ]]", "$HOME", "${VAR}", "$$", "ünïcødé ✓", " lead", "trail ",
+    "yes",
+    "no",
+    "on",
+    "NO",
+    "0755",
+    "1e3",
+    ".inf",
+    "~",
+    "null",
+    "true",
+    "",
+    "a: b",
+    "x # y",
+    "'quoted'",
+    "\"dq\"",
+    "back\\slash",
+    "line\nbreak",
+    "*star",
+    "&amp",
+    "!bang",
+    "%pct",
+    "@at",
+    "---",
+    "{{ .Values.x }}",
+    "{% if %}",
+    "[[ x ]]",
+    "$HOME",
+    "${VAR}",
+    "$$",
+    "ünïcødé ✓",
+    " lead",
+    "trail ",
 ];
 
 fn spec_with(value: &str) -> String {
@@ -29,25 +58,39 @@ fn env_values_survive_every_output_verbatim() {
         let files = common::generate_text(&spec_with(value));
         // docker-compose.yml
         let compose = &parse_documents(files.get("docker-compose.yml").unwrap()).unwrap()[0];
-        let got = compose["services"]["api"]["environment"]["TRICKY"].as_str().unwrap();
+        let got = compose["services"]["api"]["environment"]["TRICKY"]
+            .as_str()
+            .unwrap();
         assert_eq!(compose_unescape(got), *value, "compose: {value:?}");
-        assert!(!got.replace("$$", "").contains('$'), "an unescaped $ would be interpolated: {got:?}");
+        assert!(
+            !got.replace("$$", "").contains('$'),
+            "an unescaped $ would be interpolated: {got:?}"
+        );
         // Every generated YAML file must still parse.
         for (path, text) in files.iter() {
-            if (path.ends_with(".yaml") || path.ends_with(".yml")) && !path.contains("/templates/") {
+            if (path.ends_with(".yaml") || path.ends_with(".yml")) && !path.contains("/templates/")
+            {
                 parse_documents(text).unwrap_or_else(|e| panic!("{path} for {value:?}: {e}"));
             }
         }
         // Helm values.yaml, when the chart templates are present.
         if let Some(values) = files.get("charts/api/values.yaml") {
             let v = &parse_documents(values).unwrap()[0];
-            assert_eq!(v["env"]["TRICKY"].as_str(), Some(*value), "values.yaml: {value:?}");
+            assert_eq!(
+                v["env"]["TRICKY"].as_str(),
+                Some(*value),
+                "values.yaml: {value:?}"
+            );
         }
         // Plain manifests: the ConfigMap's data.
         for (path, text) in files.iter().filter(|(p, _)| p.starts_with("k8s/")) {
             for doc in parse_documents(text).unwrap() {
                 if doc["kind"] == "ConfigMap" {
-                    assert_eq!(doc["data"]["TRICKY"].as_str(), Some(*value), "{path}: {value:?}");
+                    assert_eq!(
+                        doc["data"]["TRICKY"].as_str(),
+                        Some(*value),
+                        "{path}: {value:?}"
+                    );
                 }
             }
         }

@@ -74,10 +74,12 @@ pub struct ChartMeta {
     pub app_version: String,
 }
 
-/// The values of one service's chart. Serialized in camelCase because that is what Helm chart
-/// users expect to type. Every key is always present (no `Option`): Helm merges an environment
-/// file over `values.yaml` key by key, and a key missing in one of them could only be removed
-/// with `null`, which Helm 3 and 4 do not treat alike.
+/// The values of a chartwright chart. Every key is always present: an environment's values file
+/// changes keys, it never removes them.
+//
+// camelCase because that is what Helm chart users type. No `Option` fields: Helm merges an
+// environment file over `values.yaml` key by key, and a key missing on one side could only be
+// removed with `null`, which Helm 3 and 4 do not treat alike.
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ChartValues {
@@ -272,6 +274,7 @@ pub struct AutoscalingValues {
     pub enabled: bool,
     pub min_replicas: u32,
     pub max_replicas: u32,
+    #[serde(rename = "targetCPUUtilizationPercentage")]
     pub target_cpu_utilization_percentage: u32,
     pub scale_down: ScaleDownValues,
 }

@@ -202,9 +202,50 @@ fn tojson(value: Value, indent: Option<usize>) -> Result<Value, minijinja::Error
             json.serialize(&mut ser).expect("a JSON value serializes");
             String::from_utf8(buf).expect("JSON is UTF-8")
         }
-        _ => serde_json::to_string(&json).expect("a JSON value serializes"),
+        _ => {
+            let mut buf = Vec::new();
+            let mut ser = serde_json::Serializer::with_formatter(&mut buf, SpacedFormatter);
+            json.serialize(&mut ser).expect("a JSON value serializes");
+            String::from_utf8(buf).expect("JSON is UTF-8")
+        }
     };
     Ok(Value::from_safe_string(text))
+}
+
+/// One-line JSON with a space after `,` and `:`, the flow style YAML linters expect.
+struct SpacedFormatter;
+
+impl serde_json::ser::Formatter for SpacedFormatter {
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if first {
+            Ok(())
+        } else {
+            writer.write_all(b", ")
+        }
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if first {
+            Ok(())
+        } else {
+            writer.write_all(b", ")
+        }
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+    ) -> std::io::Result<()> {
+        writer.write_all(b": ")
+    }
 }
 
 /// A value as a YAML block (no document marker, no trailing newline). serde-saphyr quotes

@@ -23,7 +23,10 @@ pub fn examples() -> Vec<PathBuf> {
 }
 
 pub fn generate(spec: &Path) -> FileSet {
-    let inputs = Inputs { spec: spec.to_path_buf(), ..Default::default() };
+    let inputs = Inputs {
+        spec: spec.to_path_buf(),
+        ..Default::default()
+    };
     match pipeline::generate(&inputs) {
         Ok((_, files)) => files,
         Err(e) => panic!("{}: {e}", spec.display()),
