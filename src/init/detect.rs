@@ -457,10 +457,11 @@ fn import_service(
     match svc.get("build") {
         Some(Value::Object(b)) => {
             s.build = Some(b.get("context").and_then(as_str).unwrap_or(".".into()));
-            for key in b.keys() {
+            for (key, v) in b {
                 if key != "context" {
+                    let v = as_str(v).unwrap_or_else(|| v.to_string());
                     imp.dropped
-                        .push(format!("service `{cname}`: build `{key}`"));
+                        .push(format!("service `{cname}`: build `{key}: {v}`"));
                 }
             }
         }
@@ -527,7 +528,7 @@ fn import_service(
     };
     let provided: Vec<&str> = deps
         .iter()
-        .filter_map(|d| backing_kind.get(d).filter(|_| kept[d]))
+        .filter_map(|d| backing_kind.get(d).filter(|_| kept.get(d) == Some(&true)))
         .map(|e| e.url_var)
         .collect();
     if let Some(env) = svc.get("environment") {
