@@ -291,7 +291,7 @@ pub fn run(args: &InitArgs, quiet: bool) -> Result<i32, Error> {
         },
     };
     if let Some(path) = compose {
-        let imp = detect::import_compose(&path, &draft.app).map_err(|m| usage(format!("{m}")))?;
+        let imp = detect::import_compose(&path, &draft.app).map_err(usage)?;
         let needs = imp.needs_tag.clone();
         warnings.extend(imp.warnings.iter().cloned());
         let dropped = imp.dropped.clone();
