@@ -72,6 +72,8 @@ pub enum Format {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Write a first, commented chartwright.yaml (asked, from flags or from a Compose file), then generate.
+    Init(Box<crate::init::InitArgs>),
     /// Render and write the tree (charts/, k8s/, docker-compose.yml, .env.example).
     Generate {
         #[command(flatten)]
@@ -137,6 +139,7 @@ fn print_json<T: Serialize>(value: &T) {
 
 fn execute(cli: &Cli) -> Result<i32, Error> {
     match &cli.command {
+        Command::Init(args) => crate::init::run(args, cli.quiet),
         Command::Generate { args, force } => {
             let (plan, files) = pipeline::generate(&inputs(&args.spec))?;
             let report = output::write(&files, &args.out, &WriteOptions { force: *force })?;

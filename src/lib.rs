@@ -5,6 +5,7 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod init;
 pub mod output;
 pub mod pipeline;
 pub mod plan;

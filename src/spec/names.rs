@@ -1,5 +1,11 @@
 //! Name rules shared by validation and the interactive prompt, so both say the same thing.
 
+/// Longest name of an application or service: object names such as `<service>-test-connection`
+/// and namespaces `<app>-<env>` must still fit a 63-character DNS label.
+pub const MAX_NAME: usize = 40;
+/// Longest environment name.
+pub const MAX_ENV_NAME: usize = 20;
+
 /// RFC 1035 label (what a Kubernetes Service name must be): lowercase alphanumerics and `-`,
 /// starting with a letter, ending with an alphanumeric, at most 63 characters.
 pub fn check_dns_label(name: &str, max: usize) -> Result<(), String> {
@@ -47,6 +53,28 @@ pub fn check_env_name(name: &str) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// Host names for ingress rules: a lowercase DNS name, optionally a `*.` wildcard.
+pub fn check_hostname(host: &str) -> Result<(), String> {
+    let body = host.strip_prefix("*.").unwrap_or(host);
+    let ok = !body.is_empty()
+        && body.len() <= 253
+        && body.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && l.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{host}` is not a valid host name (lowercase DNS name, optionally starting with `*.`)"
+        ))
+    }
 }
 
 /// Names that say "secret": a value under such a name belongs in `secrets`, not in `env`.

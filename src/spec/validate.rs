@@ -7,16 +7,14 @@ use serde_saphyr::Spanned;
 
 use super::error::{Diagnostic, ErrorKind};
 use super::image::ImageRef;
-use super::names::{check_dns_label, check_env_name, did_you_mean, looks_secret};
+use super::names::{
+    MAX_ENV_NAME, MAX_NAME, check_dns_label, check_env_name, check_hostname, did_you_mean,
+    looks_secret,
+};
 use super::quantity::Quantity;
 use super::types::*;
 use crate::catalog;
 use crate::plan::defaults;
-
-/// Longest name of an application or service: object names such as `<service>-test-connection`
-/// and namespaces `<app>-<env>` must still fit a 63-character DNS label.
-const MAX_NAME: usize = 40;
-const MAX_ENV_NAME: usize = 20;
 
 struct Collector {
     out: Vec<Diagnostic>,
@@ -175,27 +173,6 @@ fn check_env_safe_word(s: &str) -> Result<(), ()> {
         Ok(())
     } else {
         Err(())
-    }
-}
-
-fn check_hostname(host: &str) -> Result<(), String> {
-    let body = host.strip_prefix("*.").unwrap_or(host);
-    let ok = !body.is_empty()
-        && body.len() <= 253
-        && body.split('.').all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && l.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-        });
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "`{host}` is not a valid host name (lowercase DNS name, optionally starting with `*.`)"
-        ))
     }
 }
 

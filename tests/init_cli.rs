@@ -1,0 +1,513 @@
+//! `chartwright init` without a terminal: flags, `--yes`, refusals and Compose import.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use chartwright::pipeline::{self, Inputs};
+use chartwright::spec::{self, SecretEntry, SpecFile};
+
+fn bin(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("chartwright").unwrap();
+    c.current_dir(dir).env("NO_COLOR", "1");
+    c
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/compose")
+        .join(name)
+}
+
+fn read_spec(dir: &Path) -> SpecFile {
+    let text = std::fs::read_to_string(dir.join("chartwright.yaml")).unwrap();
+    assert!(text.contains("# "), "the spec is commented");
+    spec::parse("chartwright.yaml", &text).unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+fn generates(dir: &Path) {
+    let (plan, files) = pipeline::generate(&Inputs {
+        spec: dir.join("chartwright.yaml"),
+        ..Inputs::default()
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!plan.services.is_empty());
+    assert!(!files.is_empty());
+}
+
+fn secrets(f: &SpecFile, svc: &str) -> Vec<String> {
+    f.spec.services[svc]
+        .value
+        .secrets
+        .iter()
+        .map(|s| match &s.value {
+            SecretEntry::Name(n) => n.clone(),
+            SecretEntry::WithValue(_) => panic!("a secret value"),
+        })
+        .collect()
+}
+
+fn deps(f: &SpecFile, svc: &str) -> Vec<String> {
+    f.spec.services[svc]
+        .value
+        .depends_on
+        .iter()
+        .map(|d| d.value.clone())
+        .collect()
+}
+
+fn backing(f: &SpecFile) -> Vec<(String, String, String)> {
+    f.spec
+        .backing
+        .iter()
+        .map(|(n, b)| {
+            (
+                n.clone(),
+                b.value.kind.value.clone(),
+                b.value.version.value.as_text(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn without_a_terminal_and_without_yes_it_fails_fast_naming_the_missing_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin(dir.path())
+        .args(["init", "--app", "shop"])
+        .timeout(std::time::Duration::from_secs(30))
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    for flag in ["--image", "--port", "--liveness", "--cpu-request", "--env"] {
+        assert!(err.contains(flag), "{flag} not named in: {err}");
+    }
+    assert!(!err.contains("--app "), "{err}");
+    assert!(!dir.path().join("chartwright.yaml").exists());
+}
+
+#[test]
+fn an_existing_spec_is_never_overwritten_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("chartwright.yaml"), "# mine\n").unwrap();
+    let out = bin(dir.path())
+        .args(["init", "--yes", "--image", "api:1.0.0"])
+        .assert()
+        .code(2);
+    assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("--force"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("chartwright.yaml")).unwrap(),
+        "# mine\n"
+    );
+    bin(dir.path())
+        .args([
+            "init",
+            "--yes",
+            "--image",
+            "api:1.0.0",
+            "--force",
+            "--app",
+            "shop",
+        ])
+        .assert()
+        .success();
+    read_spec(dir.path());
+}
+
+#[test]
+fn bad_flag_values_are_refused_with_the_spec_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, needle) in [
+        (vec!["--image", "api:latest"], "latest"),
+        (vec!["--image", "api:1", "--name", "Shop_App"], "DNS label"),
+        (
+            vec!["--image", "api:1", "--cpu-request", "lots"],
+            "quantity",
+        ),
+        (
+            vec![
+                "--image",
+                "api:1",
+                "--memory-request",
+                "1Gi",
+                "--memory-limit",
+                "512Mi",
+            ],
+            "below",
+        ),
+        (
+            vec!["--image", "api:1", "--depends-on", "postgress"],
+            "postgres",
+        ),
+        (
+            vec!["--image", "api:1", "--depends-on", "postgres:9"],
+            "supported versions",
+        ),
+        (
+            vec!["--image", "api:1", "--liveness", "healthz"],
+            "start with `/`",
+        ),
+        (
+            vec!["--image", "api:1", "--ingress-host", "API.example.com"],
+            "host name",
+        ),
+    ] {
+        let out = bin(dir.path())
+            .args(["init", "--yes", "--app", "shop"])
+            .args(&args)
+            .assert()
+            .code(2);
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert!(!dir.path().join("chartwright.yaml").exists());
+    }
+}
+
+#[test]
+fn flags_and_yes_write_a_valid_spec_and_generate() {
+    let dir = tempfile::tempdir().unwrap();
+    bin(dir.path())
+        .args([
+            "init",
+            "--yes",
+            "--app",
+            "shop",
+            "--name",
+            "api",
+            "--image",
+            "registry.example.com/shop/api:1.4.2",
+            "--port",
+            "3000",
+            "--port",
+            "9090",
+            "--liveness",
+            "/live",
+            "--depends-on",
+            "postgres:16",
+            "--depends-on",
+            "redis",
+            "--env",
+            "dev",
+            "--env",
+            "qa",
+            "--env",
+            "prod",
+            "--ingress-host",
+            "api.example.com",
+            "--autoscale-min",
+            "3",
+            "--autoscale-max",
+            "12",
+        ])
+        .assert()
+        .success();
+    let f = read_spec(dir.path());
+    assert_eq!(f.spec.app.value, "shop");
+    let api = &f.spec.services["api"].value;
+    assert_eq!(api.image.value, "registry.example.com/shop/api:1.4.2");
+    assert_eq!(
+        api.ports
+            .iter()
+            .map(|p| p.value.port.value)
+            .collect::<Vec<_>>(),
+        [3000, 9090]
+    );
+    assert_eq!(
+        api.health
+            .as_ref()
+            .unwrap()
+            .liveness
+            .as_ref()
+            .unwrap()
+            .value
+            .http
+            .value,
+        "/live"
+    );
+    assert_eq!(deps(&f, "api"), ["postgres", "redis"]);
+    assert_eq!(
+        backing(&f),
+        [
+            ("postgres".into(), "postgres".into(), "16".into()),
+            ("redis".into(), "redis".into(), "7".into())
+        ]
+    );
+    let envs: Vec<&str> = f
+        .spec
+        .environments
+        .as_ref()
+        .unwrap()
+        .value
+        .0
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .collect();
+    assert_eq!(envs, ["dev", "qa", "prod"]);
+    let prod = &f.spec.environments.as_ref().unwrap().value.0[2].1.value;
+    let a = &prod.autoscaling.as_ref().unwrap().value;
+    assert_eq!((a.min.value, a.max.value), (3, 12));
+    assert!(dir.path().join("deploy/docker-compose.yml").is_file());
+    generates(dir.path());
+}
+
+#[test]
+fn dockerfile_detection_fills_the_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM node:20-alpine AS build\nRUN npm ci\nFROM node:20-alpine\nEXPOSE 3000/tcp 9229\nUSER 1001\nHEALTHCHECK --interval=30s CMD wget -qO- http://localhost:3000/health || exit 1\n",
+    )
+    .unwrap();
+    let out = bin(dir.path())
+        .args([
+            "init",
+            "--yes",
+            "--app",
+            "shop",
+            "--image",
+            "shop/api:1.0.0",
+            "--no-generate",
+        ])
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("node:20-alpine"), "{err}");
+    let f = read_spec(dir.path());
+    let s = &f.spec.services["shop"].value;
+    assert_eq!(
+        s.ports
+            .iter()
+            .map(|p| p.value.port.value)
+            .collect::<Vec<_>>(),
+        [3000, 9229]
+    );
+    assert_eq!(s.run_as_user.as_ref().unwrap().value, 1001);
+    assert_eq!(
+        s.health
+            .as_ref()
+            .unwrap()
+            .readiness
+            .as_ref()
+            .unwrap()
+            .value
+            .http
+            .value,
+        "/health"
+    );
+    assert!(!dir.path().join("deploy").exists());
+}
+
+#[test]
+fn an_existing_k8s_folder_is_never_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("k8s")).unwrap();
+    bin(dir.path())
+        .args([
+            "init",
+            "--yes",
+            "--app",
+            "shop",
+            "--image",
+            "api:1.0.0",
+            "-o",
+            "k8s",
+        ])
+        .assert()
+        .code(2);
+    assert!(!dir.path().join("chartwright.yaml").exists());
+    let out = bin(dir.path())
+        .args(["init", "--yes", "--app", "shop", "--image", "api:1.0.0"])
+        .assert()
+        .success();
+    assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("k8s/"));
+}
+
+#[test]
+fn imports_a_web_api_postgres_redis_stack() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin(dir.path())
+        .args(["init", "--app", "acme", "--from-compose"])
+        .arg(fixture("web-api-postgres-redis.yml"))
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let f = read_spec(dir.path());
+    assert_eq!(f.spec.services.keys().collect::<Vec<_>>(), ["api", "web"]);
+    assert_eq!(
+        backing(&f),
+        [
+            ("cache".into(), "redis".into(), "7".into()),
+            ("db".into(), "postgres".into(), "16".into())
+        ]
+    );
+    let api = &f.spec.services["api"].value;
+    assert_eq!(api.image.value, "ghcr.io/acme/api:1.9.0");
+    assert_eq!(api.ports[0].value.port.value, 3000);
+    assert_eq!(
+        api.health
+            .as_ref()
+            .unwrap()
+            .liveness
+            .as_ref()
+            .unwrap()
+            .value
+            .http
+            .value,
+        "/healthz"
+    );
+    assert_eq!(api.env["LOG_LEVEL"].value.as_text(), "info");
+    assert!(!api.env.contains_key("DATABASE_URL"), "injected from db");
+    assert_eq!(secrets(&f, "api"), ["JWT_SECRET", "SENTRY_DSN"]);
+    assert_eq!(deps(&f, "api"), ["db", "cache"]);
+    assert_eq!(deps(&f, "web"), ["api"]);
+    let web = &f.spec.services["web"].value;
+    assert_eq!(web.ports[0].value.port.value, 8080);
+    assert_eq!(
+        web.health
+            .as_ref()
+            .unwrap()
+            .readiness
+            .as_ref()
+            .unwrap()
+            .value
+            .http
+            .value,
+        "/"
+    );
+    // Secret values were dropped with a warning; the bind mount is listed, the named volume not.
+    assert!(
+        err.contains("JWT_SECRET") && err.contains("value was dropped"),
+        "{err}"
+    );
+    assert!(err.contains("./init.sql"), "{err}");
+    assert!(!err.contains("pgdata:"), "{err}");
+    let text = std::fs::read_to_string(dir.path().join("chartwright.yaml")).unwrap();
+    assert!(!text.contains("hunter2") && !text.contains("changeme") && !text.contains("example\""));
+    assert!(text.contains("# Not carried over") && text.contains("init.sql"));
+    assert!(dir.path().join("deploy/docker-compose.yml").is_file());
+    generates(dir.path());
+}
+
+#[test]
+fn imports_short_depends_on_without_healthchecks() {
+    let dir = tempfile::tempdir().unwrap();
+    // `backend` is `latest`: refused until pinned.
+    let out = bin(dir.path())
+        .args(["init", "--app", "shop", "--from-compose"])
+        .arg(fixture("short-depends.yml"))
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("backend") && err.contains("--image-tag"),
+        "{err}"
+    );
+    assert!(!dir.path().join("chartwright.yaml").exists());
+
+    let out = bin(dir.path())
+        .args([
+            "init",
+            "--app",
+            "shop",
+            "--image-tag",
+            "backend=2.0.1",
+            "--from-compose",
+        ])
+        .arg(fixture("short-depends.yml"))
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let f = read_spec(dir.path());
+    assert_eq!(
+        f.spec.services.keys().collect::<Vec<_>>(),
+        ["backend", "frontend", "legacy"]
+    );
+    assert_eq!(
+        f.spec.services["backend"].value.image.value,
+        "acme/backend:2.0.1"
+    );
+    assert_eq!(
+        f.spec.services["backend"].value.ports[0].value.port.value,
+        5000
+    );
+    assert!(f.spec.services["backend"].value.health.is_none());
+    assert_eq!(
+        backing(&f),
+        [
+            ("mongo".into(), "mongodb".into(), "7".into()),
+            ("queue".into(), "rabbitmq".into(), "3.13".into())
+        ]
+    );
+    assert_eq!(deps(&f, "frontend"), ["backend"]);
+    assert_eq!(deps(&f, "backend"), ["mongo", "queue", "legacy"]);
+    assert_eq!(secrets(&f, "backend"), ["API_TOKEN"]);
+    for dropped in ["olddb", "network_mode", "9000-9005", "networks"] {
+        assert!(err.contains(dropped), "{dropped} not listed: {err}");
+    }
+    assert!(err.contains("depends_on `olddb`"), "{err}");
+    generates(dir.path());
+}
+
+#[test]
+fn imports_build_contexts_and_lists_env_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin(dir.path())
+        .args(["init", "--app", "acme", "--from-compose"])
+        .arg(fixture("build-envfile.yml"))
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("worker") && err.contains("api"), "{err}");
+
+    let out = bin(dir.path())
+        .args([
+            "init",
+            "--app",
+            "acme",
+            "--image-tag",
+            "worker=0.3.0",
+            "--image-tag",
+            "api=1.0.0",
+            "--from-compose",
+        ])
+        .arg(fixture("build-envfile.yml"))
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let f = read_spec(dir.path());
+    let worker = &f.spec.services["worker"].value;
+    assert_eq!(worker.build.as_ref().unwrap().value, "./worker");
+    assert_eq!(worker.image.value, "acme/worker:0.3.0");
+    assert_eq!(
+        worker.command.as_deref().unwrap(),
+        ["python", "-m", "worker"]
+    );
+    assert!(!worker.env.contains_key("REDIS_URL"), "injected from cache");
+    assert_eq!(worker.env["QUEUE"].value.as_text(), "jobs");
+    let api = &f.spec.services["api"].value;
+    assert_eq!(api.build.as_ref().unwrap().value, "./api");
+    assert_eq!(api.image.value, "registry.example.com/acme/api:1.0.0");
+    assert_eq!(api.ports[0].value.port.value, 8000);
+    assert_eq!(
+        api.health
+            .as_ref()
+            .unwrap()
+            .liveness
+            .as_ref()
+            .unwrap()
+            .value
+            .http
+            .value,
+        "/health/live"
+    );
+    assert_eq!(deps(&f, "api"), ["cache"]);
+    assert_eq!(backing(&f), [("cache".into(), "redis".into(), "7".into())]);
+    for dropped in [
+        "env_file `.env`",
+        "env_file `.env.local`",
+        "Dockerfile.prod",
+        "./api:/app",
+    ] {
+        assert!(err.contains(dropped), "{dropped} not listed: {err}");
+    }
+    generates(dir.path());
+}
