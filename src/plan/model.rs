@@ -421,6 +421,9 @@ pub struct ComposeService {
     pub memory: String,
     pub read_only: bool,
     pub user: Option<String>,
+    /// The org's `defaults.labels` (overlay or `--defaults`, then the spec's `defaults:`). The
+    /// embedded template does not write them; team overlays may.
+    pub labels: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
