@@ -84,6 +84,35 @@ pub struct ValuesRow {
     pub description: String,
 }
 
+/// The context of a template: `service` for paths with `__service__`, `env` for paths with
+/// `__env__` (and both for the per-service, per-environment `values`/`overrides`).
+pub fn context<'a>(
+    plan: &'a Plan,
+    service: Option<&'a ServicePlan>,
+    environment: Option<&'a EnvironmentPlan>,
+    schema: &'a serde_json::Value,
+) -> Context<'a> {
+    let svc_env: Option<&ServiceEnvironment> = match (service, environment) {
+        (Some(s), Some(e)) => s.environments.iter().find(|se| se.env == e.name),
+        _ => None,
+    };
+    Context {
+        contract_version: plan.contract_version,
+        generator_version: &plan.generator_version,
+        app: &plan.app,
+        environments: &plan.environments,
+        services: &plan.services,
+        backing: &plan.backing,
+        compose: &plan.compose,
+        service,
+        values_table: service.map(|s| values_table(&s.base, schema)),
+        values_schema: service.map(|_| schema),
+        env: environment,
+        values: svc_env.map(|se| &se.values),
+        overrides: svc_env.map(|se| &se.overrides),
+    }
+}
+
 /// Renders every output of the template set for the plan.
 pub fn render(plan: &Plan, set: &TemplateSet) -> Result<FileSet, RenderError> {
     let env = environment(set)?;
@@ -122,35 +151,27 @@ pub fn render(plan: &Plan, set: &TemplateSet) -> Result<FileSet, RenderError> {
                     files.insert(out, template.source.clone());
                     continue;
                 }
-                let svc_env: Option<&ServiceEnvironment> = match (service, environment) {
-                    (Some(s), Some(e)) => s.environments.iter().find(|se| se.env == e.name),
-                    _ => None,
-                };
-                let ctx = Context {
-                    contract_version: plan.contract_version,
-                    generator_version: &plan.generator_version,
-                    app: &plan.app,
-                    environments: &plan.environments,
-                    services: &plan.services,
-                    backing: &plan.backing,
-                    compose: &plan.compose,
-                    service: *service,
-                    values_table: service.map(|s| values_table(&s.base, &schema)),
-                    values_schema: service.map(|_| &schema),
-                    env: *environment,
-                    values: svc_env.map(|se| &se.values),
-                    overrides: svc_env.map(|se| &se.overrides),
-                };
+                let ctx = context(plan, *service, *environment, &schema);
                 let text = env
                     .get_template(path)
                     .and_then(|t| t.render(minijinja::value::Serde(&ctx)))
                     .map_err(|e| from_minijinja(&e, path, set))?;
-                check_yaml(&out, &text).map_err(|message| RenderError {
-                    template: path.to_string(),
-                    file: template.file.as_ref().map(|f| f.display().to_string()),
-                    line: None,
-                    message: format!("rendered `{out}` is not valid YAML: {message}"),
-                    snippet: None,
+                check_yaml(&out, &text).map_err(|message| {
+                    let line = error_line(&message);
+                    RenderError {
+                        template: path.to_string(),
+                        file: template.file.as_ref().map(|f| f.display().to_string()),
+                        line: None,
+                        message: match line {
+                            Some(l) => format!(
+                                "rendered `{out}` is not valid YAML (output line {l}): {message}"
+                            ),
+                            None => format!("rendered `{out}` is not valid YAML: {message}"),
+                        },
+                        snippet: line.map(|l| {
+                            format!("rendered `{out}`:\n{}", snippet(&text, l))
+                        }),
+                    }
                 })?;
                 files.insert(out, text);
             }
@@ -222,17 +243,7 @@ fn from_minijinja(e: &minijinja::Error, path: &str, set: &TemplateSet) -> Render
     let name = e.name().unwrap_or(path).to_string();
     let template = set.get(&name);
     let snippet = match (e.line(), template) {
-        (Some(line), Some(t)) => {
-            let lines: Vec<&str> = t.source.lines().collect();
-            let from = line.saturating_sub(3);
-            let to = (line + 2).min(lines.len());
-            let mut s = String::new();
-            for (i, l) in lines.iter().enumerate().take(to).skip(from) {
-                let marker = if i + 1 == line { ">" } else { " " };
-                s.push_str(&format!("{marker}{:>4} | {l}\n", i + 1));
-            }
-            Some(s)
-        }
+        (Some(line), Some(t)) => Some(snippet(&t.source, line)),
         _ => None,
     };
     RenderError {
@@ -247,6 +258,29 @@ fn from_minijinja(e: &minijinja::Error, path: &str, set: &TemplateSet) -> Render
             .unwrap_or_else(|| e.kind().to_string()),
         snippet,
     }
+}
+
+/// Two lines either side of `line` (1-based), the line itself marked with `>`.
+fn snippet(text: &str, line: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let from = line.saturating_sub(3);
+    let to = (line + 2).min(lines.len());
+    let mut s = String::new();
+    for (i, l) in lines.iter().enumerate().take(to).skip(from) {
+        let marker = if i + 1 == line { ">" } else { " " };
+        s.push_str(&format!("{marker}{:>4} | {l}\n", i + 1));
+    }
+    s
+}
+
+/// The line a YAML parser's message points at (`… line 3 …`), if it names one.
+fn error_line(message: &str) -> Option<usize> {
+    let at = message.find("line ")? + "line ".len();
+    let digits: String = message[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok().filter(|l| *l > 0)
 }
 
 /// Generated YAML must parse; Helm's own templates (Go templates) are checked by Helm instead.
