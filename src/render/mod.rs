@@ -168,9 +168,7 @@ pub fn render(plan: &Plan, set: &TemplateSet) -> Result<FileSet, RenderError> {
                             ),
                             None => format!("rendered `{out}` is not valid YAML: {message}"),
                         },
-                        snippet: line.map(|l| {
-                            format!("rendered `{out}`:\n{}", snippet(&text, l))
-                        }),
+                        snippet: line.map(|l| format!("rendered `{out}`:\n{}", snippet(&text, l))),
                     }
                 })?;
                 files.insert(out, text);
