@@ -97,6 +97,11 @@ pub enum Command {
         #[command(flatten)]
         args: SpecArgs,
     },
+    /// List, eject and document the templates (team overlays start here).
+    Templates {
+        #[command(subcommand)]
+        command: TemplatesCommand,
+    },
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
@@ -104,6 +109,39 @@ pub enum Command {
     },
     /// Print the man page (roff).
     Man,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TemplatesCommand {
+    /// Every template path with its origin: embedded, overlay or excluded.
+    List {
+        /// The spec file; its `templates:` key names the overlay folder.
+        #[arg(long = "file", short = 'f', value_name = "SPEC")]
+        spec: Option<PathBuf>,
+        /// A team template overlay folder (overrides the spec's `templates:` key).
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+    },
+    /// Copy embedded templates (all, or the given paths or globs) into a folder to edit them.
+    Eject {
+        /// Template paths or globs (`.j2` may be left out); none means every template.
+        #[arg(value_name = "PATH")]
+        paths: Vec<String>,
+        /// Where to copy them. Existing files are never overwritten.
+        #[arg(long, value_name = "DIR", default_value = "chartwright-templates")]
+        to: PathBuf,
+    },
+    /// Print the JSON context a template receives, to write templates against.
+    Context {
+        #[command(flatten)]
+        args: SpecArgs,
+        /// As in a template path with `__service__`.
+        #[arg(long, value_name = "SERVICE")]
+        service: Option<String>,
+        /// As in a template path with `__env__`.
+        #[arg(long, value_name = "ENV")]
+        env: Option<String>,
+    },
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -214,6 +252,7 @@ fn execute(cli: &Cli) -> Result<i32, Error> {
             }
             Ok(0)
         }
+        Command::Templates { command } => templates_command(command, cli.quiet),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             clap_complete::generate(*shell, &mut cmd, "chartwright", &mut std::io::stdout());
@@ -226,6 +265,132 @@ fn execute(cli: &Cli) -> Result<i32, Error> {
             std::io::stdout()
                 .write_all(&buf)
                 .map_err(|e| Error::Usage(e.to_string()))?;
+            Ok(0)
+        }
+    }
+}
+
+fn templates_command(command: &TemplatesCommand, quiet: bool) -> Result<i32, Error> {
+    use crate::render::templates::{TemplateSet, matches_template};
+    match command {
+        TemplatesCommand::List { spec, templates } => {
+            let key = match spec {
+                Some(p) => crate::spec::load(p)?.spec.templates.map(|t| t.value),
+                None => None,
+            };
+            let inputs = Inputs {
+                spec: spec.clone().unwrap_or_default(),
+                templates: templates.clone(),
+                defaults: None,
+            };
+            let set = pipeline::templates(&inputs, key.as_deref())?;
+            let mut rows: Vec<(&str, &str)> = set
+                .templates
+                .iter()
+                .map(|(p, t)| {
+                    let origin = match t.origin {
+                        crate::render::Origin::Embedded => "embedded",
+                        crate::render::Origin::Overlay => "overlay",
+                    };
+                    (p.as_str(), origin)
+                })
+                .collect();
+            rows.extend(set.excluded.iter().map(|p| (p.as_str(), "excluded")));
+            rows.sort();
+            for (path, origin) in rows {
+                println!("{origin:<9} {path}");
+            }
+            Ok(0)
+        }
+        TemplatesCommand::Eject { paths, to } => {
+            let set = TemplateSet::embedded();
+            let mut chosen = Vec::new();
+            for pattern in paths {
+                let hits: Vec<&String> = set
+                    .templates
+                    .keys()
+                    .filter(|p| matches_template(pattern, p))
+                    .collect();
+                if hits.is_empty() {
+                    return Err(Error::Usage(format!(
+                        "`{pattern}` matches no embedded template (see `chartwright templates list`)"
+                    )));
+                }
+                chosen.extend(hits);
+            }
+            if paths.is_empty() {
+                chosen = set.templates.keys().collect();
+            }
+            chosen.sort();
+            chosen.dedup();
+            let existing: Vec<String> = chosen
+                .iter()
+                .map(|p| to.join(p))
+                .filter(|p| p.symlink_metadata().is_ok())
+                .map(|p| p.display().to_string())
+                .collect();
+            if !existing.is_empty() {
+                return Err(Error::Usage(format!(
+                    "refusing to overwrite existing files: {}\nmove them away or eject into another folder with --to",
+                    existing.join(", ")
+                )));
+            }
+            for p in &chosen {
+                let dest = to.join(p);
+                let io = |e: std::io::Error| {
+                    Error::Output(output::OutputError::Io {
+                        action: "write",
+                        path: dest.clone(),
+                        source: e,
+                    })
+                };
+                if let Some(parent) = dest.parent() {
+                    std::fs::create_dir_all(parent).map_err(io)?;
+                }
+                std::fs::write(&dest, &set.templates[*p].source).map_err(io)?;
+                if !quiet {
+                    println!("{:>10}  {}", "ejected", dest.display());
+                }
+            }
+            Ok(0)
+        }
+        TemplatesCommand::Context { args, service, env } => {
+            let (plan, _) = pipeline::plan(&inputs(args))?;
+            let svc = match service {
+                Some(name) => Some(plan.services.iter().find(|s| &s.name == name).ok_or_else(
+                    || {
+                        Error::Usage(format!(
+                            "no service `{name}`; the spec has {}",
+                            plan.services
+                                .iter()
+                                .map(|s| s.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ))
+                    },
+                )?),
+                None => None,
+            };
+            let environment = match env {
+                Some(name) => Some(
+                    plan.environments
+                        .iter()
+                        .find(|e| &e.name == name)
+                        .ok_or_else(|| {
+                            Error::Usage(format!(
+                                "no environment `{name}`; the spec has {}",
+                                plan.environments
+                                    .iter()
+                                    .map(|e| e.name.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ))
+                        })?,
+                ),
+                None => None,
+            };
+            let schema = crate::render::values_schema();
+            print_json(&crate::render::context(&plan, svc, environment, &schema));
             Ok(0)
         }
     }

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::output::{FileSet, OutputError};
 use crate::plan::Plan;
+use crate::render::templates::OverlayError;
 use crate::render::{RenderError, TemplateSet};
 use crate::spec::{self, DefaultsSpec, SpecError};
 
@@ -25,6 +26,8 @@ pub enum Error {
     Spec(#[from] SpecError),
     #[error("{0}")]
     Render(#[from] RenderError),
+    #[error("{0}")]
+    Overlay(#[from] OverlayError),
     #[error("error: {0}")]
     Output(#[from] OutputError),
     #[error("error: {0}")]
@@ -46,14 +49,45 @@ impl Error {
 }
 
 /// Reads the spec and everything it refers to, and plans it.
+///
+/// Templates: the embedded tree, under the overlay folder of `--templates` or else of the spec's
+/// `templates:` key (relative to the spec file). Defaults, lowest first: built-in < org defaults
+/// (`--defaults`, or else the overlay's `defaults:` file) < the spec's `defaults:` < the spec <
+/// the environment.
 pub fn plan(inputs: &Inputs) -> Result<(Plan, TemplateSet), Error> {
     let file = spec::load(&inputs.spec)?;
-    let defaults = match &inputs.defaults {
+    let templates = templates(
+        inputs,
+        file.spec.templates.as_ref().map(|t| t.value.as_str()),
+    )?;
+    let org = inputs
+        .defaults
+        .clone()
+        .or_else(|| templates.overlay.as_ref().and_then(|o| o.defaults.clone()));
+    let defaults = match &org {
         Some(p) => Some(load_defaults(p)?),
         None => None,
     };
     let plan = crate::plan::build(&file.spec, defaults.as_ref());
-    Ok((plan, TemplateSet::embedded()))
+    Ok((plan, templates))
+}
+
+/// The template set of a run: `--templates` wins over the spec's `templates:` key.
+pub fn templates(inputs: &Inputs, spec_key: Option<&str>) -> Result<TemplateSet, Error> {
+    let dir = inputs.templates.clone().or_else(|| {
+        spec_key.map(|t| {
+            let base = inputs
+                .spec
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            base.join(t)
+        })
+    });
+    Ok(match dir {
+        Some(d) => TemplateSet::with_overlay(&d)?,
+        None => TemplateSet::embedded(),
+    })
 }
 
 /// Reads, plans and renders: the file set `generate` would write.

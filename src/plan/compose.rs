@@ -99,6 +99,7 @@ pub(super) fn build(
         let (cpus, memory) = compose_limits(&values.resources);
         let image = image_ref(svc, defaults);
         services.push(ComposeService {
+            labels: defaults.labels.clone(),
             name: name.clone(),
             image: image_text(&image),
             build: svc.build.as_ref().map(|b| b.value.clone()),
@@ -170,6 +171,7 @@ pub(super) fn build(
             volumes.push(volume);
         }
         services.push(ComposeService {
+            labels: defaults.labels.clone(),
             name: name.clone(),
             image: entry
                 .image_for(&version)

@@ -18,7 +18,7 @@ use serde::Serialize;
 pub const CONTRACT_VERSION: u32 = 1;
 
 /// Everything chartwright will generate for one spec.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct Plan {
     pub contract_version: u32,
     /// The chartwright version that made the plan; written into chart annotations.
@@ -33,7 +33,7 @@ pub struct Plan {
     pub compose: ComposePlan,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct EnvironmentPlan {
     pub name: String,
     pub namespace: String,
@@ -42,7 +42,7 @@ pub struct EnvironmentPlan {
 }
 
 /// One service: its chart metadata, the base values and the values of every environment.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct ServicePlan {
     pub name: String,
     pub chart: ChartMeta,
@@ -53,7 +53,7 @@ pub struct ServicePlan {
     pub environments: Vec<ServiceEnvironment>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct ServiceEnvironment {
     pub env: String,
     pub namespace: String,
@@ -63,7 +63,7 @@ pub struct ServiceEnvironment {
     pub overrides: serde_json::Value,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ChartMeta {
     pub name: String,
@@ -383,7 +383,7 @@ pub struct TestValues {
 }
 
 /// A backing service as the spec and the catalog resolved it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct BackingPlan {
     pub name: String,
     pub kind: String,
@@ -393,7 +393,7 @@ pub struct BackingPlan {
 }
 
 /// `docker-compose.yml` for local development.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct ComposePlan {
     /// Compose project name.
     pub name: String,
@@ -403,7 +403,7 @@ pub struct ComposePlan {
     pub variables: Vec<ComposeVariable>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct ComposeService {
     pub name: String,
     pub image: String,
@@ -424,9 +424,12 @@ pub struct ComposeService {
     pub memory: String,
     pub read_only: bool,
     pub user: Option<String>,
+    /// The org's `defaults.labels` (overlay or `--defaults`, then the spec's `defaults:`). The
+    /// embedded template does not write them; team overlays may.
+    pub labels: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct ComposeHealthcheck {
     /// Exec form: `["CMD", …]` or `["CMD-SHELL", "…"]`.
     pub test: Vec<String>,
@@ -436,7 +439,7 @@ pub struct ComposeHealthcheck {
     pub start_period: String,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 pub struct ComposeVariable {
     pub name: String,
     pub description: String,

@@ -51,15 +51,23 @@ impl fmt::Display for RenderError {
 
 /// The context every template receives. Fields that only make sense for a path with
 /// `__service__` or `__env__` are absent elsewhere, so strict undefined catches misuse.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct Context<'a> {
+    /// The template contract version (`chartwright-overlay.yaml` may declare `contract:`).
     pub contract_version: u32,
+    /// The chartwright version rendering the template.
     pub generator_version: &'a str,
+    /// The spec's `app`.
     pub app: &'a str,
+    /// Environments in the order the spec declares them.
     pub environments: &'a [EnvironmentPlan],
+    /// The team's own services, sorted by name.
     pub services: &'a [ServicePlan],
+    /// Backing services (databases, caches, brokers), sorted by name.
     pub backing: &'a [BackingPlan],
+    /// `docker-compose.yml` for local development.
     pub compose: &'a ComposePlan,
+    /// Paths with `__service__` only: the service being rendered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<&'a ServicePlan>,
     /// Every leaf of the base values with its description: the chart README's values table.
@@ -68,20 +76,132 @@ pub struct Context<'a> {
     /// JSON Schema of the chart's values, for `values.schema.json`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values_schema: Option<&'a serde_json::Value>,
+    /// Paths with `__env__` only: the environment being rendered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub env: Option<&'a EnvironmentPlan>,
+    /// Paths with both `__service__` and `__env__`: the service's complete values there.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<&'a ChartValues>,
+    /// Paths with both `__service__` and `__env__`: only what differs from `service.base`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub overrides: Option<&'a serde_json::Value>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ValuesRow {
     pub key: String,
     /// The default as JSON text.
     pub default: String,
     pub description: String,
+}
+
+/// The context of a template: `service` for paths with `__service__`, `env` for paths with
+/// `__env__` (and both for the per-service, per-environment `values`/`overrides`).
+pub fn context<'a>(
+    plan: &'a Plan,
+    service: Option<&'a ServicePlan>,
+    environment: Option<&'a EnvironmentPlan>,
+    schema: &'a serde_json::Value,
+) -> Context<'a> {
+    let svc_env: Option<&ServiceEnvironment> = match (service, environment) {
+        (Some(s), Some(e)) => s.environments.iter().find(|se| se.env == e.name),
+        _ => None,
+    };
+    Context {
+        contract_version: plan.contract_version,
+        generator_version: &plan.generator_version,
+        app: &plan.app,
+        environments: &plan.environments,
+        services: &plan.services,
+        backing: &plan.backing,
+        compose: &plan.compose,
+        service,
+        values_table: service.map(|s| values_table(&s.base, schema)),
+        values_schema: service.map(|_| schema),
+        env: environment,
+        values: svc_env.map(|se| &se.values),
+        overrides: svc_env.map(|se| &se.overrides),
+    }
+}
+
+/// `docs/template-context.md`: every field of [`Context`], generated from its JSON Schema.
+pub fn context_doc() -> String {
+    let generator = schemars::generate::SchemaSettings::draft07()
+        .with(|s| s.inline_subschemas = true)
+        .into_generator();
+    let schema = serde_json::to_value(generator.into_root_schema_for::<Context<'static>>())
+        .expect("a schema serializes");
+    let mut out = format!(
+        "# Template context (contract {})\n\n\
+         Generated from the code by `UPDATE_DOCS=1 cargo test --test context_doc`; do not edit.\n\n\
+         Every template receives these fields; print them for a spec with \
+         `chartwright templates context [-f SPEC] [--service S] [--env E]`. Fields marked \
+         *optional* exist only for template paths with the placeholder named in their \
+         description, so strict undefined catches misuse. Adding a field keeps the contract; \
+         renaming or removing one bumps it.\n\n\
+         | Field | Type | Description |\n|---|---|---|\n",
+        crate::plan::CONTRACT_VERSION
+    );
+    fn type_of(s: &serde_json::Value) -> String {
+        match s.get("type") {
+            Some(serde_json::Value::String(t)) => t.clone(),
+            Some(serde_json::Value::Array(ts)) => ts
+                .iter()
+                .filter_map(|t| t.as_str())
+                .collect::<Vec<_>>()
+                .join(" \\| "),
+            _ if s.get("anyOf").is_some() || s.get("oneOf").is_some() => "one of".into(),
+            _ => "any".into(),
+        }
+    }
+    fn walk(path: &str, s: &serde_json::Value, required: bool, out: &mut String) {
+        // `Option<T>` is `anyOf: [T, null]`: document T.
+        let inner = s
+            .get("anyOf")
+            .and_then(|a| a.as_array())
+            .and_then(|a| a.iter().find(|x| x.get("type") != Some(&"null".into())))
+            .filter(|_| s.get("properties").is_none());
+        let (s, required) = match inner {
+            Some(i) => (i, false),
+            None => (s, required),
+        };
+        let description = s
+            .get("description")
+            .and_then(|d| d.as_str())
+            .unwrap_or_default()
+            .replace('\n', " ")
+            .replace('|', "\\|");
+        if !path.is_empty() {
+            let opt = if required { "" } else { " *optional*" };
+            out.push_str(&format!(
+                "| `{path}` | {}{opt} | {description} |\n",
+                type_of(s)
+            ));
+        }
+        let req: Vec<&str> = s
+            .get("required")
+            .and_then(|r| r.as_array())
+            .map(|r| r.iter().filter_map(|x| x.as_str()).collect())
+            .unwrap_or_default();
+        if let Some(props) = s.get("properties").and_then(|p| p.as_object()) {
+            for (k, v) in props {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                walk(&p, v, req.contains(&k.as_str()), out);
+            }
+        }
+        if let Some(items) = s.get("items").filter(|i| i.is_object()) {
+            walk(&format!("{path}[]"), items, true, out);
+        }
+        if let Some(extra) = s.get("additionalProperties").filter(|i| i.is_object()) {
+            walk(&format!("{path}.<key>"), extra, true, out);
+        }
+    }
+    walk("", &schema, true, &mut out);
+    out
 }
 
 /// Renders every output of the template set for the plan.
@@ -122,35 +242,25 @@ pub fn render(plan: &Plan, set: &TemplateSet) -> Result<FileSet, RenderError> {
                     files.insert(out, template.source.clone());
                     continue;
                 }
-                let svc_env: Option<&ServiceEnvironment> = match (service, environment) {
-                    (Some(s), Some(e)) => s.environments.iter().find(|se| se.env == e.name),
-                    _ => None,
-                };
-                let ctx = Context {
-                    contract_version: plan.contract_version,
-                    generator_version: &plan.generator_version,
-                    app: &plan.app,
-                    environments: &plan.environments,
-                    services: &plan.services,
-                    backing: &plan.backing,
-                    compose: &plan.compose,
-                    service: *service,
-                    values_table: service.map(|s| values_table(&s.base, &schema)),
-                    values_schema: service.map(|_| &schema),
-                    env: *environment,
-                    values: svc_env.map(|se| &se.values),
-                    overrides: svc_env.map(|se| &se.overrides),
-                };
+                let ctx = context(plan, *service, *environment, &schema);
                 let text = env
                     .get_template(path)
                     .and_then(|t| t.render(minijinja::value::Serde(&ctx)))
                     .map_err(|e| from_minijinja(&e, path, set))?;
-                check_yaml(&out, &text).map_err(|message| RenderError {
-                    template: path.to_string(),
-                    file: template.file.as_ref().map(|f| f.display().to_string()),
-                    line: None,
-                    message: format!("rendered `{out}` is not valid YAML: {message}"),
-                    snippet: None,
+                check_yaml(&out, &text).map_err(|message| {
+                    let line = error_line(&message);
+                    RenderError {
+                        template: path.to_string(),
+                        file: template.file.as_ref().map(|f| f.display().to_string()),
+                        line: None,
+                        message: match line {
+                            Some(l) => format!(
+                                "rendered `{out}` is not valid YAML (output line {l}): {message}"
+                            ),
+                            None => format!("rendered `{out}` is not valid YAML: {message}"),
+                        },
+                        snippet: line.map(|l| format!("rendered `{out}`:\n{}", snippet(&text, l))),
+                    }
                 })?;
                 files.insert(out, text);
             }
@@ -263,17 +373,7 @@ fn from_minijinja(e: &minijinja::Error, path: &str, set: &TemplateSet) -> Render
     let name = e.name().unwrap_or(path).to_string();
     let template = set.get(&name);
     let snippet = match (e.line(), template) {
-        (Some(line), Some(t)) => {
-            let lines: Vec<&str> = t.source.lines().collect();
-            let from = line.saturating_sub(3);
-            let to = (line + 2).min(lines.len());
-            let mut s = String::new();
-            for (i, l) in lines.iter().enumerate().take(to).skip(from) {
-                let marker = if i + 1 == line { ">" } else { " " };
-                s.push_str(&format!("{marker}{:>4} | {l}\n", i + 1));
-            }
-            Some(s)
-        }
+        (Some(line), Some(t)) => Some(snippet(&t.source, line)),
         _ => None,
     };
     RenderError {
@@ -288,6 +388,29 @@ fn from_minijinja(e: &minijinja::Error, path: &str, set: &TemplateSet) -> Render
             .unwrap_or_else(|| e.kind().to_string()),
         snippet,
     }
+}
+
+/// Two lines either side of `line` (1-based), the line itself marked with `>`.
+fn snippet(text: &str, line: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let from = line.saturating_sub(3);
+    let to = (line + 2).min(lines.len());
+    let mut s = String::new();
+    for (i, l) in lines.iter().enumerate().take(to).skip(from) {
+        let marker = if i + 1 == line { ">" } else { " " };
+        s.push_str(&format!("{marker}{:>4} | {l}\n", i + 1));
+    }
+    s
+}
+
+/// The line a YAML parser's message points at (`… line 3 …`), if it names one.
+fn error_line(message: &str) -> Option<usize> {
+    let at = message.find("line ")? + "line ".len();
+    let digits: String = message[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok().filter(|l| *l > 0)
 }
 
 /// Generated YAML must parse; Helm's own templates (Go templates) are checked by Helm instead.

@@ -4,8 +4,10 @@
 //! copied; `__service__` and `__env__` path segments expand once per service and environment;
 //! `_partials/` holds macros and includes and is never output.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
 
 use include_dir::{Dir, include_dir};
 
@@ -37,13 +39,192 @@ pub struct Template {
 #[derive(Debug, Clone, Default)]
 pub struct TemplateSet {
     pub templates: BTreeMap<String, Template>,
+    /// Embedded templates an overlay dropped with `exclude`.
+    pub excluded: BTreeSet<String>,
+    /// The overlay folder loaded over the embedded tree, if any.
+    pub overlay: Option<Overlay>,
+}
+
+/// What an overlay folder brought besides its templates.
+#[derive(Debug, Clone, Default)]
+pub struct Overlay {
+    pub dir: PathBuf,
+    /// The org defaults file that `chartwright-overlay.yaml` names (`defaults:`), resolved.
+    pub defaults: Option<PathBuf>,
+    /// The template contract the overlay declares it was written for.
+    pub contract: Option<u32>,
+}
+
+/// `chartwright-overlay.yaml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverlayConfig {
+    /// Embedded template paths or globs (`*`, `**`, `?`) to drop; `.j2` may be left out.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// The template contract version the overlay was written for.
+    #[serde(default)]
+    pub contract: Option<u32>,
+    /// An org defaults file inside the overlay folder.
+    #[serde(default)]
+    pub defaults: Option<String>,
+}
+
+/// A team overlay folder that cannot be used. Every variant names the file at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum OverlayError {
+    #[error("error: template overlay {}: not a directory", .dir.display())]
+    NotADirectory { dir: PathBuf },
+    #[error("error: template overlay {}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("error: template overlay {}: {reason}", .file.display())]
+    Escapes { file: PathBuf, reason: String },
+    #[error("error: template overlay {}: not UTF-8 text", .file.display())]
+    NotUtf8 { file: PathBuf },
+    #[error("error: {}: {message}", .file.display())]
+    Config { file: PathBuf, message: String },
+    #[error(
+        "error: {}: the overlay was written for template contract {found}, this chartwright provides contract {expected}\n  hint: compare the templates with `chartwright templates context`, then update `contract`",
+        .file.display()
+    )]
+    Contract {
+        file: PathBuf,
+        found: u32,
+        expected: u32,
+    },
 }
 
 impl TemplateSet {
     pub fn embedded() -> Self {
         let mut templates = BTreeMap::new();
         collect(&EMBEDDED, &mut templates);
-        TemplateSet { templates }
+        TemplateSet {
+            templates,
+            ..Default::default()
+        }
+    }
+
+    /// The embedded tree with a team folder over it: a file at the same path replaces the
+    /// embedded template (partials too, one by one), a new path adds an output, and
+    /// `chartwright-overlay.yaml` may `exclude` embedded templates, declare the `contract` and
+    /// name an org `defaults` file. Nothing in the folder may lead outside it.
+    pub fn with_overlay(dir: &Path) -> Result<TemplateSet, OverlayError> {
+        let mut set = TemplateSet::embedded();
+        set.apply_overlay(dir)?;
+        Ok(set)
+    }
+
+    fn apply_overlay(&mut self, dir: &Path) -> Result<(), OverlayError> {
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| OverlayError::Io { path, source }
+        };
+        if !dir.is_dir() {
+            return Err(OverlayError::NotADirectory {
+                dir: dir.to_path_buf(),
+            });
+        }
+        let root = dir.canonicalize().map_err(io(dir))?;
+        let config_file = dir.join(OVERLAY_CONFIG);
+        let config = if config_file.exists() {
+            let text = std::fs::read_to_string(&config_file).map_err(io(&config_file))?;
+            if text.trim().is_empty() {
+                OverlayConfig::default()
+            } else {
+                serde_saphyr::from_str::<OverlayConfig>(&text).map_err(|e| {
+                    OverlayError::Config {
+                        file: config_file.clone(),
+                        message: e.to_string(),
+                    }
+                })?
+            }
+        } else {
+            OverlayConfig::default()
+        };
+        if let Some(found) = config.contract {
+            let expected = crate::plan::CONTRACT_VERSION;
+            if found != expected {
+                return Err(OverlayError::Contract {
+                    file: config_file,
+                    found,
+                    expected,
+                });
+            }
+        }
+        let defaults = match &config.defaults {
+            Some(name) => {
+                if !is_contained(name) {
+                    return Err(OverlayError::Escapes {
+                        file: config_file,
+                        reason: format!(
+                            "`defaults: {name}` must be a relative path inside the overlay folder"
+                        ),
+                    });
+                }
+                let path = dir.join(name);
+                contained_target(&root, &path)?;
+                Some(path)
+            }
+            None => None,
+        };
+        for pattern in &config.exclude {
+            if pattern.starts_with('/') || pattern.split('/').any(|c| c == "..") {
+                return Err(OverlayError::Escapes {
+                    file: config_file,
+                    reason: format!("`exclude: {pattern}` must be a path inside the template tree"),
+                });
+            }
+            let hits: Vec<String> = self
+                .templates
+                .keys()
+                .filter(|p| matches_template(pattern, p))
+                .cloned()
+                .collect();
+            if hits.is_empty() {
+                return Err(OverlayError::Config {
+                    file: config_file,
+                    message: format!(
+                        "`exclude: {pattern}` matches no embedded template (see `chartwright templates list`)"
+                    ),
+                });
+            }
+            for h in hits {
+                self.templates.remove(&h);
+                self.excluded.insert(h);
+            }
+        }
+        let mut files = Vec::new();
+        walk_overlay(&root, dir, "", &mut files)?;
+        let defaults_rel = config
+            .defaults
+            .as_deref()
+            .map(|d| d.trim_start_matches("./"));
+        for (rel, file) in files {
+            if rel == OVERLAY_CONFIG || Some(rel.as_str()) == defaults_rel {
+                continue;
+            }
+            let bytes = std::fs::read(&file).map_err(io(&file))?;
+            let source = String::from_utf8(bytes)
+                .map_err(|_| OverlayError::NotUtf8 { file: file.clone() })?;
+            self.excluded.remove(&rel);
+            self.templates.insert(
+                rel,
+                Template {
+                    source,
+                    origin: Origin::Overlay,
+                    file: Some(file),
+                },
+            );
+        }
+        self.overlay = Some(Overlay {
+            dir: dir.to_path_buf(),
+            defaults,
+            contract: config.contract,
+        });
+        Ok(())
     }
 
     /// Paths of the templates that produce output files.
@@ -57,6 +238,112 @@ impl TemplateSet {
     pub fn get(&self, path: &str) -> Option<&Template> {
         self.templates.get(path)
     }
+}
+
+/// Every file below `dir` with its `/`-separated path; symlinks are followed only when they stay
+/// inside the overlay root.
+fn walk_overlay(
+    root: &Path,
+    dir: &Path,
+    prefix: &str,
+    out: &mut Vec<(String, PathBuf)>,
+) -> Result<(), OverlayError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| OverlayError::Io { path, source }
+    };
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(io(dir))?
+        .collect::<Result<_, _>>()
+        .map_err(io(dir))?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        let Some(name) = entry.file_name().to_str().map(str::to_string) else {
+            return Err(OverlayError::Escapes {
+                file: path,
+                reason: "the file name is not UTF-8".into(),
+            });
+        };
+        let rel = format!("{prefix}{name}");
+        if !is_contained(&rel) {
+            return Err(OverlayError::Escapes {
+                file: path,
+                reason: format!("`{rel}` would leave the output directory"),
+            });
+        }
+        let meta = std::fs::symlink_metadata(&path).map_err(io(&path))?;
+        let is_dir = if meta.file_type().is_symlink() {
+            contained_target(root, &path)?;
+            path.is_dir()
+        } else {
+            meta.is_dir()
+        };
+        if is_dir {
+            walk_overlay(root, &path, &format!("{rel}/"), out)?;
+        } else {
+            out.push((rel, path));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a path whose real location (symlinks resolved) is outside the overlay root.
+fn contained_target(root: &Path, path: &Path) -> Result<(), OverlayError> {
+    let real = path.canonicalize().map_err(|source| OverlayError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if real.starts_with(root) {
+        Ok(())
+    } else {
+        Err(OverlayError::Escapes {
+            file: path.to_path_buf(),
+            reason: format!("links to {}, outside the overlay folder", real.display()),
+        })
+    }
+}
+
+/// Whether an `exclude`/`eject` pattern names a template: matched against the template path
+/// and against it without `.j2`.
+pub fn matches_template(pattern: &str, path: &str) -> bool {
+    let bare = path.strip_suffix(JINJA_SUFFIX).unwrap_or(path);
+    glob_match(pattern, path) || glob_match(pattern, bare)
+}
+
+/// A small glob: `*` and `?` stay within one path segment, `**` spans segments.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    fn go(p: &[u8], t: &[u8]) -> bool {
+        match p.first() {
+            None => t.is_empty(),
+            Some(b'*') if p.get(1) == Some(&b'*') => {
+                let mut rest = &p[2..];
+                if rest.first() == Some(&b'/') {
+                    // `**/` also matches no directory at all.
+                    if go(&rest[1..], t) {
+                        return true;
+                    }
+                    rest = &p[2..];
+                }
+                (0..=t.len()).any(|i| go(rest, &t[i..]))
+            }
+            Some(b'*') => {
+                let rest = &p[1..];
+                for i in 0..=t.len() {
+                    if go(rest, &t[i..]) {
+                        return true;
+                    }
+                    if t.get(i) == Some(&b'/') {
+                        break;
+                    }
+                }
+                false
+            }
+            Some(b'?') => t.first().is_some_and(|c| *c != b'/') && go(&p[1..], &t[1..]),
+            Some(c) => t.first() == Some(c) && go(&p[1..], &t[1..]),
+        }
+    }
+    go(pattern.as_bytes(), text.as_bytes())
 }
 
 fn collect(dir: &Dir<'static>, out: &mut BTreeMap<String, Template>) {
@@ -121,6 +408,20 @@ mod tests {
             output_path("charts/__service__/.helmignore", Some("api"), None),
             "charts/api/.helmignore"
         );
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("k8s/**", "k8s/dev/a.yaml.j2"));
+        assert!(glob_match("**/*.yaml.j2", "a.yaml.j2"));
+        assert!(glob_match(
+            "charts/*/values.yaml.j2",
+            "charts/__service__/values.yaml.j2"
+        ));
+        assert!(!glob_match("charts/*.j2", "charts/x/values.yaml.j2"));
+        assert!(glob_match("?.txt", "a.txt"));
+        assert!(matches_template(".env.example", ".env.example.j2"));
+        assert!(!matches_template(".env", ".env.example.j2"));
     }
 
     #[test]
