@@ -173,6 +173,19 @@ fn strip_helm_labels(v: &mut Value) {
     }
 }
 
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
 fn helms() -> Vec<(&'static str, PathBuf)> {
     ["helm3", "helm4"]
         .into_iter()
@@ -397,7 +410,15 @@ fn compose_config_passes_and_every_dependency_is_gated_on_health() {
         return;
     };
     for g in all_generated() {
-        std::fs::copy(g.out.join(".env.example"), g.out.join(".env")).unwrap();
+        // What a developer puts in .env (an overlay may drop .env.example itself).
+        let env: String = g
+            .plan
+            .compose
+            .variables
+            .iter()
+            .map(|v| format!("{}={}\n", v.name, v.example))
+            .collect();
+        std::fs::write(g.out.join(".env"), env).unwrap();
         let file = g.out.join("docker-compose.yml");
         let base = || {
             let mut c = Command::new(&compose);
@@ -544,7 +565,9 @@ fn checkov_passes_but_for_documented_choices() {
     let digest = format!("@sha256:{}", "4f".repeat(32));
     for spec in common::examples() {
         let text = std::fs::read_to_string(&spec).unwrap();
+        // A copy of the whole example folder, so that a relative `templates:` still resolves.
         let dir = tempfile::tempdir().unwrap();
+        copy_dir(spec.parent().unwrap(), dir.path());
         let pinned = dir.path().join("chartwright.yaml");
         // The same spec with every own image pinned by digest instead of tag.
         let by_digest: String = text

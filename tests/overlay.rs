@@ -78,7 +78,7 @@ fn example_adds_drops_and_labels() {
     let api = &plan.services[0];
     for e in &api.environments {
         assert_eq!(e.values.pod_labels["team.example.com/owner"], "payments");
-        assert_eq!(e.values.ingress.class_name, "nginx-internal");
+        assert_eq!(e.values.ingress.class_name, "traefik");
     }
 }
 
@@ -367,7 +367,7 @@ fn context_prints_service_and_env_fields() {
     assert_eq!(ctx["contract_version"], 1);
     assert_eq!(ctx["service"]["name"], "api-server");
     assert_eq!(ctx["env"]["name"], "prod");
-    assert_eq!(ctx["values"]["ingress"]["className"], "nginx-internal");
+    assert_eq!(ctx["values"]["ingress"]["className"], "traefik");
     let out = cli()
         .args(["templates", "context", "-f"])
         .arg(example())

@@ -20,7 +20,7 @@ use crate::spec::{
 pub fn build(spec: &Spec, org: Option<&DefaultsSpec>) -> Plan {
     let defaults = merge_defaults(org, spec.defaults.as_ref());
     let app = spec.app.value.clone();
-    let environments = environments(spec);
+    let environments = environments(spec, &defaults);
     let services = spec
         .services
         .iter()
@@ -90,7 +90,10 @@ fn layer_resources(under: &ResourcesSpec, over: &ResourcesSpec) -> ResourcesSpec
 }
 
 /// The environments with their plan entry and their spec (empty for built-in ones).
-pub(super) fn environments(spec: &Spec) -> Vec<(EnvironmentPlan, EnvSource<'_>)> {
+pub(super) fn environments<'a>(
+    spec: &'a Spec,
+    defaults: &DefaultsSpec,
+) -> Vec<(EnvironmentPlan, EnvSource<'a>)> {
     let app = &spec.app.value;
     let entries: Vec<(String, EnvSource<'_>)> = match &spec.environments {
         Some(envs) => envs
@@ -112,7 +115,9 @@ pub(super) fn environments(spec: &Spec) -> Vec<(EnvironmentPlan, EnvSource<'_>)>
                 .and_then(|e| e.namespace.as_ref())
                 .map(|n| n.value.clone())
                 .unwrap_or_else(|| format!("{app}-{name}"));
-            let labels = BTreeMap::from([
+            // Org labels first, so that the standard ones below cannot be overridden.
+            let mut labels = defaults.labels.clone();
+            labels.extend([
                 ("app.kubernetes.io/part-of".to_string(), app.clone()),
                 ("chartwright.dev/environment".to_string(), name.clone()),
                 // The output meets the restricted Pod Security Standard; enforcing it keeps
@@ -688,6 +693,12 @@ fn values(
                     .map(|p| p.value.clone())
                     .unwrap_or_else(|| "/".into()),
                 path_type: "Prefix".into(),
+                service_port: ing
+                    .value
+                    .port
+                    .as_ref()
+                    .map(|p| p.value.clone())
+                    .unwrap_or_else(|| first_port.clone()),
                 tls: IngressTlsValues {
                     enabled: layer.tls,
                     secret_name: format!("{name}-tls"),
@@ -702,6 +713,7 @@ fn values(
             host: String::new(),
             path: "/".into(),
             path_type: "Prefix".into(),
+            service_port: first_port.clone(),
             tls: IngressTlsValues {
                 enabled: false,
                 secret_name: format!("{name}-tls"),
@@ -760,7 +772,8 @@ fn values(
             annotations: BTreeMap::new(),
         },
         pod_annotations,
-        pod_labels: defaults.labels.clone(),
+        common_labels: defaults.labels.clone(),
+        pod_labels: BTreeMap::new(),
         pod_security_context: PodSecurityContext {
             run_as_non_root: true,
             run_as_user: uid,

@@ -92,7 +92,10 @@ pub struct ChartValues {
     /// Ignored while autoscaling is enabled: the HPA owns the replica count then.
     pub replica_count: u32,
     pub service_account: ServiceAccountValues,
+    /// Labels added to every object of the chart (org defaults `labels`).
+    pub common_labels: BTreeMap<String, String>,
     pub pod_annotations: BTreeMap<String, String>,
+    /// Labels added to the pods only.
     pub pod_labels: BTreeMap<String, String>,
     pub pod_security_context: PodSecurityContext,
     pub security_context: ContainerSecurityContext,
@@ -305,6 +308,8 @@ pub struct IngressValues {
     pub host: String,
     pub path: String,
     pub path_type: String,
+    /// The Service port (by name) the Ingress routes to.
+    pub service_port: String,
     pub tls: IngressTlsValues,
     /// Requests per second per client IP (ingress-nginx `limit-rps`); 0 turns it off.
     pub rate_limit_rps: u32,
