@@ -275,3 +275,22 @@ fn validate_exit_codes_and_json() {
         (Some(6), Some(5))
     );
 }
+
+#[test]
+fn pre_commit_hooks_run_validate_and_check() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml");
+    let hooks =
+        chartwright::yaml::parse_documents(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let hooks = hooks[0].as_array().unwrap();
+    let ids: Vec<&str> = hooks.iter().map(|h| h["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["chartwright-validate", "chartwright-check"]);
+    for (h, entry) in hooks
+        .iter()
+        .zip(["chartwright validate", "chartwright check"])
+    {
+        assert_eq!(h["entry"], entry);
+        assert_eq!(h["language"], "rust");
+        assert_eq!(h["pass_filenames"], false);
+        assert_eq!(h["files"], "chartwright\\.yaml$");
+    }
+}

@@ -139,59 +139,76 @@ fn examples_point_at_the_committed_schema() {
 
 const BASE: &str = "version: 1\napp: shop\n";
 
-/// Specs with the wrong shape: each is refused by the schema and by `spec::parse`.
-const TYPE_ERRORS: &[(&str, &str)] = &[
+/// A valid service body; `$SVC` in a case stands for it.
+const SVC: &str = "image: r.example.com/a:1, ports: [{ name: http, port: 3000 }]";
+
+/// Specs with the wrong shape, each otherwise valid: refused by the schema, and by `spec::parse`
+/// with a diagnostic of the given kind (so not for some unrelated reason).
+const TYPE_ERRORS: &[(&str, &str, &str)] = &[
     (
         "version is a string",
-        "version: one\napp: shop\nservices: { api: { image: r.example.com/a:1 } }\n",
+        "syntax",
+        "version: one\napp: shop\nservices: { api: { $SVC } }\n",
     ),
     (
         "missing app",
-        "version: 1\nservices: { api: { image: r.example.com/a:1 } }\n",
+        "syntax",
+        "version: 1\nservices: { api: { $SVC } }\n",
     ),
     (
         "unknown top-level key",
-        "version: 1\napp: shop\nservice: { api: { image: r.example.com/a:1 } }\n",
+        "unknown-field",
+        "services: { api: { $SVC } }\nservice: {}\n",
     ),
     (
         "service without image",
+        "syntax",
         "services: { api: { ports: [{ name: http, port: 3000 }] } }\n",
     ),
     (
         "unknown service key",
-        "services: { api: { image: r.example.com/a:1, imgae: x } }\n",
+        "unknown-field",
+        "services: { api: { $SVC, imgae: x } }\n",
     ),
     (
         "port is not a number",
+        "syntax",
         "services: { api: { image: r.example.com/a:1, ports: [{ name: http, port: http }] } }\n",
     ),
     (
         "ports is a map",
+        "syntax",
         "services: { api: { image: r.example.com/a:1, ports: { http: 3000 } } }\n",
     ),
     (
         "replicas is a boolean",
-        "services: { api: { image: r.example.com/a:1 } }\nenvironments: { prod: { replicas: true } }\n",
+        "syntax",
+        "services: { api: { $SVC } }\nenvironments: { prod: { replicas: true } }\n",
     ),
     (
         "autoscaling without max",
-        "services: { api: { image: r.example.com/a:1 } }\nenvironments: { prod: { autoscaling: { min: 2 } } }\n",
+        "syntax",
+        "services: { api: { $SVC } }\nenvironments: { prod: { autoscaling: { min: 2 } } }\n",
     ),
     (
         "env value is a list",
-        "services: { api: { image: r.example.com/a:1, env: { A: [1, 2] } } }\n",
+        "syntax",
+        "services: { api: { $SVC, env: { A: [1, 2] } } }\n",
     ),
     (
         "plaintext secret",
-        "services: { api: { image: r.example.com/a:1, secrets: [{ JWT_SECRET: hunter2 }] } }\n",
+        "secret",
+        "services: { api: { $SVC, secrets: [{ JWT_SECRET: hunter2 }] } }\n",
     ),
     (
         "backing without version",
-        "services: { api: { image: r.example.com/a:1 } }\nbacking: { postgres: { kind: postgres } }\n",
+        "syntax",
+        "services: { api: { $SVC } }\nbacking: { postgres: { kind: postgres } }\n",
     ),
     (
         "tls is a string",
-        "services: { api: { image: r.example.com/a:1 } }\nenvironments: { prod: { ingress: { tls: yes } } }\n",
+        "syntax",
+        "services: { api: { $SVC } }\nenvironments: { prod: { ingress: { tls: yes } } }\n",
     ),
 ];
 
@@ -199,9 +216,10 @@ const TYPE_ERRORS: &[(&str, &str)] = &[
 fn type_errors_are_refused_by_both_the_schema_and_the_validator() {
     let validator = validator();
     let mut failures = Vec::new();
-    for (name, body) in TYPE_ERRORS {
+    for (name, kind, body) in TYPE_ERRORS {
+        let body = body.replace("$SVC", SVC);
         let text = if body.starts_with("version") {
-            body.to_string()
+            body
         } else {
             format!("{BASE}{body}")
         };
@@ -209,8 +227,24 @@ fn type_errors_are_refused_by_both_the_schema_and_the_validator() {
         if validator.is_valid(&value) {
             failures.push(format!("{name}: the schema accepts it"));
         }
-        if chartwright::spec::parse("t.yaml", &text).is_ok() {
-            failures.push(format!("{name}: spec::parse accepts it"));
+        match chartwright::spec::parse("t.yaml", &text) {
+            Ok(_) => failures.push(format!("{name}: spec::parse accepts it")),
+            Err(e) => {
+                let kinds: Vec<String> = e
+                    .diagnostics
+                    .iter()
+                    .map(|d| {
+                        serde_json::to_value(d.kind)
+                            .unwrap()
+                            .as_str()
+                            .unwrap()
+                            .to_string()
+                    })
+                    .collect();
+                if !kinds.iter().any(|k| k == kind) {
+                    failures.push(format!("{name}: expected a `{kind}` error, got:\n{e}"));
+                }
+            }
         }
     }
     assert!(failures.is_empty(), "{failures:#?}");
@@ -219,7 +253,7 @@ fn type_errors_are_refused_by_both_the_schema_and_the_validator() {
 #[test]
 fn a_minimal_spec_is_accepted_by_both() {
     let text = format!(
-        "{BASE}services: {{ api: {{ image: r.example.com/a:1, ports: [{{ name: http, port: 3000 }}], env: {{ PORT: 3000, DEBUG: true, RATIO: 0.5, NAME: x }} }} }}\n"
+        "{BASE}services: {{ api: {{ {SVC}, env: {{ PORT: 3000, DEBUG: true, RATIO: 0.5, NAME: x }} }} }}\n"
     );
     assert_eq!(schema_errors(&text), Vec::<String>::new());
     chartwright::spec::parse("t.yaml", &text).unwrap_or_else(|e| panic!("{e}"));
