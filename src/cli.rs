@@ -96,6 +96,15 @@ pub enum Command {
     Validate {
         #[command(flatten)]
         args: SpecArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Print the JSON Schema of chartwright.yaml (for editors and other tools).
+    Schema {
+        /// Write the schema to this file instead of printing it.
+        #[arg(long, value_name = "PATH")]
+        write: Option<PathBuf>,
     },
     /// List, eject and document the templates (team overlays start here).
     Templates {
@@ -235,8 +244,25 @@ fn execute(cli: &Cli) -> Result<i32, Error> {
             }
             Ok(0)
         }
-        Command::Validate { args } => {
-            let (plan, _) = pipeline::plan(&inputs(args))?;
+        Command::Validate { args, format } => {
+            let result = pipeline::plan(&inputs(args));
+            if *format == Format::Json {
+                let (valid, file, errors) = match &result {
+                    Ok(_) => (true, args.spec.display().to_string(), Vec::new()),
+                    Err(Error::Spec(e)) => (false, e.file.clone(), e.diagnostics.clone()),
+                    Err(e) => return Err(Error::Usage(e.to_string())),
+                };
+                print_json(&serde_json::json!({
+                    "valid": valid,
+                    "file": file,
+                    "errors": errors,
+                }));
+                return Ok(match result {
+                    Ok(_) => 0,
+                    Err(e) => e.exit_code(),
+                });
+            }
+            let (plan, _) = result?;
             if !cli.quiet {
                 println!(
                     "{} is valid: {} service(s), {} backing service(s), environments {}",
@@ -253,6 +279,25 @@ fn execute(cli: &Cli) -> Result<i32, Error> {
             Ok(0)
         }
         Command::Templates { command } => templates_command(command, cli.quiet),
+        Command::Schema { write } => {
+            let text = crate::schema::spec_schema_text();
+            match write {
+                Some(path) => {
+                    std::fs::write(path, &text).map_err(|e| {
+                        Error::Output(output::OutputError::Io {
+                            action: "write",
+                            path: path.clone(),
+                            source: e,
+                        })
+                    })?;
+                    if !cli.quiet {
+                        println!("wrote {}", path.display());
+                    }
+                }
+                None => print!("{text}"),
+            }
+            Ok(0)
+        }
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             clap_complete::generate(*shell, &mut cmd, "chartwright", &mut std::io::stdout());

@@ -10,5 +10,6 @@ pub mod output;
 pub mod pipeline;
 pub mod plan;
 pub mod render;
+pub mod schema;
 pub mod spec;
 pub mod yaml;

@@ -3,72 +3,126 @@
 //! Every value that a later rule can reject is wrapped in [`Spanned`] so that the error can point
 //! at its line and column. Nothing here decides a default: an absent field stays `None` and the
 //! plan decides what it means.
+//!
+//! The same types describe the file to editors: `chartwright schema` derives its JSON Schema from
+//! them (doc comments become descriptions). A `Spanned<T>` reads as a plain `T`, so each spanned
+//! field carries `#[schemars(with = "T")]`.
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
+use serde_json::json;
 use serde_saphyr::Spanned;
 
 pub type S<T> = Spanned<T>;
 
-/// The spec file format. `version` is the format version, not the application's.
-#[derive(Debug, Deserialize)]
+/// chartwright spec: one file that describes an application's services, the backing services
+/// they use and the environments they run in.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "chartwright.yaml")]
 pub struct Spec {
+    /// The spec format version (not the application's); this chartwright reads `1`.
+    #[schemars(with = "i64", example = 1)]
     pub version: S<i64>,
+    /// The application name: a DNS label of at most 40 characters. Namespaces are `<app>-<env>`.
+    #[schemars(with = "String", example = &"shop")]
     pub app: S<String>,
     /// A team template overlay folder, relative to the spec file.
     #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"templates/")]
     pub templates: Option<S<String>>,
     /// The template contract version the spec (and its overlay) was written for.
     #[serde(default)]
+    #[schemars(with = "Option<i64>", example = 1)]
     pub contract: Option<S<i64>>,
+    /// The application's own services, by name (DNS labels).
     #[serde(default)]
+    #[schemars(
+        with = "BTreeMap<String, ServiceSpec>",
+        example = json!({"api": {"image": "registry.example.com/shop/api:1.4.2", "ports": [{"name": "http", "port": 3000}]}})
+    )]
     pub services: BTreeMap<String, S<ServiceSpec>>,
+    /// Databases, caches and brokers the services use, by name.
     #[serde(default)]
+    #[schemars(
+        with = "BTreeMap<String, BackingSpec>",
+        example = json!({"postgres": {"kind": "postgres", "version": "16"}, "redis": {"kind": "redis", "version": "7"}})
+    )]
     pub backing: BTreeMap<String, S<BackingSpec>>,
     /// Absent: dev, staging and prod. Present: exactly these, in this order.
     #[serde(default)]
+    #[schemars(
+        with = "Option<OrderedMap<EnvironmentSpec>>",
+        example = json!({"dev": {"replicas": 1}, "prod": {"replicas": 3, "ingress": {"tls": true}}})
+    )]
     pub environments: Option<S<OrderedMap<S<EnvironmentSpec>>>>,
+    /// Organisation defaults, layered under the rest of the spec.
     #[serde(default)]
+    #[schemars(example = json!({"registry": "registry.example.com", "ingress_class": "nginx"}))]
     pub defaults: Option<DefaultsSpec>,
 }
 
-#[derive(Debug, Deserialize)]
+/// One of the application's services: a container image with its ports, probes, resources and
+/// configuration.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceSpec {
+    /// The container image, pinned by tag or digest (`latest` is refused).
+    #[schemars(with = "String", example = &"registry.example.com/shop/api:1.4.2")]
     pub image: S<String>,
     /// Build context for docker-compose (relative to the output directory's parent).
     #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"./api")]
     pub build: Option<S<String>>,
+    /// The ports the container listens on; the first is the default for probes and ingress.
     #[serde(default)]
+    #[schemars(with = "Vec<PortSpec>", example = json!([{"name": "http", "port": 3000}]))]
     pub ports: Vec<S<PortSpec>>,
+    /// HTTP probes; sensible defaults on the first port when absent.
     #[serde(default)]
+    #[schemars(example = json!({"liveness": {"http": "/healthz", "port": "http"}, "readiness": {"http": "/ready"}}))]
     pub health: Option<HealthSpec>,
+    /// CPU and memory requests and limits.
     #[serde(default)]
+    #[schemars(example = json!({"requests": {"cpu": "250m", "memory": "256Mi"}, "limits": {"cpu": "500m", "memory": "512Mi"}}))]
     pub resources: Option<ResourcesSpec>,
+    /// Plain (non-secret) environment variables.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, Scalar>", example = json!({"LOG_LEVEL": "info", "PORT": 8080}))]
     pub env: BTreeMap<String, S<Scalar>>,
+    /// Names of secret environment variables. Values never go in the spec: they come from a
+    /// Kubernetes Secret (or an external secret store) and from `.env` for docker-compose.
     #[serde(default)]
+    #[schemars(with = "Vec<SecretName>", example = json!(["DATABASE_PASSWORD", "JWT_SECRET"]))]
     pub secrets: Vec<S<SecretEntry>>,
+    /// Services and backing services this one needs, by name.
     #[serde(default)]
+    #[schemars(with = "Vec<String>", example = json!(["postgres", "redis"]))]
     pub depends_on: Vec<S<String>>,
+    /// Expose the service over HTTP(S) through an Ingress.
     #[serde(default)]
+    #[schemars(with = "Option<IngressSpec>", example = json!({"host": "api.example.com", "path": "/"}))]
     pub ingress: Option<S<IngressSpec>>,
     /// UID the container runs as (must not be 0).
     #[serde(default)]
+    #[schemars(with = "Option<i64>", example = 10001)]
     pub run_as_user: Option<S<i64>>,
     /// Command override for the container (docker-compose and Kubernetes alike).
     #[serde(default)]
+    #[schemars(example = json!(["/app/server", "--port", "3000"]))]
     pub command: Option<Vec<String>>,
+    /// Read the service's secrets from an External Secrets Operator store.
     #[serde(default)]
+    #[schemars(example = json!({"store": "vault", "store_kind": "ClusterSecretStore"}))]
     pub external_secret: Option<ExternalSecretSpec>,
 }
 
 /// A scalar that the user may have written unquoted (`PORT: 8080`, `DEBUG: true`); it is kept
 /// as the text it stands for, so `0755` stays `0755` and is never re-read as a number.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Scalar {
     Text(String),
@@ -90,6 +144,7 @@ impl Scalar {
 
 /// A secret is named, never given: a `NAME: value` entry is accepted by the parser only so that
 /// validation can refuse it with a message about plaintext secrets rather than a type error.
+/// The schema therefore only admits the name (see [`SecretName`]).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
 pub enum SecretEntry {
@@ -97,177 +152,313 @@ pub enum SecretEntry {
     WithValue(BTreeMap<String, Scalar>),
 }
 
-#[derive(Debug, Deserialize)]
+/// The name of a secret environment variable; its value is never written in the spec.
+#[derive(JsonSchema)]
+#[schemars(example = &"JWT_SECRET")]
+#[allow(dead_code)]
+pub struct SecretName(String);
+
+/// A container port.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PortSpec {
+    /// The port's name (an IANA service name such as `http`), used by probes and ingress.
+    #[schemars(with = "String", example = &"http")]
     pub name: S<String>,
+    /// The port number, 1 to 65535.
+    #[schemars(with = "i64", example = 3000)]
     pub port: S<i64>,
+    /// `TCP` (the default), `UDP` or `SCTP`.
     #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"TCP")]
     pub protocol: Option<S<String>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// Liveness, readiness and startup probes.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HealthSpec {
+    /// Restart the container when this fails.
     #[serde(default)]
+    #[schemars(with = "Option<ProbeSpec>", example = json!({"http": "/healthz", "port": "http"}))]
     pub liveness: Option<S<ProbeSpec>>,
+    /// Take the pod out of the Service while this fails.
     #[serde(default)]
+    #[schemars(with = "Option<ProbeSpec>", example = json!({"http": "/ready", "port": "http"}))]
     pub readiness: Option<S<ProbeSpec>>,
+    /// Hold the other probes back until this succeeds once (slow starters).
     #[serde(default)]
+    #[schemars(with = "Option<ProbeSpec>", example = json!({"http": "/healthz", "failure_threshold": 30}))]
     pub startup: Option<S<ProbeSpec>>,
     /// docker-compose healthcheck command, for images without wget.
     #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>", example = json!(["CMD", "/app/healthcheck"]))]
     pub compose_command: Option<S<Vec<String>>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// An HTTP GET probe.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProbeSpec {
+    /// The path to GET.
+    #[schemars(with = "String", example = &"/healthz")]
     pub http: S<String>,
     /// A port name (or number) of this service; the first port when absent.
     #[serde(default)]
+    #[schemars(with = "Option<Scalar>", example = &"http")]
     pub port: Option<S<Scalar>>,
+    /// Seconds before the first probe.
     #[serde(default)]
+    #[schemars(with = "Option<i64>", example = 5)]
     pub initial_delay_seconds: Option<S<i64>>,
+    /// Seconds between probes.
     #[serde(default)]
+    #[schemars(with = "Option<i64>", example = 10)]
     pub period_seconds: Option<S<i64>>,
+    /// Seconds before a probe times out.
     #[serde(default)]
+    #[schemars(with = "Option<i64>", example = 2)]
     pub timeout_seconds: Option<S<i64>>,
+    /// Consecutive failures before the probe counts as failed.
     #[serde(default)]
+    #[schemars(with = "Option<i64>", example = 3)]
     pub failure_threshold: Option<S<i64>>,
 }
 
-#[derive(Debug, Default, Clone, Deserialize)]
+/// Resource requests (what the scheduler reserves) and limits (the ceiling).
+#[derive(Debug, Default, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResourcesSpec {
+    /// What the scheduler reserves for each container.
     #[serde(default)]
+    #[schemars(example = json!({"cpu": "250m", "memory": "256Mi"}))]
     pub requests: Option<QuantitiesSpec>,
+    /// The most each container may use; at least the requests.
     #[serde(default)]
+    #[schemars(example = json!({"cpu": "500m", "memory": "512Mi"}))]
     pub limits: Option<QuantitiesSpec>,
 }
 
-#[derive(Debug, Default, Clone, Deserialize)]
+/// CPU and memory as Kubernetes quantities.
+#[derive(Debug, Default, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuantitiesSpec {
+    /// CPU in cores or millicores (`0.5`, `500m`).
     #[serde(default)]
+    #[schemars(with = "Option<Scalar>", example = &"250m")]
     pub cpu: Option<S<Scalar>>,
+    /// Memory in bytes with a binary or decimal suffix (`256Mi`, `1Gi`).
     #[serde(default)]
+    #[schemars(with = "Option<Scalar>", example = &"256Mi")]
     pub memory: Option<S<Scalar>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// An Ingress for the service.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IngressSpec {
+    /// The host name to serve.
+    #[schemars(with = "String", example = &"api.example.com")]
     pub host: S<String>,
+    /// The path prefix to route; `/` when absent.
     #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"/")]
     pub path: Option<S<String>>,
     /// The port name to route to; the first port when absent.
     #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"http")]
     pub port: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// Secrets synced from an External Secrets Operator store.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExternalSecretSpec {
+    /// The name of the SecretStore or ClusterSecretStore.
+    #[schemars(with = "String", example = &"vault")]
     pub store: S<String>,
+    /// `SecretStore` or `ClusterSecretStore`.
     #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"ClusterSecretStore")]
     pub store_kind: Option<S<String>>,
+    /// How often the operator re-reads the store (a duration such as `1h`).
     #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"1h")]
     pub refresh_interval: Option<S<String>>,
+    /// Prefixed to each secret's name to form the key in the store.
     #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"shop/prod/")]
     pub remote_key_prefix: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A backing service (database, cache, broker): a container for docker-compose, a connection for
+/// Kubernetes.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BackingSpec {
+    /// What it is, from chartwright's catalog (e.g. `postgres`, `redis`).
+    #[schemars(with = "String", example = &"postgres")]
     pub kind: S<String>,
+    /// The major version (quote it: `"16"`).
+    #[schemars(with = "Scalar", example = &"16")]
     pub version: S<Scalar>,
     /// Database (or vhost) name; the app name when absent.
     #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"shop")]
     pub database: Option<S<String>>,
     /// Host the Kubernetes services connect to (a managed instance); the entry's name when absent.
     #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"shop-db.internal.example.com")]
     pub host: Option<S<String>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// One deployment environment.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnvironmentSpec {
+    /// Replicas of every service (unless autoscaled or overridden).
     #[serde(default)]
+    #[schemars(with = "Option<i64>", example = 3)]
     pub replicas: Option<S<i64>>,
+    /// A HorizontalPodAutoscaler for every service.
     #[serde(default)]
+    #[schemars(with = "Option<AutoscalingSpec>", example = json!({"min": 2, "max": 20, "cpu": 70}))]
     pub autoscaling: Option<S<AutoscalingSpec>>,
+    /// Ingress settings for this environment.
     #[serde(default)]
+    #[schemars(example = json!({"tls": true, "rate_limit_rps": 50}))]
     pub ingress: Option<EnvIngressSpec>,
+    /// The namespace; `<app>-<env>` when absent.
     #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"shop-prod")]
     pub namespace: Option<S<String>>,
+    /// Per-service changes in this environment, by service name.
     #[serde(default)]
+    #[schemars(
+        with = "BTreeMap<String, ServiceOverride>",
+        example = json!({"api": {"resources": {"limits": {"memory": "1Gi"}}}})
+    )]
     pub overrides: BTreeMap<String, S<ServiceOverride>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// Horizontal pod autoscaling on CPU utilisation.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AutoscalingSpec {
+    /// The fewest replicas.
+    #[schemars(with = "i64", example = 2)]
     pub min: S<i64>,
+    /// The most replicas.
+    #[schemars(with = "i64", example = 20)]
     pub max: S<i64>,
+    /// Target CPU utilisation, in percent of the request.
     #[serde(default)]
+    #[schemars(with = "Option<i64>", example = 70)]
     pub cpu: Option<S<i64>>,
 }
 
-#[derive(Debug, Default, Clone, Deserialize)]
+/// Ingress settings shared by every service of an environment.
+#[derive(Debug, Default, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnvIngressSpec {
+    /// Serve HTTPS with a cert-manager certificate.
     #[serde(default)]
+    #[schemars(example = true)]
     pub tls: Option<bool>,
+    /// Requests per second per client IP (ingress-nginx rate limiting).
     #[serde(default)]
+    #[schemars(with = "Option<i64>", example = 50)]
     pub rate_limit_rps: Option<S<i64>>,
+    /// The IngressClass.
     #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"nginx")]
     pub class: Option<S<String>>,
+    /// The cert-manager ClusterIssuer for TLS.
     #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"letsencrypt-prod")]
     pub issuer: Option<S<String>>,
 }
 
 /// What an environment may change for one service.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceOverride {
+    /// Replicas of this service in this environment.
     #[serde(default)]
+    #[schemars(with = "Option<i64>", example = 5)]
     pub replicas: Option<S<i64>>,
+    /// Resources of this service in this environment, over the service's own.
     #[serde(default)]
+    #[schemars(example = json!({"limits": {"memory": "1Gi"}}))]
     pub resources: Option<ResourcesSpec>,
+    /// Autoscaling of this service in this environment.
     #[serde(default)]
+    #[schemars(with = "Option<AutoscalingSpec>", example = json!({"min": 3, "max": 30}))]
     pub autoscaling: Option<S<AutoscalingSpec>>,
+    /// Environment variables added to (or replacing) the service's own.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, Scalar>", example = json!({"LOG_LEVEL": "warn"}))]
     pub env: BTreeMap<String, S<Scalar>>,
+    /// The ingress host in this environment.
     #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"api.staging.example.com")]
     pub ingress_host: Option<S<String>>,
 }
 
 /// Organisation defaults, layered under the spec: built-in < defaults < spec < environment.
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DefaultsSpec {
     /// Prepended to image references that name no registry.
     #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"registry.example.com")]
     pub registry: Option<S<String>>,
+    /// Resources of every service that sets none.
     #[serde(default)]
+    #[schemars(example = json!({"requests": {"cpu": "100m", "memory": "128Mi"}}))]
     pub resources: Option<ResourcesSpec>,
+    /// The IngressClass of every Ingress.
     #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"nginx")]
     pub ingress_class: Option<S<String>>,
+    /// The cert-manager ClusterIssuer for TLS.
     #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"letsencrypt-prod")]
     pub issuer: Option<S<String>>,
+    /// Labels added to every object.
     #[serde(default)]
+    #[schemars(example = json!({"team": "payments"}))]
     pub labels: BTreeMap<String, String>,
+    /// Annotations added to every object.
     #[serde(default)]
+    #[schemars(example = json!({"example.com/owner": "payments"}))]
     pub annotations: BTreeMap<String, String>,
+    /// The namespace of the ingress controller, for NetworkPolicies.
     #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"ingress-nginx")]
     pub ingress_controller_namespace: Option<S<String>>,
 }
 
 /// A mapping whose order matters (environments are listed in the order the user wrote them).
 #[derive(Debug, Default)]
 pub struct OrderedMap<V>(pub Vec<(String, V)>);
+
+impl<V: JsonSchema> JsonSchema for OrderedMap<V> {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("OrderedMap_of_{}", V::schema_name()).into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "object",
+            "additionalProperties": generator.subschema_for::<V>(),
+        })
+    }
+}
 
 impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
