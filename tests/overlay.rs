@@ -75,9 +75,20 @@ fn example_adds_drops_and_labels() {
         3,
         "every Compose service carries the label:\n{compose}"
     );
+    // The org label is on every object of the plain manifests (and so, by the conformance
+    // equivalence test, of the Helm output).
+    for (path, text) in files.iter().filter(|(p, _)| p.starts_with("k8s/")) {
+        for doc in chartwright::yaml::parse_documents(text).unwrap() {
+            assert_eq!(
+                doc["metadata"]["labels"]["team.example.com/owner"], "payments",
+                "{path}: {} {}",
+                doc["kind"], doc["metadata"]["name"]
+            );
+        }
+    }
     let api = &plan.services[0];
     for e in &api.environments {
-        assert_eq!(e.values.pod_labels["team.example.com/owner"], "payments");
+        assert_eq!(e.values.common_labels["team.example.com/owner"], "payments");
         assert_eq!(e.values.ingress.class_name, "traefik");
     }
 }

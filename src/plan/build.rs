@@ -127,11 +127,20 @@ pub(super) fn environments<'a>(
                     "restricted".to_string(),
                 ),
             ]);
+            let mut object_labels = defaults.labels.clone();
+            object_labels.extend([
+                ("app.kubernetes.io/part-of".to_string(), app.clone()),
+                (
+                    "app.kubernetes.io/managed-by".to_string(),
+                    "chartwright".to_string(),
+                ),
+            ]);
             (
                 EnvironmentPlan {
                     name,
                     namespace,
                     labels,
+                    object_labels,
                 },
                 src,
             )

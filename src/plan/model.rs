@@ -39,6 +39,8 @@ pub struct EnvironmentPlan {
     pub namespace: String,
     /// Namespace labels: Pod Security Admission level and the standard `part-of`.
     pub labels: BTreeMap<String, String>,
+    /// Labels of the environment's own objects (the default-deny NetworkPolicy).
+    pub object_labels: BTreeMap<String, String>,
 }
 
 /// One service: its chart metadata, the base values and the values of every environment.
