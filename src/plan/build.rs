@@ -404,12 +404,13 @@ fn service_plan(
 ) -> ServicePlan {
     let image = image_ref(svc, defaults);
     let base = values(spec, defaults, name, svc, &image, None);
+    let base_json = serde_json::to_value(&base).expect("values serialize");
     let environments = envs
         .iter()
         .map(|(env, src)| {
             let values = values(spec, defaults, name, svc, &image, Some((env, *src)));
             let overrides = json_diff(
-                &serde_json::to_value(&base).expect("values serialize"),
+                &base_json,
                 &serde_json::to_value(&values).expect("values serialize"),
             )
             .unwrap_or_else(|| serde_json::Value::Object(Default::default()));

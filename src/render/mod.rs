@@ -76,6 +76,9 @@ pub struct Context<'a> {
     /// JSON Schema of the chart's values, for `values.schema.json`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values_schema: Option<&'a serde_json::Value>,
+    /// The same schema as pretty-printed JSON text (it is identical for every chart).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values_schema_json: Option<String>,
     /// Paths with `__env__` only: the environment being rendered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub env: Option<&'a EnvironmentPlan>,
@@ -118,6 +121,8 @@ pub fn context<'a>(
         service,
         values_table: service.map(|s| values_table(&s.base, schema)),
         values_schema: service.map(|_| schema),
+        values_schema_json: service
+            .map(|_| serde_json::to_string_pretty(schema).expect("a schema serializes")),
         env: environment,
         values: svc_env.map(|se| &se.values),
         overrides: svc_env.map(|se| &se.overrides),
@@ -206,19 +211,43 @@ pub fn context_doc() -> String {
 
 /// Renders every output of the template set for the plan.
 pub fn render(plan: &Plan, set: &TemplateSet) -> Result<FileSet, RenderError> {
-    let env = environment(set)?;
-    let schema = values_schema();
+    // The embedded templates compile once per process; any other set (an overlay, or a set
+    // changed in code) gets its own environment.
+    static EMBEDDED: std::sync::OnceLock<(u64, Environment<'static>)> = std::sync::OnceLock::new();
+    let owned;
+    let fingerprint = set.fingerprint();
+    let env = match EMBEDDED.get() {
+        Some((f, env)) if *f == fingerprint => env,
+        Some(_) => {
+            owned = environment(set)?;
+            &owned
+        }
+        None => {
+            let embedded = TemplateSet::embedded();
+            let env = environment(&embedded)?;
+            let (f, env) = EMBEDDED.get_or_init(|| (embedded.fingerprint(), env));
+            if *f == fingerprint {
+                env
+            } else {
+                owned = environment(set)?;
+                &owned
+            }
+        }
+    };
+    let contexts = Contexts::new(plan);
+    // Team templates are checked to give valid YAML as they render. The embedded ones are
+    // proven to by the test suite (snapshots, conformance, fuzzing), and parsing every output
+    // again would cost more than rendering it.
+    let check_output = set.templates.values().any(|t| t.origin == Origin::Overlay);
     let mut files = FileSet::new();
     for (path, template) in set.outputs() {
-        let per_service = path.contains("__service__");
-        let per_env = path.contains("__env__");
-        let services: Vec<Option<&ServicePlan>> = if per_service {
-            plan.services.iter().map(Some).collect()
+        let services: Vec<Option<usize>> = if path.contains("__service__") {
+            (0..plan.services.len()).map(Some).collect()
         } else {
             vec![None]
         };
-        let envs: Vec<Option<&EnvironmentPlan>> = if per_env {
-            plan.environments.iter().map(Some).collect()
+        let envs: Vec<Option<usize>> = if path.contains("__env__") {
+            (0..plan.environments.len()).map(Some).collect()
         } else {
             vec![None]
         };
@@ -226,8 +255,8 @@ pub fn render(plan: &Plan, set: &TemplateSet) -> Result<FileSet, RenderError> {
             for environment in &envs {
                 let out = output_path(
                     path,
-                    service.map(|s| s.name.as_str()),
-                    environment.map(|e| e.name.as_str()),
+                    service.map(|s| plan.services[s].name.as_str()),
+                    environment.map(|e| plan.environments[e].name.as_str()),
                 );
                 if !templates::is_contained(&out) {
                     return Err(RenderError {
@@ -242,11 +271,14 @@ pub fn render(plan: &Plan, set: &TemplateSet) -> Result<FileSet, RenderError> {
                     files.insert(out, template.source.clone());
                     continue;
                 }
-                let ctx = context(plan, *service, *environment, &schema);
                 let text = env
                     .get_template(path)
-                    .and_then(|t| t.render(minijinja::value::Serde(&ctx)))
+                    .and_then(|t| t.render(contexts.get(*service, *environment)))
                     .map_err(|e| from_minijinja(&e, path, set))?;
+                if !check_output {
+                    files.insert(out, text);
+                    continue;
+                }
                 check_yaml(&out, &text).map_err(|message| {
                     let line = error_line(&message);
                     RenderError {
@@ -267,6 +299,102 @@ pub fn render(plan: &Plan, set: &TemplateSet) -> Result<FileSet, RenderError> {
         }
     }
     Ok(files)
+}
+
+/// The [`Context`] of every (service, environment) pair, built from values converted once.
+///
+/// minijinja values share their data, so a context that holds the whole plan costs a few
+/// reference counts; converting the plan for every template instead made rendering quadratic
+/// in the number of services.
+struct Contexts {
+    common: Vec<(&'static str, Value)>,
+    /// Per service: the service and its values table.
+    services: Vec<(Value, Value)>,
+    environments: Vec<Value>,
+    /// Per service, per environment: the full values and the overrides.
+    values: Vec<Vec<Option<(Value, Value)>>>,
+    schema: Value,
+    /// The schema as pretty JSON text, the same for every chart.
+    schema_json: Value,
+}
+
+impl Contexts {
+    fn new(plan: &Plan) -> Self {
+        let schema = values_schema();
+        let services = to_value(&plan.services);
+        let item = |v: &Value, i: usize| v.get_item_by_index(i).expect("index within the plan");
+        Contexts {
+            common: vec![
+                ("contract_version", Value::from(plan.contract_version)),
+                (
+                    "generator_version",
+                    Value::from(plan.generator_version.as_str()),
+                ),
+                ("app", Value::from(plan.app.as_str())),
+                ("environments", to_value(&plan.environments)),
+                ("services", services.clone()),
+                ("backing", to_value(&plan.backing)),
+                ("compose", to_value(&plan.compose)),
+            ],
+            services: plan
+                .services
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (item(&services, i), to_value(values_table(&s.base, &schema))))
+                .collect(),
+            environments: plan.environments.iter().map(to_value).collect(),
+            values: plan
+                .services
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    let envs = item(&services, i)
+                        .get_attr("environments")
+                        .expect("a service has environments");
+                    plan.environments
+                        .iter()
+                        .map(|e| {
+                            s.environments
+                                .iter()
+                                .position(|se| se.env == e.name)
+                                .map(|j| {
+                                    let se = item(&envs, j);
+                                    (
+                                        se.get_attr("values").expect("values"),
+                                        se.get_attr("overrides").expect("overrides"),
+                                    )
+                                })
+                        })
+                        .collect()
+                })
+                .collect(),
+            schema: to_value(&schema),
+            schema_json: Value::from(
+                serde_json::to_string_pretty(&schema).expect("a schema serializes"),
+            ),
+        }
+    }
+
+    /// The same keys as [`Context`] (what `templates context` prints), absent ones left out.
+    fn get(&self, service: Option<usize>, env: Option<usize>) -> Value {
+        let mut pairs = self.common.clone();
+        if let Some(s) = service {
+            pairs.push(("service", self.services[s].0.clone()));
+            pairs.push(("values_table", self.services[s].1.clone()));
+            pairs.push(("values_schema", self.schema.clone()));
+            pairs.push(("values_schema_json", self.schema_json.clone()));
+        }
+        if let Some(e) = env {
+            pairs.push(("env", self.environments[e].clone()));
+        }
+        if let (Some(s), Some(e)) = (service, env) {
+            if let Some((values, overrides)) = &self.values[s][e] {
+                pairs.push(("values", values.clone()));
+                pairs.push(("overrides", overrides.clone()));
+            }
+        }
+        Value::from_pairs(pairs)
+    }
 }
 
 /// Builds the minijinja environment over a template set.
@@ -426,6 +554,11 @@ fn check_yaml(out: &str, text: &str) -> Result<(), String> {
 /// The chart's `values.schema.json`: derived from [`ChartValues`], so a key that the chart does
 /// not know, or a value of the wrong type, fails `helm lint` and `helm template`.
 pub fn values_schema() -> serde_json::Value {
+    static SCHEMA: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(build_values_schema).clone()
+}
+
+fn build_values_schema() -> serde_json::Value {
     let generator = schemars::generate::SchemaSettings::draft07()
         .with(|s| s.inline_subschemas = true)
         .into_generator();
@@ -482,4 +615,8 @@ fn values_table(base: &ChartValues, schema: &serde_json::Value) -> Vec<ValuesRow
         &mut rows,
     );
     rows
+}
+
+fn to_value<T: Serialize>(value: T) -> Value {
+    Value::from(minijinja::value::Serde(value))
 }

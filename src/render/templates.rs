@@ -235,6 +235,17 @@ impl TemplateSet {
             .map(|(p, t)| (p.as_str(), t))
     }
 
+    /// A hash of every template's path and text: equal sets compile to equal environments.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for (path, t) in &self.templates {
+            path.hash(&mut h);
+            t.source.hash(&mut h);
+        }
+        h.finish()
+    }
+
     pub fn get(&self, path: &str) -> Option<&Template> {
         self.templates.get(path)
     }
