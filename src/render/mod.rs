@@ -387,11 +387,11 @@ impl Contexts {
         if let Some(e) = env {
             pairs.push(("env", self.environments[e].clone()));
         }
-        if let (Some(s), Some(e)) = (service, env) {
-            if let Some((values, overrides)) = &self.values[s][e] {
-                pairs.push(("values", values.clone()));
-                pairs.push(("overrides", overrides.clone()));
-            }
+        if let (Some(s), Some(e)) = (service, env)
+            && let Some((values, overrides)) = &self.values[s][e]
+        {
+            pairs.push(("values", values.clone()));
+            pairs.push(("overrides", overrides.clone()));
         }
         Value::from_pairs(pairs)
     }
