@@ -152,10 +152,10 @@ impl<'a> EnvSource<'a> {
 /// The image reference with the org registry prefix applied.
 pub(super) fn image_ref(svc: &ServiceSpec, defaults: &DefaultsSpec) -> ImageRef {
     let mut r = ImageRef::parse(&svc.image.value).expect("validated image");
-    if let Some(reg) = &defaults.registry {
-        if !r.has_registry() {
-            r.repository = format!("{}/{}", reg.value.trim_end_matches('/'), r.repository);
-        }
+    if let Some(reg) = &defaults.registry
+        && !r.has_registry()
+    {
+        r.repository = format!("{}/{}", reg.value.trim_end_matches('/'), r.repository);
     }
     r
 }

@@ -98,10 +98,10 @@ impl ImageRef {
                 "`{bad}` is not a valid path component (lowercase letters, digits and separators)"
             )));
         }
-        if let Some(t) = tag {
-            if !is_tag(t) {
-                return Err(invalid(format!("`{t}` is not a valid tag")));
-            }
+        if let Some(t) = tag
+            && !is_tag(t)
+        {
+            return Err(invalid(format!("`{t}` is not a valid tag")));
         }
         let base = repository.to_string();
         match (tag, &digest) {

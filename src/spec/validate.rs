@@ -62,9 +62,10 @@ pub(super) fn validate(spec: &Spec) -> Vec<Diagnostic> {
     if let Err(m) = check_dns_label(&spec.app.value, MAX_NAME) {
         c.push(ErrorKind::Invalid, "app", &spec.app, m, None);
     }
-    if let Some(v) = &spec.contract {
-        if v.value != i64::from(crate::plan::CONTRACT_VERSION) {
-            c.push(
+    if let Some(v) = &spec.contract
+        && v.value != i64::from(crate::plan::CONTRACT_VERSION)
+    {
+        c.push(
                 ErrorKind::Invalid,
                 "contract",
                 v,
@@ -75,7 +76,6 @@ pub(super) fn validate(spec: &Spec) -> Vec<Diagnostic> {
                 ),
                 Some("check the team templates against `chartwright templates context`, then update `contract`".into()),
             );
-        }
     }
     if spec.services.is_empty() {
         c.out.push(Diagnostic {
@@ -139,24 +139,24 @@ pub(super) fn validate(spec: &Spec) -> Vec<Diagnostic> {
                 }
             }
         }
-        if let Some(db) = &b.value.database {
-            if check_env_safe_word(&db.value).is_err() {
-                c.push(
-                    ErrorKind::Invalid,
-                    format!("{path}.database"),
-                    db,
-                    format!(
-                        "`{}` is not a valid database name (letters, digits, `_` and `-`)",
-                        db.value
-                    ),
-                    None,
-                );
-            }
+        if let Some(db) = &b.value.database
+            && check_env_safe_word(&db.value).is_err()
+        {
+            c.push(
+                ErrorKind::Invalid,
+                format!("{path}.database"),
+                db,
+                format!(
+                    "`{}` is not a valid database name (letters, digits, `_` and `-`)",
+                    db.value
+                ),
+                None,
+            );
         }
-        if let Some(h) = &b.value.host {
-            if let Err(m) = check_hostname(&h.value) {
-                c.push(ErrorKind::Invalid, format!("{path}.host"), h, m, None);
-            }
+        if let Some(h) = &b.value.host
+            && let Err(m) = check_hostname(&h.value)
+        {
+            c.push(ErrorKind::Invalid, format!("{path}.host"), h, m, None);
         }
     }
     dependency_cycles(&mut c, spec);
@@ -356,16 +356,16 @@ fn service(
                 None,
             );
         }
-        if let Some(proto) = &p.value.protocol {
-            if !["TCP", "UDP", "SCTP"].contains(&proto.value.as_str()) {
-                c.push(
-                    ErrorKind::Invalid,
-                    format!("{pp}.protocol"),
-                    proto,
-                    format!("`{}` is not TCP, UDP or SCTP", proto.value),
-                    None,
-                );
-            }
+        if let Some(proto) = &p.value.protocol
+            && !["TCP", "UDP", "SCTP"].contains(&proto.value.as_str())
+        {
+            c.push(
+                ErrorKind::Invalid,
+                format!("{pp}.protocol"),
+                proto,
+                format!("`{}` is not TCP, UDP or SCTP", proto.value),
+                None,
+            );
         }
     }
     if let Some(h) = &s.health {
@@ -426,16 +426,16 @@ fn service(
                 }
             }
         }
-        if let Some(cmd) = &h.compose_command {
-            if cmd.value.is_empty() {
-                c.push(
-                    ErrorKind::Invalid,
-                    format!("{path}.health.compose_command"),
-                    cmd,
-                    "the compose healthcheck command is empty",
-                    None,
-                );
-            }
+        if let Some(cmd) = &h.compose_command
+            && cmd.value.is_empty()
+        {
+            c.push(
+                ErrorKind::Invalid,
+                format!("{path}.health.compose_command"),
+                cmd,
+                "the compose healthcheck command is empty",
+                None,
+            );
         }
     }
     let mut layers: Vec<&ResourcesSpec> = Vec::new();
@@ -533,39 +533,39 @@ fn service(
                 None,
             );
         }
-        if let Some(p) = &ing.value.path {
-            if !p.value.starts_with('/') {
-                c.push(
-                    ErrorKind::Invalid,
-                    format!("{path}.ingress.path"),
-                    p,
-                    format!("`{}` must start with `/`", p.value),
-                    None,
-                );
-            }
-        }
-        if let Some(p) = &ing.value.port {
-            if !port_names.contains(&p.value) {
-                c.push(
-                    ErrorKind::Reference,
-                    format!("{path}.ingress.port"),
-                    p,
-                    format!("`{}` is not one of this service's port names", p.value),
-                    None,
-                );
-            }
-        }
-    }
-    if let Some(u) = &s.run_as_user {
-        if !(1..=i64::from(u32::MAX)).contains(&u.value) {
+        if let Some(p) = &ing.value.path
+            && !p.value.starts_with('/')
+        {
             c.push(
                 ErrorKind::Invalid,
-                format!("{path}.run_as_user"),
-                u,
-                "the container must run as a non-root UID (1 or more)",
+                format!("{path}.ingress.path"),
+                p,
+                format!("`{}` must start with `/`", p.value),
                 None,
             );
         }
+        if let Some(p) = &ing.value.port
+            && !port_names.contains(&p.value)
+        {
+            c.push(
+                ErrorKind::Reference,
+                format!("{path}.ingress.port"),
+                p,
+                format!("`{}` is not one of this service's port names", p.value),
+                None,
+            );
+        }
+    }
+    if let Some(u) = &s.run_as_user
+        && !(1..=i64::from(u32::MAX)).contains(&u.value)
+    {
+        c.push(
+            ErrorKind::Invalid,
+            format!("{path}.run_as_user"),
+            u,
+            "the container must run as a non-root UID (1 or more)",
+            None,
+        );
     }
     if let Some(es) = &s.external_secret {
         if check_dns_label(&es.store.value, 253).is_err() {
@@ -577,16 +577,16 @@ fn service(
                 None,
             );
         }
-        if let Some(k) = &es.store_kind {
-            if !["SecretStore", "ClusterSecretStore"].contains(&k.value.as_str()) {
-                c.push(
-                    ErrorKind::Invalid,
-                    format!("{path}.external_secret.store_kind"),
-                    k,
-                    format!("`{}` is not SecretStore or ClusterSecretStore", k.value),
-                    None,
-                );
-            }
+        if let Some(k) = &es.store_kind
+            && !["SecretStore", "ClusterSecretStore"].contains(&k.value.as_str())
+        {
+            c.push(
+                ErrorKind::Invalid,
+                format!("{path}.external_secret.store_kind"),
+                k,
+                format!("`{}` is not SecretStore or ClusterSecretStore", k.value),
+                None,
+            );
         }
     }
 }
@@ -693,30 +693,30 @@ fn autoscaling(c: &mut Collector, path: &str, a: &S<AutoscalingSpec>) {
             None,
         );
     }
-    if let Some(cpu) = &a2.cpu {
-        if !(1..=100).contains(&cpu.value) {
-            c.push(
-                ErrorKind::Invalid,
-                format!("{path}.cpu"),
-                cpu,
-                format!("target CPU {}% is outside 1–100", cpu.value),
-                None,
-            );
-        }
+    if let Some(cpu) = &a2.cpu
+        && !(1..=100).contains(&cpu.value)
+    {
+        c.push(
+            ErrorKind::Invalid,
+            format!("{path}.cpu"),
+            cpu,
+            format!("target CPU {}% is outside 1–100", cpu.value),
+            None,
+        );
     }
 }
 
 fn replicas(c: &mut Collector, path: &str, r: &Option<S<i64>>) {
-    if let Some(r) = r {
-        if !(1..=1000).contains(&r.value) {
-            c.push(
-                ErrorKind::Invalid,
-                path,
-                r,
-                format!("replicas {} is outside 1–1000", r.value),
-                None,
-            );
-        }
+    if let Some(r) = r
+        && !(1..=1000).contains(&r.value)
+    {
+        c.push(
+            ErrorKind::Invalid,
+            path,
+            r,
+            format!("replicas {} is outside 1–1000", r.value),
+            None,
+        );
     }
 }
 
@@ -749,27 +749,26 @@ fn environments(c: &mut Collector, spec: &Spec, defaults: &DefaultsSpec) {
             );
         }
         let e = &env.value;
-        if let Some(ns) = &e.namespace {
-            if let Err(m) = check_dns_label(&ns.value, 63) {
-                c.push(ErrorKind::Invalid, format!("{path}.namespace"), ns, m, None);
-            }
+        if let Some(ns) = &e.namespace
+            && let Err(m) = check_dns_label(&ns.value, 63)
+        {
+            c.push(ErrorKind::Invalid, format!("{path}.namespace"), ns, m, None);
         }
         replicas(c, &format!("{path}.replicas"), &e.replicas);
         if let Some(a) = &e.autoscaling {
             autoscaling(c, &format!("{path}.autoscaling"), a);
         }
-        if let Some(ing) = &e.ingress {
-            if let Some(r) = &ing.rate_limit_rps {
-                if !(0..=100_000).contains(&r.value) {
-                    c.push(
-                        ErrorKind::Invalid,
-                        format!("{path}.ingress.rate_limit_rps"),
-                        r,
-                        format!("{} requests per second is outside 0–100000", r.value),
-                        None,
-                    );
-                }
-            }
+        if let Some(ing) = &e.ingress
+            && let Some(r) = &ing.rate_limit_rps
+            && !(0..=100_000).contains(&r.value)
+        {
+            c.push(
+                ErrorKind::Invalid,
+                format!("{path}.ingress.rate_limit_rps"),
+                r,
+                format!("{} requests per second is outside 0–100000", r.value),
+                None,
+            );
         }
         for (svc_name, o) in &e.overrides {
             let op = format!("{path}.overrides.{svc_name}");
@@ -854,10 +853,10 @@ pub(super) fn from_parse_error(e: &serde_saphyr::Error, text: &str) -> Diagnosti
     if let Some(rest) = first.strip_prefix("error: ") {
         first = rest.to_string();
     }
-    if first.starts_with("line ") {
-        if let Some((_, rest)) = first.split_once(": ") {
-            first = rest.to_string();
-        }
+    if first.starts_with("line ")
+        && let Some((_, rest)) = first.split_once(": ")
+    {
+        first = rest.to_string();
     }
     let (line, column) = e
         .location()
@@ -922,11 +921,11 @@ fn field_path_at(text: &str, line: u32) -> String {
         if l.trim().is_empty() || l.trim_start().starts_with('#') {
             continue;
         }
-        if let Some((indent, k)) = key_of(l) {
-            if indent < limit {
-                path.push(k);
-                limit = indent;
-            }
+        if let Some((indent, k)) = key_of(l)
+            && indent < limit
+        {
+            path.push(k);
+            limit = indent;
         }
         if limit == 0 {
             break;
