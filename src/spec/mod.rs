@@ -3,7 +3,9 @@
 
 pub mod error;
 pub mod image;
+mod locate;
 pub mod names;
+mod parse_error;
 pub mod quantity;
 pub mod types;
 mod validate;
@@ -21,6 +23,9 @@ pub const SPEC_VERSION: i64 = 1;
 /// Larger specs are refused before parsing: a real spec is a few kilobytes, and the limit keeps
 /// a hostile file from costing unbounded memory.
 pub const MAX_SPEC_BYTES: usize = 4 * 1024 * 1024;
+
+/// Deepest nesting of mappings and lists read; a real spec needs about eight levels.
+pub const MAX_DEPTH: usize = 32;
 
 /// A spec as read from disk, with what error messages need to point into it.
 #[derive(Debug)]
@@ -84,10 +89,16 @@ pub fn parse(file: &str, text: &str) -> Result<SpecFile, SpecError> {
             hint: None,
         }]));
     }
-    if text
-        .lines()
-        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
-    {
+    // Comments, document markers and directives are not content either.
+    let nothing = |t: &str| t.is_empty() || t.starts_with('#');
+    if text.trim_start_matches('\u{feff}').lines().all(|l| {
+        let t = l.trim();
+        nothing(t)
+            || l.starts_with('%')
+            || ["---", "..."]
+                .iter()
+                .any(|m| t.strip_prefix(m).is_some_and(|r| nothing(r.trim_start())))
+    }) {
         return Err(error(vec![Diagnostic {
             kind: ErrorKind::Syntax,
             path: String::new(),
@@ -102,7 +113,7 @@ pub fn parse(file: &str, text: &str) -> Result<SpecFile, SpecError> {
     }
     let spec: Spec = serde_saphyr::from_str_with_options(text, parse_options())
         .map_err(|e| error(vec![validate::from_parse_error(&e, text)]))?;
-    let diagnostics = validate::validate(&spec);
+    let diagnostics = validate::validate(&spec, text);
     if diagnostics.is_empty() {
         Ok(SpecFile {
             spec,
@@ -126,7 +137,7 @@ fn parse_options() -> serde_saphyr::Options {
         strict_booleans: true,
         alias_limits: aliases,
         budget: serde_saphyr::budget! {
-            max_depth: 32,
+            max_depth: MAX_DEPTH,
             max_nodes: 200_000,
             max_documents: 1,
         },

@@ -83,12 +83,25 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// The closest candidate within a small distance, if any.
+///
+/// Words and candidates longer than a name can sensibly be are skipped, and so are candidates
+/// whose length alone puts them out of reach, so that a hostile file of long names cannot make
+/// the quadratic distance computation take forever.
 pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    const LONGEST: usize = 64;
+    let len = word.chars().count();
+    if len > LONGEST {
+        return None;
+    }
     candidates
         .into_iter()
+        .filter(|c| {
+            let n = c.chars().count();
+            n <= LONGEST && n.abs_diff(len) <= 2.max(n / 3)
+        })
         .map(|c| (edit_distance(word, c), c))
         .filter(|(d, c)| *d <= 2.max(c.len() / 3))
         .min()
