@@ -245,6 +245,28 @@ fn empty_and_blank_texts_are_refused() {
     }
 }
 
+/// CRLF (Windows) and lone CR (classic Mac) line endings: YAML breaks lines at both, and so must
+/// the line numbers, paths and source lines of the report.
+#[test]
+fn line_endings_are_counted_as_yaml_counts_them() {
+    let spec = "version: 1\napp: shop\nservices:\n  api:\n    image: api:latest\n    ports: [{ name: http, port: 80 }]\n";
+    for eol in ["\r\n", "\r"] {
+        let text = spec.replace('\n', eol);
+        let err = spec::parse("eol.yaml", &text).unwrap_err();
+        assert_eq!(err.diagnostics.len(), 1, "{err}");
+        let d = &err.diagnostics[0];
+        assert_eq!(
+            (d.path.as_str(), d.line),
+            ("services.api.image", 5),
+            "{eol:?}: {err}"
+        );
+        assert!(
+            err.to_string().contains("5 |     image: api:latest\n"),
+            "{eol:?}: {err}"
+        );
+    }
+}
+
 // ------------------------------------------------------------------------------------------
 // Resource limits
 // ------------------------------------------------------------------------------------------
@@ -292,6 +314,14 @@ fn a_ten_megabyte_spec_is_refused_before_parsing() {
         std::fs::write(&path, &text).unwrap();
         assert_limit(&spec::load(&path).unwrap_err(), what);
     }
+}
+
+/// A device or a pipe has no size on disk; reading it must stop at the limit all the same.
+#[cfg(unix)]
+#[test]
+fn an_endless_file_is_refused_at_the_limit() {
+    let err = spec::load(Path::new("/dev/zero")).unwrap_err();
+    assert_limit(&err, "/dev/zero");
 }
 
 #[test]
