@@ -1,6 +1,7 @@
 //! The spec boundary's one error type: every problem of a file at once, each with its field
 //! path, line and column, rendered with the offending source line.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::Serialize;
@@ -60,18 +61,24 @@ impl fmt::Display for SpecError {
             } else {
                 format!("{}: ", d.path)
             };
-            writeln!(f, "error: {path}{}", d.message)?;
-            writeln!(f, "  --> {}:{}:{}", self.file, d.line, d.column)?;
+            let path = printable(&path);
+            writeln!(f, "error: {path}{}", printable(&d.message))?;
+            writeln!(f, "  --> {}:{}:{}", printable(&self.file), d.line, d.column)?;
             if let Some(text) = d.line.checked_sub(1).and_then(|l| lines.get(l as usize)) {
                 let gutter = d.line.to_string().len();
-                let shown: String = text.chars().take(160).collect();
+                let column = (d.column.max(1) as usize - 1).min(text.chars().count());
+                let before: String = text.chars().take(column).collect();
+                let shown: String = printable(text).chars().take(160).collect();
                 writeln!(f, "{:gutter$} |", "")?;
                 writeln!(f, "{} | {shown}", d.line)?;
-                let caret_at = (d.column.max(1) as usize - 1).min(shown.chars().count());
+                let caret_at = printable(&before)
+                    .chars()
+                    .count()
+                    .min(shown.chars().count());
                 writeln!(f, "{:gutter$} | {:caret_at$}^", "", "")?;
             }
             if let Some(h) = &d.hint {
-                writeln!(f, "  = hint: {h}")?;
+                writeln!(f, "  = hint: {}", printable(h))?;
             }
         }
         let n = self.diagnostics.len();
@@ -80,7 +87,65 @@ impl fmt::Display for SpecError {
             "{} error{} in {}",
             n,
             if n == 1 { "" } else { "s" },
-            self.file
+            printable(&self.file)
         )
+    }
+}
+
+/// Text from the spec made safe for a terminal: control characters (an escape sequence in a
+/// hostile file could rewrite the screen) and invisible direction overrides are shown escaped;
+/// a tab becomes a space so that the caret under a source line stays aligned.
+pub fn printable(s: &str) -> Cow<'_, str> {
+    let hidden = |c: char| {
+        (c.is_control() && c != '\t')
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+    };
+    if !s.chars().any(|c| hidden(c) || c == '\t') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c == '\t' {
+            out.push(' ');
+        } else if hidden(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printable_escapes_what_a_terminal_would_act_on() {
+        assert_eq!(printable("api"), "api");
+        assert_eq!(printable("\u{1b}[2Jx\u{7}"), "\\u{1b}[2Jx\\u{7}");
+        assert_eq!(printable("a\u{202E}b"), "a\\u{202e}b");
+        assert_eq!(printable("a\tb"), "a b");
+    }
+
+    #[test]
+    fn the_report_contains_no_control_characters() {
+        let e = SpecError {
+            file: "x\u{1b}.yaml".into(),
+            source_text: "app: \"\\e[2J\"\n".into(),
+            diagnostics: vec![Diagnostic {
+                kind: ErrorKind::Invalid,
+                path: "app".into(),
+                line: 1,
+                column: 6,
+                message: "`\u{1b}[2J` is not a DNS label".into(),
+                hint: Some("\u{1b}]0;title\u{7}".into()),
+            }],
+        };
+        let shown = e.to_string();
+        assert!(
+            !shown.chars().any(|c| c.is_control() && c != '\n'),
+            "{shown:?}"
+        );
     }
 }

@@ -3,11 +3,14 @@
 
 pub mod error;
 pub mod image;
+mod locate;
 pub mod names;
+mod parse_error;
 pub mod quantity;
 pub mod types;
 mod validate;
 
+use std::io::Read;
 use std::path::Path;
 
 use serde_saphyr::options::DuplicateKeyPolicy;
@@ -21,6 +24,9 @@ pub const SPEC_VERSION: i64 = 1;
 /// Larger specs are refused before parsing: a real spec is a few kilobytes, and the limit keeps
 /// a hostile file from costing unbounded memory.
 pub const MAX_SPEC_BYTES: usize = 4 * 1024 * 1024;
+
+/// Deepest nesting of mappings and lists read; a real spec needs about eight levels.
+pub const MAX_DEPTH: usize = 32;
 
 /// A spec as read from disk, with what error messages need to point into it.
 #[derive(Debug)]
@@ -46,19 +52,33 @@ pub fn load(path: &Path) -> Result<SpecFile, SpecError> {
             hint: None,
         }],
     };
+    let too_big = |len: u64| {
+        fail(
+            format!(
+                "the spec is {len} bytes; chartwright reads specs of at most {MAX_SPEC_BYTES} bytes"
+            ),
+            ErrorKind::Limit,
+        )
+    };
     let meta = std::fs::metadata(path)
         .map_err(|e| fail(format!("cannot read the spec: {e}"), ErrorKind::Io))?;
     if meta.len() > MAX_SPEC_BYTES as u64 {
+        return Err(too_big(meta.len()));
+    }
+    // The size on disk says nothing for a pipe or a device (`/dev/zero` has none and never
+    // ends), so the read itself is bounded too.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_SPEC_BYTES as u64 + 1).read_to_end(&mut bytes))
+        .map_err(|e| fail(format!("cannot read the spec: {e}"), ErrorKind::Io))?;
+    if bytes.len() > MAX_SPEC_BYTES {
         return Err(fail(
             format!(
-                "the spec is {} bytes; chartwright reads specs of at most {MAX_SPEC_BYTES} bytes",
-                meta.len()
+                "the spec is more than {MAX_SPEC_BYTES} bytes; chartwright reads specs of at most {MAX_SPEC_BYTES} bytes"
             ),
             ErrorKind::Limit,
         ));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| fail(format!("cannot read the spec: {e}"), ErrorKind::Io))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| fail("the spec is not UTF-8 text".into(), ErrorKind::Syntax))?;
     parse(&file, &text)
@@ -66,28 +86,46 @@ pub fn load(path: &Path) -> Result<SpecFile, SpecError> {
 
 /// Parses and validates spec text; `file` is only used in messages.
 pub fn parse(file: &str, text: &str) -> Result<SpecFile, SpecError> {
+    if text.len() > MAX_SPEC_BYTES {
+        return Err(SpecError {
+            file: file.to_string(),
+            source_text: String::new(),
+            diagnostics: vec![Diagnostic {
+                kind: ErrorKind::Limit,
+                path: String::new(),
+                line: 0,
+                column: 0,
+                message: format!(
+                    "the spec is {} bytes; the limit is {MAX_SPEC_BYTES}",
+                    text.len()
+                ),
+                hint: None,
+            }],
+        });
+    }
+    // YAML takes a lone CR for a line break too (and folds every break in a value to LF): with
+    // the breaks normalised first, lines count the same in the parser, in paths and in reports.
+    let normalised;
+    let text = if text.contains('\r') {
+        normalised = text.replace("\r\n", "\n").replace('\r', "\n");
+        normalised.as_str()
+    } else {
+        text
+    };
     let error = |diagnostics: Vec<Diagnostic>| SpecError {
         file: file.to_string(),
         source_text: text.to_string(),
         diagnostics,
     };
-    if text.len() > MAX_SPEC_BYTES {
-        return Err(error(vec![Diagnostic {
-            kind: ErrorKind::Limit,
-            path: String::new(),
-            line: 0,
-            column: 0,
-            message: format!(
-                "the spec is {} bytes; the limit is {MAX_SPEC_BYTES}",
-                text.len()
-            ),
-            hint: None,
-        }]));
-    }
-    if text
-        .lines()
-        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
-    {
+    let nothing = |t: &str| t.is_empty() || t.starts_with('#');
+    if text.trim_start_matches('\u{feff}').lines().all(|l| {
+        let t = l.trim();
+        nothing(t)
+            || l.starts_with('%')
+            || ["---", "..."]
+                .iter()
+                .any(|m| t.strip_prefix(m).is_some_and(|r| nothing(r.trim_start())))
+    }) {
         return Err(error(vec![Diagnostic {
             kind: ErrorKind::Syntax,
             path: String::new(),
@@ -102,7 +140,7 @@ pub fn parse(file: &str, text: &str) -> Result<SpecFile, SpecError> {
     }
     let spec: Spec = serde_saphyr::from_str_with_options(text, parse_options())
         .map_err(|e| error(vec![validate::from_parse_error(&e, text)]))?;
-    let diagnostics = validate::validate(&spec);
+    let diagnostics = validate::validate(&spec, text);
     if diagnostics.is_empty() {
         Ok(SpecFile {
             spec,
@@ -143,7 +181,7 @@ fn parse_options() -> serde_saphyr::Options {
         strict_booleans: true,
         alias_limits: aliases,
         budget: serde_saphyr::budget! {
-            max_depth: 32,
+            max_depth: MAX_DEPTH,
             max_nodes: 200_000,
             max_documents: 1,
         },

@@ -56,9 +56,9 @@ pub fn check_env_name(name: &str) -> Result<(), String> {
 }
 
 /// Host names for ingress rules: a lowercase DNS name, optionally a `*.` wildcard.
-pub fn check_hostname(host: &str) -> Result<(), String> {
+pub fn is_hostname(host: &str) -> bool {
     let body = host.strip_prefix("*.").unwrap_or(host);
-    let ok = !body.is_empty()
+    !body.is_empty()
         && body.len() <= 253
         && body.split('.').all(|l| {
             !l.is_empty()
@@ -67,14 +67,28 @@ pub fn check_hostname(host: &str) -> Result<(), String> {
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
                 && !l.starts_with('-')
                 && !l.ends_with('-')
-        });
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "`{host}` is not a valid host name (lowercase DNS name, optionally starting with `*.`)"
-        ))
+        })
+}
+
+pub fn check_hostname(host: &str) -> Result<(), String> {
+    if is_hostname(host) {
+        return Ok(());
     }
+    // The usual slips: a URL instead of a host, a port, capitals. Say what to write instead.
+    let bare = host.split_once("://").map_or(host, |(_, rest)| rest);
+    let bare = bare.split(['/', '?', '#']).next().unwrap_or_default();
+    let bare = bare
+        .rsplit_once(':')
+        .map_or(bare, |(h, _)| h)
+        .to_ascii_lowercase();
+    let suggestion = if bare != host && is_hostname(&bare) {
+        format!("; write the host alone, e.g. `{bare}`")
+    } else {
+        String::new()
+    };
+    Err(format!(
+        "`{host}` is not a valid host name (a lowercase DNS name, optionally starting with `*.`, without scheme, port or path){suggestion}"
+    ))
 }
 
 /// Names that say "secret": a value under such a name belongs in `secrets`, not in `env`.
@@ -111,12 +125,25 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// The closest candidate within a small distance, if any.
+///
+/// Words and candidates longer than a name can sensibly be are skipped, and so are candidates
+/// whose length alone puts them out of reach, so that a hostile file of long names cannot make
+/// the quadratic distance computation take forever.
 pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    const LONGEST: usize = 64;
+    let len = word.chars().count();
+    if len > LONGEST {
+        return None;
+    }
     candidates
         .into_iter()
+        .filter(|c| {
+            let n = c.chars().count();
+            n <= LONGEST && n.abs_diff(len) <= 2.max(n / 3)
+        })
         .map(|c| (edit_distance(word, c), c))
         .filter(|(d, c)| *d <= 2.max(c.len() / 3))
         .min()

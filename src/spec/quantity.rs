@@ -51,6 +51,9 @@ impl Quantity {
         if text.is_empty() {
             return Err(bad("it is empty"));
         }
+        if text.starts_with('-') {
+            return Err(bad("a quantity cannot be negative"));
+        }
         let digits_end = text
             .find(|c: char| !(c.is_ascii_digit() || c == '.'))
             .unwrap_or(text.len());

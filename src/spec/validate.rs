@@ -16,11 +16,44 @@ use super::types::*;
 use crate::catalog;
 use crate::plan::defaults;
 
+pub(super) use super::parse_error::from_parse_error;
+
+/// Reported problems per file: beyond this many, a hostile (or generated) file gets a count, and
+/// no more time is spent on hints.
+const MAX_DIAGNOSTICS: usize = 100;
+
+#[derive(Default)]
 struct Collector {
     out: Vec<Diagnostic>,
+    /// Diagnostics about a name, to be moved from the value onto its key: (index, key path).
+    at_keys: Vec<(usize, String)>,
+    /// Problems found beyond [`MAX_DIAGNOSTICS`].
+    dropped: usize,
 }
 
 impl Collector {
+    /// Whether another diagnostic would be reported (and its hint is worth computing).
+    fn room(&self) -> bool {
+        self.out.len() < MAX_DIAGNOSTICS
+    }
+
+    /// A diagnostic about the key at `key_path` (a service's name, say) rather than its value:
+    /// shown on the key's line, which a spanned value does not know.
+    fn push_at_key<T>(
+        &mut self,
+        kind: ErrorKind,
+        path: impl Into<String>,
+        key_path: impl Into<String>,
+        at: &Spanned<T>,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) {
+        if self.room() {
+            self.at_keys.push((self.out.len(), key_path.into()));
+        }
+        self.push(kind, path, at, message, hint);
+    }
+
     fn push<T>(
         &mut self,
         kind: ErrorKind,
@@ -29,6 +62,10 @@ impl Collector {
         message: impl Into<String>,
         hint: Option<String>,
     ) {
+        if !self.room() {
+            self.dropped += 1;
+            return;
+        }
         self.out.push(Diagnostic {
             kind,
             path: path.into(),
@@ -40,8 +77,8 @@ impl Collector {
     }
 }
 
-pub(super) fn validate(spec: &Spec) -> Vec<Diagnostic> {
-    let mut c = Collector { out: Vec::new() };
+pub(super) fn validate(spec: &Spec, text: &str) -> Vec<Diagnostic> {
+    let mut c = Collector::default();
     if spec.version.value != super::SPEC_VERSION {
         c.push(
             ErrorKind::Invalid,
@@ -76,14 +113,14 @@ pub(super) fn validate(spec: &Spec) -> Vec<Diagnostic> {
             );
     }
     if spec.services.is_empty() {
-        c.out.push(Diagnostic {
-            kind: ErrorKind::Invalid,
-            path: "services".into(),
-            line: spec.app.referenced.line() as u32,
-            column: 1,
-            message: "the spec declares no services".into(),
-            hint: Some("add at least one entry under `services:`".into()),
-        });
+        c.push_at_key(
+            ErrorKind::Invalid,
+            "services",
+            "services",
+            &spec.app,
+            "the spec declares no services",
+            Some("add at least one entry under `services:`".into()),
+        );
     }
     let defaults = spec.defaults.clone().unwrap_or_default();
     for (name, svc) in &spec.services {
@@ -92,11 +129,12 @@ pub(super) fn validate(spec: &Spec) -> Vec<Diagnostic> {
     for (name, b) in &spec.backing {
         let path = format!("backing.{name}");
         if let Err(m) = check_dns_label(name, MAX_NAME) {
-            c.push(ErrorKind::Invalid, &path, b, m, None);
+            c.push_at_key(ErrorKind::Invalid, &path, &path, b, m, None);
         }
         if spec.services.contains_key(name) {
-            c.push(
+            c.push_at_key(
                 ErrorKind::Invalid,
+                &path,
                 &path,
                 b,
                 format!("`{name}` is both a service and a backing service"),
@@ -160,7 +198,29 @@ pub(super) fn validate(spec: &Spec) -> Vec<Diagnostic> {
     dependency_cycles(&mut c, spec);
     environments(&mut c, spec, &defaults);
     defaults_layer(&mut c, &defaults);
+    if !c.at_keys.is_empty() {
+        let keys = super::locate::key_positions(text);
+        for (i, key_path) in &c.at_keys {
+            if let (Some(d), Some((line, column))) = (c.out.get_mut(*i), keys.get(key_path)) {
+                (d.line, d.column) = (*line, *column);
+            }
+        }
+    }
     c.out.sort_by_key(|d| (d.line, d.column));
+    if c.dropped > 0 {
+        let last = c.out.last().map(|d| (d.line, d.column)).unwrap_or((0, 0));
+        c.out.push(Diagnostic {
+            kind: ErrorKind::Limit,
+            path: String::new(),
+            line: last.0,
+            column: last.1,
+            message: format!(
+                "{} more problems are not shown (only the first {MAX_DIAGNOSTICS} are reported)",
+                c.dropped
+            ),
+            hint: Some("fix these and run again".into()),
+        });
+    }
     c.out
 }
 
@@ -219,7 +279,7 @@ fn check_limits(c: &mut Collector, path: &str, layers: &[&ResourcesSpec]) {
     .map(|q| Quantity::parse(q).map(|q| q.value).unwrap_or_default());
     let mut effective = builtin;
     for layer in layers {
-        let mut silent = Collector { out: Vec::new() };
+        let mut silent = Collector::default();
         for (slot, v) in resources_layer(&mut silent, path, layer)
             .into_iter()
             .enumerate()
@@ -272,7 +332,7 @@ fn service(
     let path = format!("services.{name}");
     let s = &svc.value;
     if let Err(m) = check_dns_label(name, MAX_NAME) {
-        c.push(ErrorKind::Invalid, &path, svc, m, None);
+        c.push_at_key(ErrorKind::Invalid, &path, &path, svc, m, None);
     }
     if let Err(e) = ImageRef::parse(&s.image.value) {
         c.push(
@@ -284,9 +344,10 @@ fn service(
         );
     }
     if s.ports.is_empty() {
-        c.push(
+        c.push_at_key(
             ErrorKind::Invalid,
             format!("{path}.ports"),
+            &path,
             svc,
             "a service needs at least one port (probes, the Service and the NetworkPolicy use it)",
             Some("add `ports: [{ name: http, port: 8080 }]`".into()),
@@ -375,7 +436,7 @@ fn service(
                         format!("{pp}.port"),
                         port,
                         format!("probe port `{text}` is not one of this service's ports"),
-                        None,
+                        ports_hint(s),
                     );
                 }
             }
@@ -480,7 +541,7 @@ fn service(
                 .keys()
                 .chain(spec.backing.keys())
                 .map(String::as_str);
-            let hint = did_you_mean(d, candidates).map(|s| format!("did you mean `{s}`?")).or_else(|| {
+            let hint = c.room().then(|| did_you_mean(d, candidates)).flatten().map(|s| format!("did you mean `{s}`?")).or_else(|| {
                 catalog::lookup(d).map(|_| format!("declare it under `backing:`, e.g. `{d}: {{ kind: {d}, version: \"…\" }}`"))
             });
             c.push(
@@ -529,7 +590,7 @@ fn service(
                 format!("{path}.ingress.port"),
                 p,
                 format!("`{}` is not one of this service's port names", p.value),
-                None,
+                ports_hint(s),
             );
         }
     }
@@ -568,6 +629,18 @@ fn service(
     }
 }
 
+/// "this service's ports: http (3000), metrics (9090)", for a reference to a port that is not one.
+fn ports_hint(s: &ServiceSpec) -> Option<String> {
+    (!s.ports.is_empty()).then(|| {
+        let ports: Vec<String> = s
+            .ports
+            .iter()
+            .map(|p| format!("{} ({})", p.value.name.value, p.value.port.value))
+            .collect();
+        format!("this service's ports: {}", ports.join(", "))
+    })
+}
+
 fn env_vars(c: &mut Collector, path: &str, env: &BTreeMap<String, S<Scalar>>) {
     for (k, v) in env {
         let ep = format!("{path}.{k}");
@@ -586,36 +659,46 @@ fn env_vars(c: &mut Collector, path: &str, env: &BTreeMap<String, S<Scalar>>) {
 }
 
 fn dependency_cycles(c: &mut Collector, spec: &Spec) {
-    // Depth-first search over own services; backing services have no dependencies.
-    fn visit<'a>(
-        spec: &'a Spec,
-        name: &'a str,
-        stack: &mut Vec<&'a str>,
-        done: &mut BTreeSet<&'a str>,
-        found: &mut Vec<Vec<&'a str>>,
-    ) {
-        if done.contains(name) {
-            return;
+    // Depth-first search over own services (backing services have no dependencies), with an
+    // explicit stack: a hostile chain of tens of thousands of services must not overflow the
+    // call stack. Each back edge closes a cycle; a few are reported, not every one a dense
+    // graph has.
+    const MAX_CYCLES: usize = 10;
+    let mut done: BTreeSet<&str> = BTreeSet::new();
+    let mut found: Vec<Vec<&str>> = Vec::new();
+    for root in spec.services.keys() {
+        if done.contains(root.as_str()) {
+            continue;
         }
-        if let Some(pos) = stack.iter().position(|s| *s == name) {
-            found.push(stack[pos..].to_vec());
-            return;
-        }
-        stack.push(name);
-        if let Some(svc) = spec.services.get(name) {
-            for d in &svc.value.depends_on {
-                if d.value != name && spec.services.contains_key(&d.value) {
-                    visit(spec, &d.value, stack, done, found);
-                }
+        let mut stack: Vec<(&str, usize)> = vec![(root, 0)];
+        let mut on_stack: BTreeMap<&str, usize> = BTreeMap::from([(root.as_str(), 0)]);
+        while let Some((name, next)) = stack.last_mut() {
+            let name: &str = name;
+            let deps = &spec.services[name].value.depends_on;
+            let Some(d) = deps.get(*next) else {
+                done.insert(name);
+                on_stack.remove(name);
+                stack.pop();
+                continue;
+            };
+            *next += 1;
+            let d = d.value.as_str();
+            let Some((d, _)) = spec.services.get_key_value(d) else {
+                continue;
+            };
+            let d = d.as_str();
+            if d == name || done.contains(d) {
+                continue;
             }
+            if let Some(&pos) = on_stack.get(d) {
+                if found.len() < MAX_CYCLES {
+                    found.push(stack[pos..].iter().map(|(s, _)| *s).collect());
+                }
+                continue;
+            }
+            on_stack.insert(d, stack.len());
+            stack.push((d, 0));
         }
-        stack.pop();
-        done.insert(name);
-    }
-    let mut done = BTreeSet::new();
-    let mut found = Vec::new();
-    for name in spec.services.keys() {
-        visit(spec, name, &mut Vec::new(), &mut done, &mut found);
     }
     for cycle in found {
         let first = cycle[0];
@@ -624,15 +707,28 @@ fn dependency_cycles(c: &mut Collector, spec: &Spec) {
             .value
             .depends_on
             .iter()
-            .find(|d| cycle.contains(&d.value.as_str()))
+            .find(|d| Some(&d.value.as_str()) == cycle.get(1))
             .unwrap_or(&svc.value.image);
-        let mut shown = cycle.clone();
+        // A long cycle is shown by its ends, so that the message stays readable.
+        let mut shown: Vec<&str> = if cycle.len() > 8 {
+            let mut s = cycle[..4].to_vec();
+            s.push("…");
+            s.extend_from_slice(&cycle[cycle.len() - 3..]);
+            s
+        } else {
+            cycle.clone()
+        };
         shown.push(first);
+        let size = if cycle.len() > 8 {
+            format!(" ({} services)", cycle.len())
+        } else {
+            String::new()
+        };
         c.push(
             ErrorKind::Cycle,
             format!("services.{first}.depends_on"),
             at,
-            format!("dependency cycle: {}", shown.join(" → ")),
+            format!("dependency cycle{size}: {}", shown.join(" → ")),
             Some("Compose cannot start a cycle and Kubernetes readiness would deadlock; remove one edge".into()),
         );
     }
@@ -714,7 +810,7 @@ fn environments(c: &mut Collector, spec: &Spec, defaults: &DefaultsSpec) {
     for (name, env) in &envs.value.0 {
         let path = format!("environments.{name}");
         if let Err(m) = check_dns_label(name, MAX_ENV_NAME) {
-            c.push(ErrorKind::Invalid, &path, env, m, None);
+            c.push_at_key(ErrorKind::Invalid, &path, &path, env, m, None);
         }
         if !seen.insert(name) {
             c.push(
@@ -750,10 +846,14 @@ fn environments(c: &mut Collector, spec: &Spec, defaults: &DefaultsSpec) {
         for (svc_name, o) in &e.overrides {
             let op = format!("{path}.overrides.{svc_name}");
             let Some(svc) = spec.services.get(svc_name) else {
-                let hint = did_you_mean(svc_name, spec.services.keys().map(String::as_str))
+                let hint = c
+                    .room()
+                    .then(|| did_you_mean(svc_name, spec.services.keys().map(String::as_str)))
+                    .flatten()
                     .map(|s| format!("did you mean `{s}`?"));
-                c.push(
+                c.push_at_key(
                     ErrorKind::Reference,
+                    &op,
                     &op,
                     o,
                     format!("`{svc_name}` is not a service of this spec"),
@@ -797,7 +897,7 @@ fn environments(c: &mut Collector, spec: &Spec, defaults: &DefaultsSpec) {
 }
 
 pub(super) fn validate_defaults(d: &DefaultsSpec) -> Vec<Diagnostic> {
-    let mut c = Collector { out: Vec::new() };
+    let mut c = Collector::default();
     defaults_layer(&mut c, d);
     if let Some(r) = &d.resources {
         check_limits(&mut c, "resources", &[r]);
@@ -824,99 +924,4 @@ fn defaults_layer(c: &mut Collector, d: &DefaultsSpec) {
             );
         }
     }
-}
-
-/// Turns a parser error into a diagnostic, with a "did you mean" hint for unknown fields.
-pub(super) fn from_parse_error(e: &serde_saphyr::Error, text: &str) -> Diagnostic {
-    let message = e.to_string();
-    let mut first = message
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_string();
-    // The parser prefixes its own "error: line N column M:"; ours carries the place already.
-    if let Some(rest) = first.strip_prefix("error: ") {
-        first = rest.to_string();
-    }
-    if first.starts_with("line ")
-        && let Some((_, rest)) = first.split_once(": ")
-    {
-        first = rest.to_string();
-    }
-    let (line, column) = e
-        .location()
-        .map(|l| (l.line() as u32, l.column() as u32))
-        .unwrap_or((0, 0));
-    let mut kind = ErrorKind::Syntax;
-    let mut hint = None;
-    let lower = first.to_ascii_lowercase();
-    if let Some(rest) = first.split("unknown field `").nth(1) {
-        kind = ErrorKind::UnknownField;
-        let field = rest.split('`').next().unwrap_or_default();
-        let expected: Vec<&str> = first
-            .split("expected one of")
-            .nth(1)
-            .or_else(|| first.split("expected").nth(1))
-            .map(|s| {
-                s.split(',')
-                    .map(|w| w.trim().trim_matches('`'))
-                    .filter(|w| !w.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default();
-        hint = did_you_mean(field, expected.iter().copied())
-            .map(|s| format!("did you mean `{s}`?"))
-            .or_else(|| {
-                (!expected.is_empty())
-                    .then(|| format!("known fields here: {}", expected.join(", ")))
-            });
-    } else if lower.contains("duplicate") {
-        kind = ErrorKind::DuplicateKey;
-    } else if lower.contains("budget") || lower.contains("alias") || lower.contains("limit") {
-        kind = ErrorKind::Limit;
-    }
-    Diagnostic {
-        kind,
-        path: field_path_at(text, line),
-        line,
-        column,
-        message: first,
-        hint,
-    }
-}
-
-/// The dotted path of the mapping keys enclosing `line`, read off indentation. Parser errors
-/// carry a position but no path; block-style specs make the path recoverable from the text.
-fn field_path_at(text: &str, line: u32) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    let Some(idx) = (line as usize).checked_sub(1).filter(|i| *i < lines.len()) else {
-        return String::new();
-    };
-    let key_of = |l: &str| -> Option<(usize, String)> {
-        let indent = l.len() - l.trim_start().len();
-        let t = l.trim_start().trim_start_matches("- ");
-        let (k, _) = t.split_once(':')?;
-        let k = k.trim();
-        (!k.is_empty() && !k.starts_with('#') && !k.contains(' ') && !k.starts_with('{'))
-            .then(|| (indent, k.to_string()))
-    };
-    let mut path = Vec::new();
-    let mut limit = usize::MAX;
-    for l in lines[..=idx].iter().rev() {
-        if l.trim().is_empty() || l.trim_start().starts_with('#') {
-            continue;
-        }
-        if let Some((indent, k)) = key_of(l)
-            && indent < limit
-        {
-            path.push(k);
-            limit = indent;
-        }
-        if limit == 0 {
-            break;
-        }
-    }
-    path.reverse();
-    path.join(".")
 }
