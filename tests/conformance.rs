@@ -624,3 +624,99 @@ fn checkov_passes_but_for_documented_choices() {
         }
     }
 }
+
+/// Strings that YAML 1.1 (go-yaml in Helm), Go templates and Compose would otherwise reinterpret.
+const TRICKY: &[&str] = &[
+    "yes",
+    "no",
+    "on",
+    "off",
+    "NO",
+    "y",
+    "0755",
+    "1e3",
+    ".inf",
+    "~",
+    "null",
+    "true",
+    "",
+    "a: b",
+    "x # y",
+    "'quoted'",
+    "\"dq\"",
+    "back\\slash",
+    "line\nbreak",
+    "*star",
+    "&amp",
+    "!bang",
+    "%pct",
+    "@at",
+    "---",
+    "{{ .Values.x }}",
+    "{% if %}",
+    "[[ x ]]",
+    "$HOME",
+    "${VAR}",
+    "$$",
+    "$(HOME)",
+    "ünïcødé ✓",
+    " lead",
+];
+
+#[test]
+fn tricky_values_survive_helm_and_compose_verbatim() {
+    let helm = require("helm3");
+    let compose = require("docker-compose");
+    if helm.is_none() && compose.is_none() {
+        return;
+    }
+    let mut spec = String::from(
+        "version: 1\napp: shop\nservices:\n  api:\n    image: registry.example.com/api:1.0.0\n    ports: [{ name: http, port: 8080 }]\n    env:\n",
+    );
+    for (i, v) in TRICKY.iter().enumerate() {
+        spec.push_str(&format!(
+            "      V{i}: {}\n",
+            serde_json::to_string(v).unwrap()
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("chartwright.yaml");
+    std::fs::write(&path, spec).unwrap();
+    let g = generate_to_disk(&path);
+    if let Some(helm) = &helm {
+        for env in &g.plan.environments {
+            let docs = helm_template(helm, &g, "api", &env.name, &env.namespace);
+            let cm = docs
+                .iter()
+                .find(|d| d["kind"] == "ConfigMap")
+                .expect("a ConfigMap");
+            for (i, v) in TRICKY.iter().enumerate() {
+                assert_eq!(
+                    cm["data"][format!("V{i}")].as_str(),
+                    Some(*v),
+                    "helm template changed {v:?}"
+                );
+            }
+        }
+    }
+    if let Some(compose) = &compose {
+        let (ok, stdout, stderr) = run(Command::new(compose)
+            .arg("-f")
+            .arg(g.out.join("docker-compose.yml"))
+            .arg("--project-directory")
+            .arg(&g.out)
+            .arg("config")
+            .arg("--format")
+            .arg("json"));
+        assert!(ok, "{stderr}");
+        let config: Value = serde_json::from_str(&stdout).unwrap();
+        // `config` prints a Compose file again, so it writes a literal `$` as `$$`; undoing that
+        // gives what the container receives. An unescaped `$HOME` would have been interpolated.
+        for (i, v) in TRICKY.iter().enumerate() {
+            let got = config["services"]["api"]["environment"][format!("V{i}")]
+                .as_str()
+                .map(|s| s.replace("$$", "$"));
+            assert_eq!(got.as_deref(), Some(*v), "compose changed {v:?}");
+        }
+    }
+}
