@@ -625,44 +625,6 @@ fn checkov_passes_but_for_documented_choices() {
     }
 }
 
-/// Strings that YAML 1.1 (go-yaml in Helm), Go templates and Compose would otherwise reinterpret.
-const TRICKY: &[&str] = &[
-    "yes",
-    "no",
-    "on",
-    "off",
-    "NO",
-    "y",
-    "0755",
-    "1e3",
-    ".inf",
-    "~",
-    "null",
-    "true",
-    "",
-    "a: b",
-    "x # y",
-    "'quoted'",
-    "\"dq\"",
-    "back\\slash",
-    "line\nbreak",
-    "*star",
-    "&amp",
-    "!bang",
-    "%pct",
-    "@at",
-    "---",
-    "{{ .Values.x }}",
-    "{% if %}",
-    "[[ x ]]",
-    "$HOME",
-    "${VAR}",
-    "$$",
-    "$(HOME)",
-    "ünïcødé ✓",
-    " lead",
-];
-
 #[test]
 fn tricky_values_survive_helm_and_compose_verbatim() {
     let helm = require("helm3");
@@ -673,7 +635,7 @@ fn tricky_values_survive_helm_and_compose_verbatim() {
     let mut spec = String::from(
         "version: 1\napp: shop\nservices:\n  api:\n    image: registry.example.com/api:1.0.0\n    ports: [{ name: http, port: 8080 }]\n    env:\n",
     );
-    for (i, v) in TRICKY.iter().enumerate() {
+    for (i, v) in common::TRICKY.iter().enumerate() {
         spec.push_str(&format!(
             "      V{i}: {}\n",
             serde_json::to_string(v).unwrap()
@@ -690,7 +652,7 @@ fn tricky_values_survive_helm_and_compose_verbatim() {
                 .iter()
                 .find(|d| d["kind"] == "ConfigMap")
                 .expect("a ConfigMap");
-            for (i, v) in TRICKY.iter().enumerate() {
+            for (i, v) in common::TRICKY.iter().enumerate() {
                 assert_eq!(
                     cm["data"][format!("V{i}")].as_str(),
                     Some(*v),
@@ -712,7 +674,7 @@ fn tricky_values_survive_helm_and_compose_verbatim() {
         let config: Value = serde_json::from_str(&stdout).unwrap();
         // `config` prints a Compose file again, so it writes a literal `$` as `$$`; undoing that
         // gives what the container receives. An unescaped `$HOME` would have been interpolated.
-        for (i, v) in TRICKY.iter().enumerate() {
+        for (i, v) in common::TRICKY.iter().enumerate() {
             let got = config["services"]["api"]["environment"][format!("V{i}")]
                 .as_str()
                 .map(|s| s.replace("$$", "$"));

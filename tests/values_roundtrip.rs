@@ -4,42 +4,6 @@ mod common;
 
 use chartwright::yaml::parse_documents;
 
-/// Strings that YAML 1.1, Go templates, Jinja or Compose would otherwise reinterpret.
-pub const TRICKY: &[&str] = &[
-    "yes",
-    "no",
-    "on",
-    "NO",
-    "0755",
-    "1e3",
-    ".inf",
-    "~",
-    "null",
-    "true",
-    "",
-    "a: b",
-    "x # y",
-    "'quoted'",
-    "\"dq\"",
-    "back\\slash",
-    "line\nbreak",
-    "*star",
-    "&amp",
-    "!bang",
-    "%pct",
-    "@at",
-    "---",
-    "{{ .Values.x }}",
-    "{% if %}",
-    "[[ x ]]",
-    "$HOME",
-    "${VAR}",
-    "$$",
-    "ünïcødé ✓",
-    " lead",
-    "trail ",
-];
-
 fn spec_with(value: &str) -> String {
     let quoted = serde_json::to_string(value).unwrap();
     format!(
@@ -54,7 +18,7 @@ fn compose_unescape(s: &str) -> String {
 
 #[test]
 fn env_values_survive_every_output_verbatim() {
-    for value in TRICKY {
+    for value in common::TRICKY {
         let files = common::generate_text(&spec_with(value));
         // docker-compose.yml
         let compose = &parse_documents(files.get("docker-compose.yml").unwrap()).unwrap()[0];

@@ -125,3 +125,43 @@ pub fn joined(files: &FileSet) -> String {
     }
     out
 }
+
+/// Strings that YAML 1.1 (go-yaml in Helm), Go templates, Jinja and Compose would otherwise
+/// reinterpret: every output must hand them back verbatim.
+pub const TRICKY: &[&str] = &[
+    "yes",
+    "no",
+    "on",
+    "off",
+    "NO",
+    "y",
+    "0755",
+    "1e3",
+    ".inf",
+    "~",
+    "null",
+    "true",
+    "",
+    "a: b",
+    "x # y",
+    "'quoted'",
+    "\"dq\"",
+    "back\\slash",
+    "line\nbreak",
+    "*star",
+    "&amp",
+    "!bang",
+    "%pct",
+    "@at",
+    "---",
+    "{{ .Values.x }}",
+    "{% if %}",
+    "[[ x ]]",
+    "$HOME",
+    "${VAR}",
+    "$$",
+    "$(HOME)",
+    "ünïcødé ✓",
+    " lead",
+    "trail ",
+];
