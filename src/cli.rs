@@ -1,5 +1,6 @@
-//! The command line: a thin shell over [`crate::pipeline`] and [`crate::output`]. Errors become
-//! exit codes here and nowhere else: 0 ok, 1 drift or conflict, 2 invalid input or usage, 3 I/O.
+//! The command line: a thin shell over [`crate::pipeline`] and [`crate::output`]. Results go to
+//! standard output through [`boundary::Stdout`]; errors are returned to [`boundary::finish`],
+//! which prints them and picks the exit code.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -7,6 +8,7 @@ use std::path::PathBuf;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
+use crate::boundary::{self, Stdout, print_json};
 use crate::output::{self, WriteOptions};
 use crate::pipeline::{self, Error, Inputs};
 use crate::plan::Plan;
@@ -155,12 +157,22 @@ pub enum TemplatesCommand {
 
 /// Runs the CLI and returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
-    match execute(&cli) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("{e}");
-            e.exit_code()
-        }
+    let mut out = Stdout::real();
+    let result = execute(&cli, &mut out);
+    boundary::finish(result, &mut out, cli.command.json())
+}
+
+impl Command {
+    /// Whether the command was asked for `--format json` (its errors are then JSON too).
+    fn json(&self) -> bool {
+        let format = match self {
+            Command::Generate { args, .. } | Command::Check { args } | Command::Diff { args } => {
+                args.format
+            }
+            Command::Validate { format, .. } => *format,
+            _ => Format::Text,
+        };
+        format == Format::Json
     }
 }
 
@@ -177,94 +189,94 @@ pub fn use_color() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
 }
 
-fn print_json<T: Serialize>(value: &T) {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(value).expect("report serializes")
-    );
+/// A line (or lines) of results on standard output.
+macro_rules! say {
+    ($out:expr, $($arg:tt)*) => {
+        writeln!($out, $($arg)*).map_err(Error::Stdout)
+    };
 }
 
-fn execute(cli: &Cli) -> Result<i32, Error> {
+fn execute(cli: &Cli, out: &mut Stdout) -> Result<(), Error> {
     match &cli.command {
         Command::Init(args) => crate::init::run(args, cli.quiet),
         Command::Generate { args, force } => {
             let (plan, files) = pipeline::generate(&inputs(&args.spec))?;
             let report = output::write(&files, &args.out, &WriteOptions { force: *force })?;
-            let code = if report.has_conflicts() { 1 } else { 0 };
             match args.format {
-                Format::Json => print_json(&serde_json::json!({
-                    "out": args.out,
-                    "files": report,
-                    "resources": resource_rows(&plan),
-                })),
+                Format::Json => print_json(
+                    out,
+                    &serde_json::json!({
+                        "out": args.out,
+                        "files": report,
+                        "resources": resource_rows(&plan),
+                    }),
+                )?,
                 Format::Text if !cli.quiet => {
-                    print_report(&report, &args.out);
-                    print!("{}", resource_table(&plan));
+                    print_report(out, &report, &args.out)?;
+                    write!(out, "{}", resource_table(&plan)).map_err(Error::Stdout)?;
                 }
                 Format::Text => {}
             }
             if report.has_conflicts() {
-                eprintln!(
-                    "error: merge conflicts in {}; resolve the <<<<<<< markers and run generate again",
+                return Err(Error::Drift(format!(
+                    "merge conflicts in {}; resolve the <<<<<<< markers and run generate again",
                     report.conflicted.join(", ")
-                );
+                )));
             }
-            Ok(code)
+            Ok(())
         }
         Command::Check { args } => {
             let (_, files) = pipeline::generate(&inputs(&args.spec))?;
             let report = output::check(&files, &args.out)?;
             match args.format {
-                Format::Json => print_json(&report),
-                Format::Text => {
-                    if report.in_sync {
-                        if !cli.quiet {
-                            println!("{} is up to date", args.out.display());
-                        }
-                    } else {
-                        print!("{}", report.diff);
-                        eprintln!(
-                            "error: {} differs from the spec in {} file(s): {}\nrun `chartwright generate` and commit the result",
-                            args.out.display(),
-                            report.drifted.len(),
-                            report.drifted.join(", ")
-                        );
+                Format::Json => print_json(out, &report)?,
+                Format::Text if report.in_sync => {
+                    if !cli.quiet {
+                        say!(out, "{} is up to date", args.out.display())?;
                     }
                 }
+                Format::Text => write!(out, "{}", report.diff).map_err(Error::Stdout)?,
             }
-            Ok(if report.in_sync { 0 } else { 1 })
+            if report.in_sync {
+                return Ok(());
+            }
+            Err(Error::Drift(format!(
+                "{} differs from the spec in {} file(s): {}\nrun `chartwright generate` and commit the result",
+                args.out.display(),
+                report.drifted.len(),
+                report.drifted.join(", ")
+            )))
         }
         Command::Diff { args } => {
             let (_, files) = pipeline::generate(&inputs(&args.spec))?;
             let color = args.format == Format::Text && use_color();
             let report = output::diff(&files, &args.out, color)?;
             match args.format {
-                Format::Json => print_json(&report),
-                Format::Text => print!("{}", report.diff),
+                Format::Json => print_json(out, &report),
+                Format::Text => write!(out, "{}", report.diff).map_err(Error::Stdout),
             }
-            Ok(0)
         }
         Command::Validate { args, format } => {
             let result = pipeline::plan(&inputs(args));
             if *format == Format::Json {
-                let (valid, file, errors) = match &result {
-                    Ok(_) => (true, args.spec.display().to_string(), Vec::new()),
-                    Err(Error::Spec(e)) => (false, e.file.clone(), e.diagnostics.clone()),
-                    Err(e) => return Err(Error::Usage(e.to_string())),
+                let (file, errors) = match &result {
+                    Ok(_) => (None, Vec::new()),
+                    Err(e) => boundary::diagnostics(e),
                 };
-                print_json(&serde_json::json!({
-                    "valid": valid,
-                    "file": file,
-                    "errors": errors,
-                }));
-                return Ok(match result {
-                    Ok(_) => 0,
-                    Err(e) => e.exit_code(),
-                });
+                print_json(
+                    out,
+                    &serde_json::json!({
+                        "valid": result.is_ok(),
+                        "file": file.unwrap_or_else(|| args.spec.display().to_string()),
+                        "errors": errors,
+                    }),
+                )?;
+                return result.map(|_| ());
             }
             let (plan, _) = result?;
             if !cli.quiet {
-                println!(
+                say!(
+                    out,
                     "{} is valid: {} service(s), {} backing service(s), environments {}",
                     args.spec.display(),
                     plan.services.len(),
@@ -274,48 +286,45 @@ fn execute(cli: &Cli) -> Result<i32, Error> {
                         .map(|e| e.name.as_str())
                         .collect::<Vec<_>>()
                         .join(", ")
-                );
+                )?;
             }
-            Ok(0)
+            Ok(())
         }
-        Command::Templates { command } => templates_command(command, cli.quiet),
+        Command::Templates { command } => templates_command(command, cli.quiet, out),
         Command::Schema { write } => {
             let text = crate::schema::spec_schema_text();
             match write {
                 Some(path) => {
-                    std::fs::write(path, &text).map_err(|e| {
-                        Error::Output(output::OutputError::Io {
-                            action: "write",
-                            path: path.clone(),
-                            source: e,
-                        })
-                    })?;
+                    std::fs::write(path, &text)
+                        .map_err(|e| output::OutputError::io("write", path, e))?;
                     if !cli.quiet {
-                        println!("wrote {}", path.display());
+                        say!(out, "wrote {}", path.display())?;
                     }
+                    Ok(())
                 }
-                None => print!("{text}"),
+                None => write!(out, "{text}").map_err(Error::Stdout),
             }
-            Ok(0)
         }
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
-            clap_complete::generate(*shell, &mut cmd, "chartwright", &mut std::io::stdout());
-            Ok(0)
+            let mut buf = Vec::new();
+            clap_complete::generate(*shell, &mut cmd, "chartwright", &mut buf);
+            out.write_all(&buf).map_err(Error::Stdout)
         }
         Command::Man => {
             let mut buf = Vec::new();
             man_page(&mut buf)
                 .map_err(|e| Error::Usage(format!("cannot render the man page: {e}")))?;
-            std::io::stdout()
-                .write_all(&buf)
-                .map_err(|e| Error::Usage(e.to_string()))?;
-            Ok(0)
+            out.write_all(&buf).map_err(Error::Stdout)
         }
     }
 }
 
-fn templates_command(command: &TemplatesCommand, quiet: bool) -> Result<i32, Error> {
+fn templates_command(
+    command: &TemplatesCommand,
+    quiet: bool,
+    out: &mut Stdout,
+) -> Result<(), Error> {
     use crate::render::templates::{TemplateSet, matches_template};
     match command {
         TemplatesCommand::List { spec, templates } => {
@@ -343,9 +352,9 @@ fn templates_command(command: &TemplatesCommand, quiet: bool) -> Result<i32, Err
             rows.extend(set.excluded.iter().map(|p| (p.as_str(), "excluded")));
             rows.sort();
             for (path, origin) in rows {
-                println!("{origin:<9} {path}");
+                say!(out, "{origin:<9} {path}")?;
             }
-            Ok(0)
+            Ok(())
         }
         TemplatesCommand::Eject { paths, to } => {
             let set = TemplateSet::embedded();
@@ -382,22 +391,16 @@ fn templates_command(command: &TemplatesCommand, quiet: bool) -> Result<i32, Err
             }
             for p in &chosen {
                 let dest = to.join(p);
-                let io = |e: std::io::Error| {
-                    Error::Output(output::OutputError::Io {
-                        action: "write",
-                        path: dest.clone(),
-                        source: e,
-                    })
-                };
+                let io = |e: std::io::Error| output::OutputError::io("write", &dest, e);
                 if let Some(parent) = dest.parent() {
                     std::fs::create_dir_all(parent).map_err(io)?;
                 }
                 std::fs::write(&dest, &set.templates[*p].source).map_err(io)?;
                 if !quiet {
-                    println!("{:>10}  {}", "ejected", dest.display());
+                    say!(out, "{:>10}  {}", "ejected", dest.display())?;
                 }
             }
-            Ok(0)
+            Ok(())
         }
         TemplatesCommand::Context { args, service, env } => {
             let (plan, _) = pipeline::plan(&inputs(args))?;
@@ -435,8 +438,10 @@ fn templates_command(command: &TemplatesCommand, quiet: bool) -> Result<i32, Err
                 None => None,
             };
             let schema = crate::render::values_schema();
-            print_json(&crate::render::context(&plan, svc, environment, &schema));
-            Ok(0)
+            print_json(
+                out,
+                &crate::render::context(&plan, svc, environment, &schema),
+            )
         }
     }
 }
@@ -453,7 +458,11 @@ pub fn man_page(out: &mut Vec<u8>) -> std::io::Result<()> {
     Ok(())
 }
 
-fn print_report(report: &output::WriteReport, out: &std::path::Path) {
+fn print_report(
+    out: &mut Stdout,
+    report: &output::WriteReport,
+    dir: &std::path::Path,
+) -> Result<(), Error> {
     let groups = [
         ("created", &report.created),
         ("updated", &report.updated),
@@ -466,17 +475,19 @@ fn print_report(report: &output::WriteReport, out: &std::path::Path) {
     let mut any = false;
     for (label, paths) in groups {
         for p in paths.iter() {
-            println!("{label:>10}  {}", out.join(p).display());
+            say!(out, "{label:>10}  {}", dir.join(p).display())?;
             any = true;
         }
     }
     if !any {
-        println!(
+        say!(
+            out,
             "{} is up to date ({} files)",
-            out.display(),
+            dir.display(),
             report.unchanged.len()
-        );
+        )?;
     }
+    Ok(())
 }
 
 #[derive(Serialize)]

@@ -19,7 +19,8 @@ pub struct Inputs {
     pub defaults: Option<PathBuf>,
 }
 
-/// The CLI boundary's error: one variant per stage, each mapped to an exit code.
+/// The CLI boundary's error: one variant per stage. [`crate::boundary`] maps each to its exit
+/// code and prints it, once.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{0}")]
@@ -28,24 +29,20 @@ pub enum Error {
     Render(#[from] RenderError),
     #[error("{0}")]
     Overlay(#[from] OverlayError),
-    #[error("error: {0}")]
+    #[error("{0}")]
     Output(#[from] OutputError),
-    #[error("error: {0}")]
+    /// A command line that cannot be followed (an unknown service, a refused answer...).
+    #[error("{0}")]
     Usage(String),
-}
-
-impl Error {
-    /// 2 for anything the user can fix in their input, 3 for the file system.
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            Error::Output(
-                OutputError::Io { .. }
-                | OutputError::Interrupted { .. }
-                | OutputError::NotADirectory { .. },
-            ) => 3,
-            _ => 2,
-        }
-    }
+    /// `check` found drift, or `generate` left merge conflicts; the report is already printed.
+    #[error("{0}")]
+    Drift(String),
+    /// The user answered no to a confirmation; nothing was written.
+    #[error("{0}")]
+    Declined(String),
+    /// Standard output refused a write (a closed pipe is not an error, see `boundary::Stdout`).
+    #[error("cannot write to standard output: {0}")]
+    Stdout(std::io::Error),
 }
 
 /// Reads the spec and everything it refers to, and plans it.

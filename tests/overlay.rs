@@ -194,7 +194,10 @@ fn undefined_variable_names_file_line_and_snippet() {
     let dir = project(&[("extra.yaml.j2", "a: 1\nb: [[ no_such_field ]]\n")]);
     let msg = err(dir.path());
     assert!(msg.contains("overlay/extra.yaml.j2:2:"), "{msg}");
-    assert!(msg.contains(">   2 | b: [[ no_such_field ]]"), "{msg}");
+    assert!(
+        msg.contains("2 | b: [[ no_such_field ]]\n  | ^^^^"),
+        "{msg}"
+    );
 }
 
 #[test]

@@ -223,8 +223,8 @@ fn check_out_dir(out: &Path, quiet: bool) -> Result<(), Error> {
     Ok(())
 }
 
-/// Runs `chartwright init`; returns the exit code.
-pub fn run(args: &InitArgs, quiet: bool) -> Result<i32, Error> {
+/// Runs `chartwright init`.
+pub fn run(args: &InitArgs, quiet: bool) -> Result<(), Error> {
     if args.spec.exists() && !args.force {
         return Err(usage(format!(
             "{} already exists; chartwright init never overwrites it without --force",
@@ -442,27 +442,26 @@ pub fn run(args: &InitArgs, quiet: bool) -> Result<i32, Error> {
     }
 
     let text = write::render(&draft);
-    crate::spec::parse(&args.spec.display().to_string(), &text).map_err(|e| {
-        usage(format!(
-            "the answers do not make a valid spec (nothing was written):\n{e}"
-        ))
-    })?;
+    // Answers that make an invalid spec are reported as the spec's errors (nothing is written).
+    crate::spec::parse(&args.spec.display().to_string(), &text)?;
 
     if !quiet {
         eprintln!("\n{}", summary(&draft));
     }
     print_list("note", &warnings);
     if asker.interactive && !asker.confirm(&format!("Write {}?", args.spec.display()), true)? {
-        eprintln!("nothing written");
-        return Ok(1);
+        return Err(Error::Declined(format!(
+            "nothing written: you declined to write {}",
+            args.spec.display()
+        )));
     }
     std::fs::write(&args.spec, &text)
-        .map_err(|e| Error::Usage(format!("cannot write {}: {e}", args.spec.display())))?;
+        .map_err(|e| output::OutputError::io("write", &args.spec, e))?;
     if !quiet {
         eprintln!("wrote {}", args.spec.display());
     }
     if args.no_generate {
-        return Ok(0);
+        return Ok(());
     }
     let (_, files) = pipeline::generate(&Inputs {
         spec: args.spec.clone(),
@@ -479,7 +478,13 @@ pub fn run(args: &InitArgs, quiet: bool) -> Result<i32, Error> {
             args.out.display()
         );
     }
-    Ok(if report.has_conflicts() { 1 } else { 0 })
+    if report.has_conflicts() {
+        return Err(Error::Drift(format!(
+            "merge conflicts in {}; resolve the <<<<<<< markers and run generate again",
+            report.conflicted.join(", ")
+        )));
+    }
+    Ok(())
 }
 
 fn print_list(label: &str, items: &[String]) {

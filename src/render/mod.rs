@@ -38,10 +38,11 @@ impl fmt::Display for RenderError {
             .file
             .clone()
             .unwrap_or_else(|| format!("templates/{}", self.template));
-        match self.line {
-            Some(l) => writeln!(f, "error: template {place}:{l}: {}", self.message)?,
-            None => writeln!(f, "error: template {place}: {}", self.message)?,
-        }
+        let title = match self.line {
+            Some(l) => format!("template {place}:{l}: {}", self.message),
+            None => format!("template {place}: {}", self.message),
+        };
+        writeln!(f, "{}", crate::snippet::error(&title))?;
         if let Some(s) = &self.snippet {
             write!(f, "{s}")?;
         }
@@ -291,7 +292,9 @@ pub fn render(plan: &Plan, set: &TemplateSet) -> Result<FileSet, RenderError> {
                             ),
                             None => format!("rendered `{out}` is not valid YAML: {message}"),
                         },
-                        snippet: line.map(|l| format!("rendered `{out}`:\n{}", snippet(&text, l))),
+                        snippet: line.map(|l| {
+                            format!("rendered `{out}`:\n{}", crate::snippet::excerpt(&text, l))
+                        }),
                     }
                 })?;
                 files.insert(out, text);
@@ -501,7 +504,7 @@ fn from_minijinja(e: &minijinja::Error, path: &str, set: &TemplateSet) -> Render
     let name = e.name().unwrap_or(path).to_string();
     let template = set.get(&name);
     let snippet = match (e.line(), template) {
-        (Some(line), Some(t)) => Some(snippet(&t.source, line)),
+        (Some(line), Some(t)) => Some(crate::snippet::excerpt(&t.source, line)),
         _ => None,
     };
     RenderError {
@@ -516,19 +519,6 @@ fn from_minijinja(e: &minijinja::Error, path: &str, set: &TemplateSet) -> Render
             .unwrap_or_else(|| e.kind().to_string()),
         snippet,
     }
-}
-
-/// Two lines either side of `line` (1-based), the line itself marked with `>`.
-fn snippet(text: &str, line: usize) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    let from = line.saturating_sub(3);
-    let to = (line + 2).min(lines.len());
-    let mut s = String::new();
-    for (i, l) in lines.iter().enumerate().take(to).skip(from) {
-        let marker = if i + 1 == line { ">" } else { " " };
-        s.push_str(&format!("{marker}{:>4} | {l}\n", i + 1));
-    }
-    s
 }
 
 /// The line a YAML parser's message points at (`… line 3 …`), if it names one.

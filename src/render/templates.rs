@@ -73,21 +73,21 @@ pub struct OverlayConfig {
 /// A team overlay folder that cannot be used. Every variant names the file at fault.
 #[derive(Debug, thiserror::Error)]
 pub enum OverlayError {
-    #[error("error: template overlay {}: not a directory", .dir.display())]
+    #[error("template overlay {}: not a directory", .dir.display())]
     NotADirectory { dir: PathBuf },
-    #[error("error: template overlay {}: {source}", .path.display())]
+    #[error("template overlay {}: {source}", .path.display())]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("error: template overlay {}: {reason}", .file.display())]
+    #[error("template overlay {}: {reason}", .file.display())]
     Escapes { file: PathBuf, reason: String },
-    #[error("error: template overlay {}: not UTF-8 text", .file.display())]
+    #[error("template overlay {}: not UTF-8 text", .file.display())]
     NotUtf8 { file: PathBuf },
-    #[error("error: {}: {message}", .file.display())]
+    #[error("{}: {message}", .file.display())]
     Config { file: PathBuf, message: String },
     #[error(
-        "error: {}: the overlay was written for template contract {found}, this chartwright provides contract {expected}\n  hint: compare the templates with `chartwright templates context`, then update `contract`",
+        "{}: the overlay was written for template contract {found}, this chartwright provides contract {expected}\n  hint: compare the templates with `chartwright templates context`, then update `contract`",
         .file.display()
     )]
     Contract {

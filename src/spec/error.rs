@@ -51,35 +51,23 @@ impl std::error::Error for SpecError {}
 
 impl fmt::Display for SpecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let lines: Vec<&str> = self.source_text.lines().collect();
-        for (i, d) in self.diagnostics.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
+        for d in &self.diagnostics {
             let path = if d.path.is_empty() {
                 String::new()
             } else {
                 format!("{}: ", d.path)
             };
-            let path = printable(&path);
-            writeln!(f, "error: {path}{}", printable(&d.message))?;
-            writeln!(f, "  --> {}:{}:{}", printable(&self.file), d.line, d.column)?;
-            if let Some(text) = d.line.checked_sub(1).and_then(|l| lines.get(l as usize)) {
-                let gutter = d.line.to_string().len();
-                let column = (d.column.max(1) as usize - 1).min(text.chars().count());
-                let before: String = text.chars().take(column).collect();
-                let shown: String = printable(text).chars().take(160).collect();
-                writeln!(f, "{:gutter$} |", "")?;
-                writeln!(f, "{} | {shown}", d.line)?;
-                let caret_at = printable(&before)
-                    .chars()
-                    .count()
-                    .min(shown.chars().count());
-                writeln!(f, "{:gutter$} | {:caret_at$}^", "", "")?;
-            }
-            if let Some(h) = &d.hint {
-                writeln!(f, "  = hint: {}", printable(h))?;
-            }
+            let message = format!("{path}{}", d.message);
+            let shown = crate::snippet::located(&crate::snippet::Located {
+                message: &message,
+                file: &self.file,
+                source: Some(&self.source_text),
+                line: d.line as usize,
+                column: d.column as usize,
+                hint: d.hint.as_deref(),
+                redact_from: redact_from(d, &self.source_text),
+            });
+            writeln!(f, "{shown}")?;
         }
         let n = self.diagnostics.len();
         write!(
@@ -90,6 +78,31 @@ impl fmt::Display for SpecError {
             printable(&self.file)
         )
     }
+}
+
+/// Where a plaintext secret's value starts on the diagnostic's line, so that the report shows
+/// the line without it: at the value itself (`DB_PASSWORD: hunter2`), or after the name of a
+/// `secrets:` entry written `NAME: value`.
+fn redact_from(d: &Diagnostic, text: &str) -> Option<usize> {
+    if d.kind != ErrorKind::Secret {
+        return None;
+    }
+    let column = d.column.max(1) as usize;
+    if !d.path.ends_with(']') {
+        return Some(column);
+    }
+    let line = text.lines().nth((d.line as usize).checked_sub(1)?)?;
+    let rest: Vec<char> = line.chars().skip(column - 1).collect();
+    let colon = rest
+        .iter()
+        .enumerate()
+        .position(|(i, c)| *c == ':' && rest.get(i + 1).is_none_or(|n| n.is_whitespace()))
+        .map_or(0, |i| i + 1);
+    let spaces = rest[colon..]
+        .iter()
+        .take_while(|c| c.is_whitespace())
+        .count();
+    Some(column + colon + spaces)
 }
 
 /// Text from the spec made safe for a terminal: control characters (an escape sequence in a
