@@ -1,36 +1,14 @@
 //! The command line as users and CI see it: completions, the man page, JSON output shapes,
 //! colour, streams, `--quiet` and exit codes.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use assert_cmd::Command;
+use std::path::PathBuf;
+
 use chartwright::cli::Cli;
 use clap::CommandFactory;
+use common::cli::Project;
 use serde_json::Value;
-
-fn cw(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("chartwright").unwrap();
-    c.current_dir(dir).env_remove("NO_COLOR");
-    c
-}
-
-/// A temporary project holding the quickstart spec.
-fn project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let spec =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart/chartwright.yaml");
-    std::fs::copy(spec, dir.path().join("chartwright.yaml")).unwrap();
-    dir
-}
-
-fn stdout_json(out: &std::process::Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    })
-}
 
 fn keys(v: &Value) -> Vec<&str> {
     v.as_object().unwrap().keys().map(String::as_str).collect()
@@ -49,14 +27,9 @@ const REPORT_KEYS: [&str; 8] = [
 
 #[test]
 fn completions_for_every_shell_mention_generate() {
-    let dir = tempfile::tempdir().unwrap();
+    let p = Project::empty();
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
-        let out = cw(dir.path())
-            .args(["completions", shell])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{shell}");
-        let text = String::from_utf8(out.stdout).unwrap();
+        let text = p.run(["completions", shell]).succeeds().stdout();
         assert!(!text.trim().is_empty(), "{shell}: empty");
         assert!(text.contains("generate"), "{shell}: no `generate`");
     }
@@ -64,10 +37,7 @@ fn completions_for_every_shell_mention_generate() {
 
 #[test]
 fn man_page_is_roff_and_covers_every_subcommand() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = cw(dir.path()).arg("man").output().unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = Project::empty().run(["man"]).succeeds().stdout();
     assert!(
         text.starts_with(".ie") || text.starts_with(".TH"),
         "not roff: {}",
@@ -85,17 +55,10 @@ fn man_page_is_roff_and_covers_every_subcommand() {
 
 #[test]
 fn generate_json_shape() {
-    let dir = project();
-    let out = cw(dir.path())
-        .args(["generate", "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v = stdout_json(&out);
+    let v = Project::example("quickstart")
+        .run(["generate", "--format", "json"])
+        .succeeds()
+        .json();
     assert_eq!(keys(&v), ["out", "files", "resources"]);
     assert_eq!(v["out"], "deploy");
     let files = keys(&v["files"]);
@@ -119,24 +82,15 @@ fn generate_json_shape() {
 
 #[test]
 fn check_json_shape_and_exit_codes() {
-    let dir = project();
-    let out = cw(dir.path())
-        .args(["check", "--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "nothing generated yet: drift");
-    let v = stdout_json(&out);
+    let p = Project::example("quickstart");
+    // Nothing generated yet: drift.
+    let v = p.run(["check", "--format", "json"]).fails(1).json();
     assert_eq!(keys(&v), ["in_sync", "drifted", "diff"]);
     assert_eq!(v["in_sync"], false);
     assert!(!v["drifted"].as_array().unwrap().is_empty());
 
-    cw(dir.path()).args(["generate", "-q"]).assert().success();
-    let out = cw(dir.path())
-        .args(["check", "--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let v = stdout_json(&out);
+    p.run(["generate", "-q"]).succeeds();
+    let v = p.run(["check", "--format", "json"]).succeeds().json();
     assert_eq!(v["in_sync"], true);
     assert_eq!(v["drifted"], serde_json::json!([]));
     assert_eq!(v["diff"], "");
@@ -144,13 +98,10 @@ fn check_json_shape_and_exit_codes() {
 
 #[test]
 fn diff_json_shape() {
-    let dir = project();
-    let out = cw(dir.path())
-        .args(["diff", "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let v = stdout_json(&out);
+    let v = Project::example("quickstart")
+        .run(["diff", "--format", "json"])
+        .succeeds()
+        .json();
     assert_eq!(keys(&v), ["diff", "summary", "metadata_changes"]);
     assert_eq!(keys(&v["summary"]), REPORT_KEYS);
     assert!(v["diff"].as_str().unwrap().contains("+++ b/"));
@@ -158,13 +109,10 @@ fn diff_json_shape() {
 
 #[test]
 fn no_color_diff_has_no_ansi_escapes() {
-    let dir = project();
-    let out = cw(dir.path())
+    let out = Project::example("quickstart")
+        .run(["diff"])
         .env("NO_COLOR", "1")
-        .arg("diff")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+        .succeeds();
     assert!(!out.stdout.is_empty());
     assert!(
         !out.stdout.contains(&0x1b),
@@ -175,93 +123,57 @@ fn no_color_diff_has_no_ansi_escapes() {
 
 #[test]
 fn errors_go_to_stderr_with_their_exit_code() {
-    let dir = tempfile::tempdir().unwrap();
     // No spec: invalid input, 2.
-    let out = cw(dir.path()).arg("generate").output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("error"));
+    Project::empty()
+        .run(["generate"])
+        .fails(2)
+        .stdout_is_empty()
+        .stderr_has("error");
     // Drift: 1, the diff on stdout and the explanation on stderr.
-    let dir = project();
-    let out = cw(dir.path()).arg("check").output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("chartwright generate"));
+    let p = Project::example("quickstart");
+    p.run(["check"]).fails(1).stderr_has("chartwright generate");
     // Output path is a file: I/O, 3.
-    std::fs::write(dir.path().join("deploy"), "not a directory").unwrap();
-    let out = cw(dir.path()).arg("generate").output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(3),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.stdout.is_empty());
+    std::fs::write(p.join("deploy"), "not a directory").unwrap();
+    let out = p.run(["generate"]).fails(3).stdout_is_empty();
     assert!(!out.stderr.is_empty());
     // Usage: 2.
-    let out = cw(dir.path())
-        .args(["generate", "--no-such-flag"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty());
+    p.run(["generate", "--no-such-flag"])
+        .fails(2)
+        .stdout_is_empty();
 }
 
 #[test]
 fn quiet_prints_nothing_on_success() {
-    let dir = project();
+    let p = Project::example("quickstart");
     for args in [
         &["generate", "-q"][..],
         &["check", "--quiet"],
         &["validate", "-q"],
         &["-q", "generate"],
     ] {
-        let out = cw(dir.path()).args(args).output().unwrap();
-        assert!(out.status.success(), "{args:?}");
-        assert!(
-            out.stdout.is_empty(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-        assert!(
-            out.stderr.is_empty(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        p.run(args).succeeds().stdout_is_empty().stderr_is_empty();
     }
 }
 
 #[test]
 fn validate_exit_codes_and_json() {
-    let dir = project();
-    cw(dir.path()).arg("validate").assert().code(0);
-    let out = cw(dir.path())
-        .args(["validate", "--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let v = stdout_json(&out);
+    let p = Project::example("quickstart").file(
+        "bad.yaml",
+        "version: 1\napp: shop\nservices:\n  api:\n    image: registry.example.com/a:1\n    imgae: x\n",
+    );
+    p.run(["validate"]).succeeds();
+    let v = p.run(["validate", "--format", "json"]).succeeds().json();
     assert_eq!(v["valid"], true);
     assert_eq!(v["errors"], serde_json::json!([]));
 
-    std::fs::write(
-        dir.path().join("bad.yaml"),
-        "version: 1\napp: shop\nservices:\n  api:\n    image: registry.example.com/a:1\n    imgae: x\n",
-    )
-    .unwrap();
-    let out = cw(dir.path())
-        .args(["validate", "-f", "bad.yaml"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("bad.yaml:6:5"), "no file:line:col in: {err}");
+    p.run(["validate", "-f", "bad.yaml"])
+        .fails(2)
+        .stderr_has("bad.yaml:6:5");
 
-    let out = cw(dir.path())
-        .args(["validate", "-f", "bad.yaml", "--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let v = stdout_json(&out);
+    let v = p
+        .run(["validate", "-f", "bad.yaml", "--format", "json"])
+        .fails(2)
+        .json();
     assert_eq!(v["valid"], false);
     let e = &v["errors"][0];
     assert_eq!(

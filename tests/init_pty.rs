@@ -77,3 +77,40 @@ fn the_prompt_reasks_a_bad_image_and_writes_a_valid_spec() {
         "api.example.com"
     );
 }
+
+/// Answering no to "Write chartwright.yaml?" writes nothing and exits 2 (exit 1 means drift).
+#[test]
+fn a_declined_confirmation_writes_nothing_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_chartwright"));
+    cmd.current_dir(dir.path()).env("TERM", "xterm").args([
+        "init",
+        "--no-generate",
+        "--app=shop",
+        "--name=api",
+        "--image=registry.example.com/shop/api:1.2.3",
+        "--port=3000",
+        "--liveness=/healthz",
+        "--readiness=/ready",
+        "--cpu-request=100m",
+        "--cpu-limit=500m",
+        "--memory-request=128Mi",
+        "--memory-limit=256Mi",
+        "--depends-on=postgres",
+        "--ingress-host=api.example.com",
+        "--env=dev",
+    ]);
+    let mut p = Session::spawn(cmd).expect("spawn in a pty");
+    p.set_expect_timeout(Some(Duration::from_secs(60)));
+    p.expect("Write chartwright.yaml?").unwrap();
+    p.send("n").unwrap();
+    p.expect("nothing written").unwrap();
+    p.expect(Eof).unwrap();
+    let status = p.get_process().wait().unwrap();
+    assert_eq!(
+        status,
+        expectrl::process::unix::WaitStatus::Exited(p.get_process().pid(), 2),
+        "{status:?}"
+    );
+    assert!(!dir.path().join("chartwright.yaml").exists());
+}

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use chartwright::output::FileSet;
 use chartwright::pipeline::{self, Inputs};
 
+pub mod cli;
+
 pub fn fileset(files: &[(&str, &str)]) -> FileSet {
     let mut set = FileSet::new();
     for (path, contents) in files {
@@ -81,6 +83,13 @@ pub const V1: &str = "name: web\nimage: web:1\nreplicas: 1\nport: 80\nlabels:\n 
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The spec of the named example (`examples/<name>/chartwright.yaml`).
+pub fn example(name: &str) -> PathBuf {
+    let path = root().join("examples").join(name).join("chartwright.yaml");
+    assert!(path.is_file(), "no example `{name}`");
+    path
 }
 
 /// Every bundled example spec, sorted.
