@@ -9,6 +9,7 @@ use std::io::{self, Write};
 
 use serde_json::json;
 
+use crate::input::ReadError;
 use crate::output::OutputError;
 use crate::pipeline::Error;
 use crate::render::templates::OverlayError;
@@ -121,6 +122,7 @@ pub fn message(e: &Error) -> String {
         // These carry source text and draw their own snippets (with the `error:` title).
         Error::Spec(e) => e.to_string(),
         Error::Render(e) => e.to_string().trim_end().to_string(),
+        Error::Overlay(OverlayError::Parse(e)) => e.to_string(),
         Error::Declined(m) => m.clone(),
         other => crate::snippet::error(&other.to_string()),
     }
@@ -155,10 +157,18 @@ pub fn diagnostics(e: &Error) -> (Option<String>, Vec<Diagnostic>) {
         ),
         Error::Overlay(o) => {
             let (file, kind) = match o {
+                OverlayError::Read { file, source } => (
+                    file,
+                    match source {
+                        ReadError::TooBig { .. } => ErrorKind::Limit,
+                        ReadError::NotUtf8 { .. } => ErrorKind::Syntax,
+                        _ => ErrorKind::Io,
+                    },
+                ),
+                OverlayError::Parse(s) => return (Some(s.file.clone()), s.diagnostics.clone()),
                 OverlayError::NotADirectory { dir } => (dir, ErrorKind::Io),
                 OverlayError::Io { path, .. } => (path, ErrorKind::Io),
                 OverlayError::Escapes { file, .. }
-                | OverlayError::NotUtf8 { file }
                 | OverlayError::Config { file, .. }
                 | OverlayError::Contract { file, .. } => (file, ErrorKind::Invalid),
             };

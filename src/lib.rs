@@ -7,6 +7,7 @@ pub mod boundary;
 pub mod catalog;
 pub mod cli;
 pub mod init;
+pub mod input;
 pub mod output;
 pub mod pipeline;
 pub mod plan;

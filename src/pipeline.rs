@@ -97,7 +97,7 @@ pub fn generate(inputs: &Inputs) -> Result<(Plan, FileSet), Error> {
 /// An org defaults file: the `defaults:` block of a spec, on its own.
 pub fn load_defaults(path: &Path) -> Result<DefaultsSpec, Error> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = crate::input::read_text(path, spec::MAX_SPEC_BYTES).map_err(|e| {
         Error::Spec(SpecError {
             file: file.clone(),
             source_text: String::new(),

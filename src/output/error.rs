@@ -48,6 +48,13 @@ pub enum OutputError {
     )]
     SymlinkEscape { path: PathBuf },
 
+    /// A path component is a loop of symbolic links: it leads nowhere, and is reported as the
+    /// loop it is rather than as an escape.
+    #[error(
+        "cannot write through {path}: it is a loop of symbolic links (following them leads back to where they start)"
+    )]
+    SymlinkLoop { path: PathBuf },
+
     /// `.chartwright/state.json` cannot be understood.
     #[error("cannot use chartwright state {path}: {message}")]
     CorruptState { path: PathBuf, message: String },

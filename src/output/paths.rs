@@ -159,6 +159,9 @@ impl Root {
                     Ok(target) if target.starts_with(&self.canonical) => {
                         fs::metadata(&cur).map_err(|e| OutputError::io("inspect", &cur, e))?
                     }
+                    Err(e) if crate::input::is_loop(&e) => {
+                        return Err(OutputError::SymlinkLoop { path: cur });
+                    }
                     _ => return Err(OutputError::SymlinkEscape { path: cur }),
                 }
             } else {
@@ -204,6 +207,9 @@ impl Root {
             if meta.file_type().is_symlink() {
                 match fs::canonicalize(&cur) {
                     Ok(target) if target.starts_with(&self.canonical) => {}
+                    Err(e) if crate::input::is_loop(&e) => {
+                        return Err(OutputError::SymlinkLoop { path: cur });
+                    }
                     _ => return Err(OutputError::SymlinkEscape { path: cur }),
                 }
             }

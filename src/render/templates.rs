@@ -82,8 +82,15 @@ pub enum OverlayError {
     },
     #[error("template overlay {}: {reason}", .file.display())]
     Escapes { file: PathBuf, reason: String },
-    #[error("template overlay {}: not UTF-8 text", .file.display())]
-    NotUtf8 { file: PathBuf },
+    /// A file in the overlay that cannot be read: not a regular file, too big, not UTF-8.
+    #[error("template overlay {}: {source}", .file.display())]
+    Read {
+        file: PathBuf,
+        source: crate::input::ReadError,
+    },
+    /// `chartwright-overlay.yaml` is not YAML, or not its shape.
+    #[error("{0}")]
+    Parse(crate::spec::SpecError),
     #[error("{}: {message}", .file.display())]
     Config { file: PathBuf, message: String },
     #[error(
@@ -129,17 +136,15 @@ impl TemplateSet {
         }
         let root = dir.canonicalize().map_err(io(dir))?;
         let config_file = dir.join(OVERLAY_CONFIG);
-        let config = if config_file.exists() {
-            let text = std::fs::read_to_string(&config_file).map_err(io(&config_file))?;
+        let config = if config_file.symlink_metadata().is_ok() {
+            let text = read(&config_file)?;
             if text.trim().is_empty() {
                 OverlayConfig::default()
             } else {
-                serde_saphyr::from_str::<OverlayConfig>(&text).map_err(|e| {
-                    OverlayError::Config {
-                        file: config_file.clone(),
-                        message: e.to_string(),
-                    }
-                })?
+                // The spec's parser, limits and messages: an alias bomb or a typo here is
+                // reported like one in the spec, at its line.
+                crate::spec::parse_yaml::<OverlayConfig>(&config_file.display().to_string(), &text)
+                    .map_err(OverlayError::Parse)?
             }
         } else {
             OverlayConfig::default()
@@ -206,9 +211,7 @@ impl TemplateSet {
             if rel == OVERLAY_CONFIG || Some(rel.as_str()) == defaults_rel {
                 continue;
             }
-            let bytes = std::fs::read(&file).map_err(io(&file))?;
-            let source = String::from_utf8(bytes)
-                .map_err(|_| OverlayError::NotUtf8 { file: file.clone() })?;
+            let source = read(&file)?;
             self.excluded.remove(&rel);
             self.templates.insert(
                 rel,
@@ -283,13 +286,19 @@ fn walk_overlay(
                 reason: format!("`{rel}` would leave the output directory"),
             });
         }
-        let meta = std::fs::symlink_metadata(&path).map_err(io(&path))?;
-        let is_dir = if meta.file_type().is_symlink() {
+        let mut meta = std::fs::symlink_metadata(&path).map_err(io(&path))?;
+        if meta.file_type().is_symlink() {
             contained_target(root, &path)?;
-            path.is_dir()
-        } else {
-            meta.is_dir()
-        };
+            meta = std::fs::metadata(&path).map_err(io(&path))?;
+        }
+        let is_dir = meta.is_dir();
+        // A FIFO would block the run, a device never end: refused before anything is read.
+        if let Some(kind) = crate::input::special_kind(&meta).filter(|_| !is_dir) {
+            return Err(OverlayError::Read {
+                file: path,
+                source: crate::input::ReadError::NotRegular { kind },
+            });
+        }
         if is_dir {
             walk_overlay(root, &path, &format!("{rel}/"), out)?;
         } else {
@@ -299,11 +308,21 @@ fn walk_overlay(
     Ok(())
 }
 
+/// A file of the overlay, read as every input is (regular files only, bounded).
+fn read(file: &Path) -> Result<String, OverlayError> {
+    crate::input::read_text(file, crate::input::MAX_INPUT_BYTES).map_err(|source| {
+        OverlayError::Read {
+            file: file.to_path_buf(),
+            source,
+        }
+    })
+}
+
 /// Refuses a path whose real location (symlinks resolved) is outside the overlay root.
 fn contained_target(root: &Path, path: &Path) -> Result<(), OverlayError> {
-    let real = path.canonicalize().map_err(|source| OverlayError::Io {
-        path: path.to_path_buf(),
-        source,
+    let real = path.canonicalize().map_err(|source| OverlayError::Read {
+        file: path.to_path_buf(),
+        source: source.into(),
     })?;
     if real.starts_with(root) {
         Ok(())

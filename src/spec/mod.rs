@@ -10,12 +10,12 @@ pub mod quantity;
 pub mod types;
 mod validate;
 
-use std::io::Read;
 use std::path::Path;
 
 use serde_saphyr::options::DuplicateKeyPolicy;
 
 pub use error::{Diagnostic, ErrorKind, SpecError};
+pub use parse_error::parse_yaml;
 pub use types::*;
 
 /// The format version this chartwright reads.
@@ -37,51 +37,64 @@ pub struct SpecFile {
     pub source_text: String,
 }
 
-/// Reads, parses and validates a spec file.
+/// Reads, parses and validates a spec file; `-` is standard input.
 pub fn load(path: &Path) -> Result<SpecFile, SpecError> {
-    let file = path.display().to_string();
-    let fail = |message: String, kind: ErrorKind| SpecError {
-        file: file.clone(),
-        source_text: String::new(),
-        diagnostics: vec![Diagnostic {
-            kind,
-            path: String::new(),
-            line: 0,
-            column: 0,
-            message,
-            hint: None,
-        }],
+    use crate::input::{self, ReadError};
+    let stdin = path == Path::new("-");
+    let file = if stdin {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
     };
-    let too_big = |len: u64| {
-        fail(
-            format!(
-                "the spec is {len} bytes; chartwright reads specs of at most {MAX_SPEC_BYTES} bytes"
-            ),
-            ErrorKind::Limit,
-        )
+    let read = if stdin {
+        input::read_stdin(MAX_SPEC_BYTES)
+    } else {
+        input::read_text(path, MAX_SPEC_BYTES)
     };
-    let meta = std::fs::metadata(path)
-        .map_err(|e| fail(format!("cannot read the spec: {e}"), ErrorKind::Io))?;
-    if meta.len() > MAX_SPEC_BYTES as u64 {
-        return Err(too_big(meta.len()));
-    }
-    // The size on disk says nothing for a pipe or a device (`/dev/zero` has none and never
-    // ends), so the read itself is bounded too.
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_SPEC_BYTES as u64 + 1).read_to_end(&mut bytes))
-        .map_err(|e| fail(format!("cannot read the spec: {e}"), ErrorKind::Io))?;
-    if bytes.len() > MAX_SPEC_BYTES {
-        return Err(fail(
-            format!(
-                "the spec is more than {MAX_SPEC_BYTES} bytes; chartwright reads specs of at most {MAX_SPEC_BYTES} bytes"
-            ),
+    let fail =
+        |kind: ErrorKind, line: u32, column: u32, message: String, source: String| SpecError {
+            file: file.clone(),
+            source_text: source,
+            diagnostics: vec![Diagnostic {
+                kind,
+                path: String::new(),
+                line,
+                column,
+                message,
+                hint: None,
+            }],
+        };
+    match read {
+        Ok(text) => parse(&file, &text),
+        Err(e @ ReadError::TooBig { .. }) => Err(fail(
             ErrorKind::Limit,
-        ));
+            0,
+            0,
+            format!("the spec is too big: {e}"),
+            String::new(),
+        )),
+        Err(ReadError::NotUtf8 {
+            line,
+            column,
+            byte,
+            lossy,
+        }) => Err(fail(
+            ErrorKind::Syntax,
+            line,
+            column,
+            format!(
+                "the spec is not UTF-8 text: the byte 0x{byte:02X} here is not part of a UTF-8 character"
+            ),
+            lossy,
+        )),
+        Err(e) => Err(fail(
+            ErrorKind::Io,
+            0,
+            0,
+            format!("cannot read the spec: {e}"),
+            String::new(),
+        )),
     }
-    let text = String::from_utf8(bytes)
-        .map_err(|_| fail("the spec is not UTF-8 text".into(), ErrorKind::Syntax))?;
-    parse(&file, &text)
 }
 
 /// Parses and validates spec text; `file` is only used in messages.

@@ -9,9 +9,19 @@
 use serde_saphyr::Error;
 use serde_saphyr::budget::BudgetBreach;
 
-use super::error::{Diagnostic, ErrorKind};
+use super::error::{Diagnostic, ErrorKind, SpecError};
 use super::locate::{self, Seg, Step};
 use super::names::did_you_mean;
+
+/// Parses another of chartwright's YAML files (an overlay's `chartwright-overlay.yaml`) as
+/// strictly as a spec: the same limits (aliases, depth, size) and the same messages.
+pub fn parse_yaml<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, SpecError> {
+    serde_saphyr::from_str_with_options(text, super::parse_options()).map_err(|e| SpecError {
+        file: file.to_string(),
+        source_text: text.to_string(),
+        diagnostics: vec![from_parse_error(&e, text)],
+    })
+}
 
 /// Turns a parser error into a diagnostic.
 pub(crate) fn from_parse_error(e: &Error, text: &str) -> Diagnostic {
