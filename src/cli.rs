@@ -325,7 +325,7 @@ fn templates_command(
     quiet: bool,
     out: &mut Stdout,
 ) -> Result<(), Error> {
-    use crate::render::templates::{TemplateSet, matches_template};
+    use crate::render::templates::{TemplateGlob, TemplateSet};
     match command {
         TemplatesCommand::List { spec, templates } => {
             let key = match spec {
@@ -360,11 +360,8 @@ fn templates_command(
             let set = TemplateSet::embedded();
             let mut chosen = Vec::new();
             for pattern in paths {
-                let hits: Vec<&String> = set
-                    .templates
-                    .keys()
-                    .filter(|p| matches_template(pattern, p))
-                    .collect();
+                let glob = TemplateGlob::new(pattern).map_err(Error::Usage)?;
+                let hits: Vec<&String> = set.templates.keys().filter(|p| glob.matches(p)).collect();
                 if hits.is_empty() {
                     return Err(Error::Usage(format!(
                         "`{pattern}` matches no embedded template (see `chartwright templates list`)"

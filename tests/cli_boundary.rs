@@ -163,3 +163,19 @@ fn help_and_version_print_on_stdout_and_succeed() {
         .succeeds()
         .stdout_has("chartwright");
 }
+
+/// Issue 18 item 4: seven `**?` took 14 s and each more doubled it; thirty end at once now
+/// (the deadline is generous; the old matcher would need centuries).
+#[test]
+fn an_exponential_exclude_pattern_ends_at_once() {
+    let pattern = format!("{}#", "**?".repeat(30));
+    Project::example("quickstart")
+        .file(
+            "overlay/chartwright-overlay.yaml",
+            &format!("exclude: [\"{pattern}\"]\n"),
+        )
+        .run(["validate", "--templates", "overlay"])
+        .within(std::time::Duration::from_secs(10))
+        .fails(2)
+        .stderr_has("matches no embedded template");
+}

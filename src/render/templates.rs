@@ -59,7 +59,8 @@ pub struct Overlay {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OverlayConfig {
-    /// Embedded template paths or globs (`*`, `**`, `?`) to drop; `.j2` may be left out.
+    /// Embedded template paths or globs to drop; `.j2` may be left out. `*` and `?` match within
+    /// a path segment, `**/` any number of folders.
     #[serde(default)]
     pub exclude: Vec<String>,
     /// The template contract version the overlay was written for.
@@ -182,10 +183,14 @@ impl TemplateSet {
                     reason: format!("`exclude: {pattern}` must be a path inside the template tree"),
                 });
             }
+            let glob = TemplateGlob::new(pattern).map_err(|message| OverlayError::Config {
+                file: config_file.clone(),
+                message: format!("exclude: {message}"),
+            })?;
             let hits: Vec<String> = self
                 .templates
                 .keys()
-                .filter(|p| matches_template(pattern, p))
+                .filter(|p| glob.matches(p))
                 .cloned()
                 .collect();
             if hits.is_empty() {
@@ -334,46 +339,26 @@ fn contained_target(root: &Path, path: &Path) -> Result<(), OverlayError> {
     }
 }
 
-/// Whether an `exclude`/`eject` pattern names a template: matched against the template path
-/// and against it without `.j2`.
-pub fn matches_template(pattern: &str, path: &str) -> bool {
-    let bare = path.strip_suffix(JINJA_SUFFIX).unwrap_or(path);
-    glob_match(pattern, path) || glob_match(pattern, bare)
-}
+/// An `exclude`/`eject` pattern: matched against a template's path and against it without
+/// `.j2`. `*` and `?` stay within one path segment, `**` as a whole segment spans segments
+/// (gitignore's rules, by `globset`, which compiles to a linear-time automaton: no pattern
+/// makes matching exponential).
+pub struct TemplateGlob(globset::GlobMatcher);
 
-/// A small glob: `*` and `?` stay within one path segment, `**` spans segments.
-pub fn glob_match(pattern: &str, text: &str) -> bool {
-    fn go(p: &[u8], t: &[u8]) -> bool {
-        match p.first() {
-            None => t.is_empty(),
-            Some(b'*') if p.get(1) == Some(&b'*') => {
-                let mut rest = &p[2..];
-                if rest.first() == Some(&b'/') {
-                    // `**/` also matches no directory at all.
-                    if go(&rest[1..], t) {
-                        return true;
-                    }
-                    rest = &p[2..];
-                }
-                (0..=t.len()).any(|i| go(rest, &t[i..]))
-            }
-            Some(b'*') => {
-                let rest = &p[1..];
-                for i in 0..=t.len() {
-                    if go(rest, &t[i..]) {
-                        return true;
-                    }
-                    if t.get(i) == Some(&b'/') {
-                        break;
-                    }
-                }
-                false
-            }
-            Some(b'?') => t.first().is_some_and(|c| *c != b'/') && go(&p[1..], &t[1..]),
-            Some(c) => t.first() == Some(c) && go(&p[1..], &t[1..]),
-        }
+impl TemplateGlob {
+    pub fn new(pattern: &str) -> Result<Self, String> {
+        globset::GlobBuilder::new(pattern)
+            .literal_separator(true)
+            .backslash_escape(true)
+            .build()
+            .map(|g| TemplateGlob(g.compile_matcher()))
+            .map_err(|e| format!("`{pattern}` is not a valid glob: {}", e.kind()))
     }
-    go(pattern.as_bytes(), text.as_bytes())
+
+    pub fn matches(&self, path: &str) -> bool {
+        let bare = path.strip_suffix(JINJA_SUFFIX).unwrap_or(path);
+        self.0.is_match(path) || self.0.is_match(bare)
+    }
 }
 
 fn collect(dir: &Dir<'static>, out: &mut BTreeMap<String, Template>) {
@@ -440,18 +425,39 @@ mod tests {
         );
     }
 
+    fn matches_template(pattern: &str, path: &str) -> bool {
+        TemplateGlob::new(pattern).unwrap().matches(path)
+    }
+
     #[test]
     fn globs() {
-        assert!(glob_match("k8s/**", "k8s/dev/a.yaml.j2"));
-        assert!(glob_match("**/*.yaml.j2", "a.yaml.j2"));
-        assert!(glob_match(
+        assert!(matches_template("k8s/**", "k8s/dev/a.yaml.j2"));
+        assert!(matches_template("**/*.yaml.j2", "a.yaml.j2"));
+        assert!(matches_template(
             "charts/*/values.yaml.j2",
             "charts/__service__/values.yaml.j2"
         ));
-        assert!(!glob_match("charts/*.j2", "charts/x/values.yaml.j2"));
-        assert!(glob_match("?.txt", "a.txt"));
+        assert!(!matches_template("charts/*.j2", "charts/x/values.yaml.j2"));
+        assert!(matches_template("?.txt", "a.txt"));
         assert!(matches_template(".env.example", ".env.example.j2"));
         assert!(!matches_template(".env", ".env.example.j2"));
+    }
+
+    /// Issue 18: `**?**?…#` took 14 s with seven `**?` and doubled with each one under the
+    /// hand-written backtracking matcher. A compiled glob matches in time linear in the path,
+    /// whatever the pattern, so thirty of them end at once (the suite would time out if not).
+    #[test]
+    fn a_pathological_glob_is_matched_in_linear_time() {
+        let pattern = format!("{}#", "**?".repeat(30));
+        let glob = TemplateGlob::new(&pattern).unwrap();
+        let path = "a".repeat(200);
+        assert!(!glob.matches(&path));
+        assert!(glob.matches(&format!("{path}#")));
+    }
+
+    #[test]
+    fn a_bad_glob_is_an_error_not_a_panic() {
+        assert!(TemplateGlob::new("charts/[").is_err());
     }
 
     #[test]
