@@ -177,6 +177,16 @@ impl Command {
 }
 
 fn inputs(a: &SpecArgs) -> Inputs {
+    if let Some(dir) = &a.templates
+        && let Ok(root) = crate::input::repository_of(&a.spec)
+        && !crate::input::is_inside(&root, dir)
+    {
+        boundary::note(&format!(
+            "using templates from {} (--templates), outside the spec's repository {}",
+            dir.display(),
+            root.display()
+        ));
+    }
     Inputs {
         spec: a.spec.clone(),
         templates: a.templates.clone(),
@@ -329,8 +339,12 @@ fn templates_command(
     match command {
         TemplatesCommand::List { spec, templates } => {
             let key = match spec {
-                Some(p) => crate::spec::load(p)?.spec.templates.map(|t| t.value),
-                None => None,
+                Some(p) if templates.is_none() => {
+                    let file = crate::spec::load(p)?;
+                    crate::input::check_templates_key(p, &file)?;
+                    file.spec.templates.map(|t| t.value)
+                }
+                _ => None,
             };
             let inputs = Inputs {
                 spec: spec.clone().unwrap_or_default(),

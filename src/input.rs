@@ -186,6 +186,105 @@ fn text(bytes: Vec<u8>) -> Result<String, ReadError> {
     })
 }
 
+/// The repository a spec belongs to: the nearest folder at or above the spec's that holds
+/// `.git` (a directory, or the file a worktree or submodule has), found without running git;
+/// without one, the spec's own folder. Symbolic links are resolved.
+pub fn repository_of(spec: &Path) -> io::Result<std::path::PathBuf> {
+    let dir = spec_dir(spec).canonicalize()?;
+    Ok(dir
+        .ancestors()
+        .find(|d| d.join(".git").symlink_metadata().is_ok())
+        .unwrap_or(&dir)
+        .to_path_buf())
+}
+
+/// The folder a spec's relative paths start from (the working directory for `-f -`).
+pub fn spec_dir(spec: &Path) -> &Path {
+    spec.parent()
+        .filter(|p| !p.as_os_str().is_empty() && spec != Path::new("-"))
+        .unwrap_or(Path::new("."))
+}
+
+/// Whether `path` (symbolic links resolved where it exists, `..` folded where it does not)
+/// lies inside `root`.
+pub fn is_inside(root: &Path, path: &Path) -> bool {
+    let resolved = match path.canonicalize() {
+        Ok(p) => p,
+        Err(_) => {
+            let Ok(cwd) = std::env::current_dir() else {
+                return false;
+            };
+            let mut out = std::path::PathBuf::new();
+            for c in cwd.join(path).components() {
+                match c {
+                    std::path::Component::ParentDir => {
+                        out.pop();
+                    }
+                    std::path::Component::CurDir => {}
+                    other => out.push(other),
+                }
+            }
+            out
+        }
+    };
+    resolved.starts_with(root)
+}
+
+/// A spec's `templates:` must name a folder inside the spec's repository: a one-line change in
+/// a pull request must not copy `~/.ssh` into the output and the CI log. (`--templates`, given
+/// by the person running chartwright, may point anywhere.)
+pub fn check_templates_key(
+    spec: &Path,
+    file: &crate::spec::SpecFile,
+) -> Result<(), crate::spec::SpecError> {
+    use crate::spec::{Diagnostic, ErrorKind, SpecError};
+    let Some(key) = &file.spec.templates else {
+        return Ok(());
+    };
+    let value = key.value.as_str();
+    let refuse = |message: String, hint: String| SpecError {
+        file: file.file.clone(),
+        source_text: file.source_text.clone(),
+        diagnostics: vec![Diagnostic {
+            kind: ErrorKind::Invalid,
+            path: "templates".into(),
+            line: u32::try_from(key.referenced.line()).unwrap_or(u32::MAX),
+            column: u32::try_from(key.referenced.column()).unwrap_or(u32::MAX),
+            message,
+            hint: Some(hint),
+        }],
+    };
+    let flag = "pass `--templates DIR` on the command line to use a folder elsewhere";
+    if Path::new(value).is_absolute() || value.starts_with('/') || value.starts_with('\\') {
+        return Err(refuse(
+            format!(
+                "`templates: {value}` is an absolute path; an overlay is named relative to the spec, inside its repository"
+            ),
+            format!(
+                "move the overlay into the repository and name it relative to the spec, or {flag}"
+            ),
+        ));
+    }
+    let root = repository_of(spec).map_err(|e| {
+        refuse(
+            format!("cannot find the folder of the spec: {e}"),
+            flag.to_string(),
+        )
+    })?;
+    if !is_inside(&root, &spec_dir(spec).join(value)) {
+        return Err(refuse(
+            format!(
+                "`templates: {value}` leads outside the spec's repository ({})",
+                root.display()
+            ),
+            format!(
+                "an overlay named in a spec stays inside the repository (the folder holding `.git` above the spec, or else the spec's folder); {flag}"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -53,6 +53,9 @@ pub enum Error {
 /// the environment.
 pub fn plan(inputs: &Inputs) -> Result<(Plan, TemplateSet), Error> {
     let file = spec::load(&inputs.spec)?;
+    if inputs.templates.is_none() {
+        crate::input::check_templates_key(&inputs.spec, &file)?;
+    }
     let templates = templates(
         inputs,
         file.spec.templates.as_ref().map(|t| t.value.as_str()),
@@ -71,16 +74,10 @@ pub fn plan(inputs: &Inputs) -> Result<(Plan, TemplateSet), Error> {
 
 /// The template set of a run: `--templates` wins over the spec's `templates:` key.
 pub fn templates(inputs: &Inputs, spec_key: Option<&str>) -> Result<TemplateSet, Error> {
-    let dir = inputs.templates.clone().or_else(|| {
-        spec_key.map(|t| {
-            let base = inputs
-                .spec
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            base.join(t)
-        })
-    });
+    let dir = inputs
+        .templates
+        .clone()
+        .or_else(|| spec_key.map(|t| crate::input::spec_dir(&inputs.spec).join(t)));
     Ok(match dir {
         Some(d) => TemplateSet::with_overlay(&d)?,
         None => TemplateSet::embedded(),
