@@ -241,6 +241,10 @@ pub fn render(plan: &Plan, set: &TemplateSet) -> Result<FileSet, RenderError> {
     // again would cost more than rendering it.
     let check_output = set.templates.values().any(|t| t.origin == Origin::Overlay);
     let mut files = FileSet::new();
+    // Who wrote each output path: a second writer is an error naming both, never a silent
+    // replacement (a service named `namespace` against the Namespace file; an overlay's plain
+    // `docker-compose.yml` against the embedded `docker-compose.yml.j2`).
+    let mut writers: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     for (path, template) in set.outputs() {
         let services: Vec<Option<usize>> = if path.contains("__service__") {
             (0..plan.services.len()).map(Some).collect()
@@ -265,6 +269,22 @@ pub fn render(plan: &Plan, set: &TemplateSet) -> Result<FileSet, RenderError> {
                         file: template.file.as_ref().map(|f| f.display().to_string()),
                         line: None,
                         message: format!("output path `{out}` would leave the output directory"),
+                        snippet: None,
+                    });
+                }
+                let writer = describe_writer(
+                    path,
+                    template,
+                    service.map(|s| plan.services[s].name.as_str()),
+                );
+                if let Some(first) = writers.insert(out.clone(), writer.clone()) {
+                    return Err(RenderError {
+                        template: path.to_string(),
+                        file: template.file.as_ref().map(|f| f.display().to_string()),
+                        line: None,
+                        message: format!(
+                            "two writers for the output file `{out}`: {first}, and {writer}; rename one (a service, or a team template), or drop the embedded one with `exclude` in chartwright-overlay.yaml"
+                        ),
                         snippet: None,
                     });
                 }
@@ -302,6 +322,18 @@ pub fn render(plan: &Plan, set: &TemplateSet) -> Result<FileSet, RenderError> {
         }
     }
     Ok(files)
+}
+
+/// "the embedded template `k8s/__env__/__service__.yaml.j2` (service `namespace`)".
+fn describe_writer(path: &str, template: &templates::Template, service: Option<&str>) -> String {
+    let what = match &template.file {
+        Some(f) => format!("the overlay file {}", f.display()),
+        None => format!("the embedded template `{path}`"),
+    };
+    match service {
+        Some(s) => format!("{what} (service `{s}`)"),
+        None => what,
+    }
 }
 
 /// The [`Context`] of every (service, environment) pair, built from values converted once.
