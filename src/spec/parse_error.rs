@@ -99,7 +99,18 @@ pub(crate) fn from_parse_error(e: &Error, text: &str) -> Diagnostic {
                 other => other,
             };
             let digits = token.strip_prefix('-').unwrap_or(&token);
-            d.message = if what == "a whole number"
+            let tag = tag_before(text, e);
+            d.message = if let Some(tag) = &tag {
+                d.hint = Some(format!(
+                    "remove the `{}` tag: a tag changes what the value is",
+                    printable(tag)
+                ));
+                format!(
+                    "expected {what}, found `{}` tagged `{}`",
+                    printable(&token),
+                    printable(tag)
+                )
+            } else if what == "a whole number"
                 && !digits.is_empty()
                 && digits.bytes().all(|b| b.is_ascii_digit())
             {
@@ -162,7 +173,20 @@ pub(crate) fn from_parse_error(e: &Error, text: &str) -> Diagnostic {
             }
             other => {
                 d.kind = ErrorKind::Limit;
-                d.message = format!("the spec exceeds a parser limit: {other:?}");
+                d.message = match other {
+                    BudgetBreach::Nodes { nodes } => format!(
+                        "the file holds more than {} YAML nodes (keys, values and list items) by here",
+                        nodes.saturating_sub(1)
+                    ),
+                    BudgetBreach::ScalarBytes { total_scalar_bytes } => format!(
+                        "the file's values add up to more than {} bytes by here",
+                        total_scalar_bytes
+                    ),
+                    BudgetBreach::Aliases { .. } | BudgetBreach::Anchors { .. } => {
+                        "the file uses more YAML anchors and aliases than a spec may".into()
+                    }
+                    _ => "the file is larger or more deeply structured than a spec may be".into(),
+                };
                 d.hint = Some(
                     "a spec is a few kilobytes of plain YAML; is this the file you meant?".into(),
                 );
@@ -186,10 +210,77 @@ pub(crate) fn from_parse_error(e: &Error, text: &str) -> Diagnostic {
         }
         _ => {
             d.message = parser_message(inner);
-            syntax_hints(&mut d, text);
+            if let Some(shape) = untagged_enum(&d.message).map(str::to_string) {
+                not_a_variant(&mut d, &shape, text, e, &token);
+            } else {
+                syntax_hints(&mut d, text);
+            }
         }
     }
     d
+}
+
+/// serde's "data did not match any variant of untagged enum Scalar": the name of the enum.
+fn untagged_enum(message: &str) -> Option<&str> {
+    message
+        .split_once("did not match any variant of untagged enum ")
+        .map(|(_, name)| name.trim())
+}
+
+/// A value of the wrong shape where one of a few shapes is accepted (an environment value, a
+/// secret entry), said in the spec's words.
+fn not_a_variant(d: &mut Diagnostic, shape: &str, text: &str, e: &Error, token: &str) {
+    let found = match tag_before(text, e) {
+        Some(tag) => format!("a value tagged `{}`", printable(&tag)),
+        None => {
+            // The parser may point at the `:` of `NAME:` when nothing follows it.
+            let rest = e
+                .location()
+                .and_then(|l| l.span().byte_offset())
+                .and_then(|o| text.get(usize::try_from(o).ok()?..))
+                .and_then(|r| r.lines().next())
+                .unwrap_or_default();
+            let value = rest.strip_prefix(':').unwrap_or(rest).trim();
+            let value = if value.starts_with('#') {
+                ""
+            } else {
+                value.split(" #").next().unwrap_or_default().trim()
+            };
+            match describe(text, e, token) {
+                _ if value.is_empty() || value == "~" || value == "null" => "nothing".into(),
+                found if found == "empty" => "nothing".into(),
+                found => found,
+            }
+        }
+    };
+    match shape {
+        "Scalar" => {
+            d.message = format!(
+                "expected a single value (text, a number, `true` or `false`), found {found}"
+            );
+            d.hint = Some(
+                "quote it to keep it as text (`NAME: \"…\"`), or write `\"\"` for an empty value"
+                    .into(),
+            );
+        }
+        "SecretEntry" => {
+            d.kind = ErrorKind::Secret;
+            d.message = format!("a secret is listed by its name, found {found}");
+            d.hint = Some(
+                "list the name only (`- JWT_SECRET`); its value lives in your secret store".into(),
+            );
+        }
+        _ => d.message = format!("expected another kind of value here, found {found}"),
+    }
+}
+
+/// The YAML tag (`!!str`, `!custom`) written just before the value at the error, if any.
+fn tag_before(text: &str, e: &Error) -> Option<String> {
+    let offset = usize::try_from(e.location()?.span().byte_offset()?).ok()?;
+    let before = text.get(..offset)?;
+    let line = before.rsplit('\n').next()?;
+    let last = line.trim_end().rsplit([' ', '[', '{', ',']).next()?;
+    (last.starts_with('!') && line.ends_with(char::is_whitespace)).then(|| last.to_string())
 }
 
 /// The error under snippet and alias wrappers (whose position is already taken).
