@@ -233,8 +233,21 @@ pub fn command_line_error(e: clap::Error, args: &[std::ffi::OsString]) -> i32 {
         }] } });
         let _ = print_json(&mut out, &doc).and_then(|_| out.flush().map_err(Error::Stdout));
     }
-    // clap's own rendering (usage and a hint), on standard error.
-    let _ = e.print();
+    let text = e.render().to_string();
+    let mut stderr = io::stderr().lock();
+    match text.strip_prefix("error: ") {
+        // clap's explanation: its first line gets the one `error:` prefix of all errors, the
+        // usage and hint follow as clap wrote them.
+        Some(body) => {
+            let (first, rest) = body.split_once('\n').unwrap_or((body, ""));
+            let _ = writeln!(stderr, "{}", crate::snippet::error(first));
+            let _ = write!(stderr, "{rest}");
+        }
+        // No subcommand at all: the help is the answer (still exit 2, as clap does).
+        None => {
+            let _ = write!(stderr, "{text}");
+        }
+    }
     INVALID
 }
 

@@ -288,7 +288,11 @@ fn execute(cli: &Cli, out: &mut Stdout) -> Result<(), Error> {
                 say!(
                     out,
                     "{} is valid: {} service(s), {} backing service(s), environments {}",
-                    args.spec.display(),
+                    if args.spec.as_os_str() == "-" {
+                        "<stdin>".into()
+                    } else {
+                        args.spec.display().to_string()
+                    },
                     plan.services.len(),
                     plan.backing.len(),
                     plan.environments
