@@ -210,3 +210,18 @@ fn symlink_loops_are_reported_as_loops() {
         .stderr_has("loop of symbolic links")
         .stderr_lacks("outside");
 }
+
+#[test]
+fn init_does_not_wait_on_a_fifo_given_as_the_compose_file() {
+    let p = Project::empty();
+    let ok = std::process::Command::new("mkfifo")
+        .arg(p.join("compose.yml"))
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    p.run(["init", "--yes", "--from-compose", "compose.yml"])
+        .within(DEADLINE)
+        .fails(2)
+        .stderr_has("a FIFO (named pipe), not a regular file");
+}

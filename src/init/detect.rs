@@ -37,7 +37,7 @@ pub fn dockerfile(dir: &Path) -> Option<DockerfileInfo> {
         .collect();
     names.sort();
     let path = names.first()?;
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = crate::input::read_text(path, crate::input::MAX_INPUT_BYTES).ok()?;
     let mut info = parse_dockerfile(&text);
     info.file = path.file_name()?.to_string_lossy().into_owned();
     Some(info)
@@ -304,7 +304,7 @@ fn healthcheck_text(v: &Value) -> Option<String> {
 
 /// Reads and imports a Compose file. `app` names the image repository of build-only services.
 pub fn import_compose(path: &Path, app: &str) -> Result<Import, String> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::input::read_text(path, crate::input::MAX_INPUT_BYTES)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     import_compose_text(&text, app).map_err(|e| format!("{}: {e}", path.display()))
 }
