@@ -1,6 +1,10 @@
 //! The command line: a thin shell over [`crate::pipeline`] and [`crate::output`]. Results go to
 //! standard output through [`boundary::Stdout`]; errors are returned to [`boundary::finish`],
 //! which prints them and picks the exit code.
+//!
+//! Longer than 400 lines on purpose: most of it is the clap definitions, whose doc comments are
+//! the `--help` text and the man page, and one short arm per command; splitting them would only
+//! move the commands away from their flags.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;

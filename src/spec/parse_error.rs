@@ -5,6 +5,9 @@
 //! i64", "expected mapping start", "set DuplicateKeyPolicy in Options"); here each error kind is
 //! reworded, placed on the field path read off the text (see [`super::locate`]), and moved to
 //! where the mistake most likely is when the parser noticed it later (an unclosed `[`, a tab).
+//!
+//! Longer than 400 lines on purpose: one arm per parser error kind, each with its wording and
+//! hint; they are easiest to keep consistent read side by side.
 
 use serde_saphyr::Error;
 use serde_saphyr::budget::BudgetBreach;
