@@ -26,7 +26,7 @@ pub struct Located<'a> {
 
 /// `error: message`, nothing more.
 pub fn error(message: &str) -> String {
-    let message = printable(message);
+    let message = printable_lines(message);
     render(&[Group::with_title(Level::ERROR.primary_title(message))])
 }
 
@@ -104,11 +104,21 @@ fn render(groups: &[Group<'_>]) -> String {
 }
 
 /// Text from an input made safe for a terminal: control characters (an escape sequence in a
-/// hostile file could rewrite the screen) and invisible direction overrides are shown escaped;
-/// a tab becomes a space so that the caret under a source line stays aligned.
+/// hostile file could rewrite the screen; a line break could fake another message) and
+/// invisible direction overrides are shown escaped; a tab becomes a space so that the caret
+/// under a source line stays aligned.
 pub fn printable(s: &str) -> Cow<'_, str> {
+    escape(s, false)
+}
+
+/// [`printable`] for a message of several lines: its line breaks are kept.
+fn printable_lines(s: &str) -> Cow<'_, str> {
+    escape(s, true)
+}
+
+fn escape(s: &str, keep_newlines: bool) -> Cow<'_, str> {
     let hidden = |c: char| {
-        (c.is_control() && c != '\t' && c != '\n')
+        (c.is_control() && c != '\t' && !(keep_newlines && c == '\n'))
             || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
     };
     if !s.chars().any(|c| hidden(c) || c == '\t') {
@@ -179,5 +189,7 @@ mod tests {
         assert_eq!(printable("\u{1b}[2Jx\u{7}"), "\\u{1b}[2Jx\\u{7}");
         assert_eq!(printable("a\u{202E}b"), "a\\u{202e}b");
         assert_eq!(printable("a\tb"), "a b");
+        assert_eq!(printable("a\nb"), "a\\u{a}b");
+        assert_eq!(printable_lines("a\nb"), "a\nb");
     }
 }

@@ -1,7 +1,6 @@
 //! The spec boundary's one error type: every problem of a file at once, each with its field
 //! path, line and column, rendered with the offending source line.
 
-use std::borrow::Cow;
 use std::fmt;
 
 use serde::Serialize;
@@ -105,41 +104,11 @@ fn redact_from(d: &Diagnostic, text: &str) -> Option<usize> {
     Some(column + colon + spaces)
 }
 
-/// Text from the spec made safe for a terminal: control characters (an escape sequence in a
-/// hostile file could rewrite the screen) and invisible direction overrides are shown escaped;
-/// a tab becomes a space so that the caret under a source line stays aligned.
-pub fn printable(s: &str) -> Cow<'_, str> {
-    let hidden = |c: char| {
-        (c.is_control() && c != '\t')
-            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
-    };
-    if !s.chars().any(|c| hidden(c) || c == '\t') {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if c == '\t' {
-            out.push(' ');
-        } else if hidden(c) {
-            out.extend(c.escape_unicode());
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
+pub use crate::snippet::printable;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn printable_escapes_what_a_terminal_would_act_on() {
-        assert_eq!(printable("api"), "api");
-        assert_eq!(printable("\u{1b}[2Jx\u{7}"), "\\u{1b}[2Jx\\u{7}");
-        assert_eq!(printable("a\u{202E}b"), "a\\u{202e}b");
-        assert_eq!(printable("a\tb"), "a b");
-    }
 
     #[test]
     fn the_report_contains_no_control_characters() {
