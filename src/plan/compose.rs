@@ -5,12 +5,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::chart::{image_ref, image_text};
 use super::connections::{backing_connection, service_connection, var_prefix};
-use super::layers::EnvSource;
+use super::layers::{Context, EnvSource};
 use super::model::*;
 use super::resources::compose_limits;
 use super::values;
 use crate::catalog;
-use crate::spec::{DefaultsSpec, SecretEntry, Spec};
+use crate::spec::SecretEntry;
 
 /// Compose reads `$` as interpolation; a literal dollar from the spec must stay literal.
 pub fn escape_dollars(s: &str) -> String {
@@ -33,11 +33,8 @@ fn host_port(used: &mut BTreeSet<u32>, port: u32) -> u32 {
     p
 }
 
-pub(super) fn build(
-    spec: &Spec,
-    defaults: &DefaultsSpec,
-    envs: &[(EnvironmentPlan, EnvSource<'_>)],
-) -> ComposePlan {
+pub(super) fn build(ctx: &Context<'_>, envs: &[(EnvironmentPlan, EnvSource<'_>)]) -> ComposePlan {
+    let (spec, defaults) = (ctx.spec, &ctx.defaults);
     // Local development runs with the resources of the `dev` environment (or the first one).
     let local_env = envs.iter().find(|(e, _)| e.name == "dev").or(envs.first());
     let mut used_ports = BTreeSet::new();
@@ -47,7 +44,7 @@ pub(super) fn build(
 
     for (name, svc) in &spec.services {
         let svc = &svc.value;
-        let values = values::build_values_for(spec, defaults, name, svc, local_env);
+        let values = values::build_values_for(ctx, name, svc, local_env);
         let mut environment: Vec<(String, String)> = values
             .env
             .iter()
