@@ -102,3 +102,44 @@ fn an_override_limit_below_an_org_request_is_refused_at_the_override() {
         "{stderr}"
     );
 }
+
+#[test]
+fn compose_host_ports_stay_within_65535() {
+    let spec = "version: 1
+app: shop
+services:
+  a:
+    image: registry.example.com/shop/a:1.0.0
+    ports: [{ name: http, port: 65535 }]
+  b:
+    image: registry.example.com/shop/b:1.0.0
+    ports: [{ name: http, port: 65535 }, { name: admin, port: 65534 }]
+";
+    let (code, stderr, _, dir) = generate(spec, None);
+    assert_eq!(code, 0, "{stderr}");
+    let compose = read(dir.path(), "deploy/docker-compose.yml");
+    let mut hosts = Vec::new();
+    for line in compose.lines() {
+        if let Some(rest) = line
+            .trim()
+            .trim_start_matches("- ")
+            .trim_matches('"')
+            .strip_prefix("127.0.0.1:")
+        {
+            let (host, container) = rest.split_once(':').unwrap();
+            let host: u32 = host.parse().unwrap();
+            assert!((1..=65535).contains(&host), "{line}");
+            hosts.push((host, container.to_string()));
+        }
+    }
+    hosts.sort();
+    assert_eq!(
+        hosts,
+        [
+            (65533, "65534".to_string()),
+            (65534, "65535".to_string()),
+            (65535, "65535".to_string())
+        ],
+        "{compose}"
+    );
+}

@@ -47,7 +47,6 @@ pub fn build(file: &SpecFile, org: Option<&DefaultsFile>) -> Result<Plan, SpecEr
         .iter()
         .map(|(name, svc)| service_plan(&ctx, &environments, name, &svc.value, &mut problems))
         .collect();
-    problems.into_result(file, org)?;
     let backing = spec
         .backing
         .iter()
@@ -63,7 +62,8 @@ pub fn build(file: &SpecFile, org: Option<&DefaultsFile>) -> Result<Plan, SpecEr
             })
         })
         .collect();
-    let compose = compose::build(&ctx, &environments);
+    let compose = compose::build(&ctx, &environments, &mut problems);
+    problems.into_result(file, org)?;
     Ok(Plan {
         contract_version: CONTRACT_VERSION,
         generator_version: env!("CARGO_PKG_VERSION").to_string(),
