@@ -143,3 +143,55 @@ services:
         "{compose}"
     );
 }
+
+#[test]
+fn unquoted_scalars_keep_the_text_as_written_in_every_output() {
+    let written = [
+        ("VER", "1.10"),
+        ("MODE", "0755"),
+        ("HEX", "0x1F"),
+        ("EXP", "1e3"),
+        ("HALF", ".5"),
+        ("PLUS", "+1"),
+        ("FLAG", "true"),
+    ];
+    let mut spec = format!("{SPEC_HEAD}    env:\n");
+    for (k, v) in written {
+        spec.push_str(&format!("      {k}: {v}\n"));
+    }
+    // An override's variables, and a catalog version YAML would read as the number 8.
+    spec.push_str(
+        "    depends_on: [db]\nbacking:\n  db: { kind: mysql, version: 8.0 }\nenvironments:\n  dev:\n    overrides:\n      api:\n        env: { LEVEL: 010 }\n  prod: {}\n",
+    );
+    let (code, stderr, _, dir) = generate(&spec, None);
+    assert_eq!(code, 0, "{stderr}");
+    let outputs = [
+        "deploy/charts/api/values.yaml",
+        "deploy/k8s/dev/api.yaml",
+        "deploy/k8s/prod/api.yaml",
+        "deploy/docker-compose.yml",
+    ];
+    for file in outputs {
+        let text = read(dir.path(), file);
+        for (k, v) in written {
+            let line = text
+                .lines()
+                .find(|l| {
+                    l.trim_start()
+                        .trim_start_matches('"')
+                        .starts_with(&format!("{k}\""))
+                        || l.trim_start().starts_with(&format!("{k}:"))
+                })
+                .unwrap_or_else(|| panic!("{file}: no {k}\n{text}"));
+            assert!(line.ends_with(&format!(": \"{v}\"")), "{file}: {line}");
+        }
+    }
+    let dev = read(dir.path(), "deploy/charts/api/values-dev.yaml");
+    assert!(dev.contains("LEVEL: \"010\""), "{dev}");
+    for file in ["deploy/k8s/dev/api.yaml", "deploy/docker-compose.yml"] {
+        let text = read(dir.path(), file);
+        assert!(text.contains("\"010\""), "{file}: LEVEL\n{text}");
+    }
+    let compose = read(dir.path(), "deploy/docker-compose.yml");
+    assert!(compose.contains("image: \"mysql:8.0.40\""), "{compose}");
+}

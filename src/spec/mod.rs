@@ -9,6 +9,7 @@ mod locate;
 pub mod names;
 mod parse_error;
 pub mod quantity;
+mod scalars;
 pub mod types;
 mod validate;
 
@@ -140,8 +141,9 @@ pub fn parse(file: &str, text: &str) -> Result<SpecFile, SpecError> {
             ),
         }]));
     }
-    let spec: Spec = serde_saphyr::from_str_with_options(text, parse_options())
+    let mut spec: Spec = serde_saphyr::from_str_with_options(text, parse_options())
         .map_err(|e| error(vec![validate::from_parse_error(&e, text)]))?;
+    scalars::spec(&mut spec, text);
     let diagnostics = validate::validate(&spec, text);
     if diagnostics.is_empty() {
         Ok(SpecFile {
@@ -171,8 +173,9 @@ pub fn parse_defaults(file: &str, text: &str) -> Result<DefaultsFile, SpecError>
         source_text: text.to_string(),
         diagnostics,
     };
-    let defaults: DefaultsSpec = serde_saphyr::from_str_with_options(text, parse_options())
+    let mut defaults: DefaultsSpec = serde_saphyr::from_str_with_options(text, parse_options())
         .map_err(|e| error(vec![validate::from_parse_error(&e, text)]))?;
+    scalars::defaults(&mut defaults, text);
     let diagnostics = validate::validate_defaults(&defaults);
     if diagnostics.is_empty() {
         Ok(DefaultsFile {
