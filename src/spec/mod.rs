@@ -11,6 +11,7 @@ mod parse_error;
 pub mod quantity;
 mod scalars;
 pub mod types;
+mod unknown_keys;
 mod validate;
 
 use std::io::Read;
@@ -141,10 +142,12 @@ pub fn parse(file: &str, text: &str) -> Result<SpecFile, SpecError> {
             ),
         }]));
     }
+    let unknown = unknown_keys::find(text, unknown_keys::Root::Spec, parse_options());
     let mut spec: Spec = serde_saphyr::from_str_with_options(text, parse_options())
-        .map_err(|e| error(vec![validate::from_parse_error(&e, text)]))?;
+        .map_err(|e| error(with_unknown(unknown.clone(), &e, text)))?;
     scalars::spec(&mut spec, text);
-    let diagnostics = validate::validate(&spec, text);
+    let mut diagnostics = validate::validate(&spec, text);
+    merge(&mut diagnostics, unknown);
     if diagnostics.is_empty() {
         Ok(SpecFile {
             spec,
@@ -173,10 +176,12 @@ pub fn parse_defaults(file: &str, text: &str) -> Result<DefaultsFile, SpecError>
         source_text: text.to_string(),
         diagnostics,
     };
+    let unknown = unknown_keys::find(text, unknown_keys::Root::Defaults, parse_options());
     let mut defaults: DefaultsSpec = serde_saphyr::from_str_with_options(text, parse_options())
-        .map_err(|e| error(vec![validate::from_parse_error(&e, text)]))?;
+        .map_err(|e| error(with_unknown(unknown.clone(), &e, text)))?;
     scalars::defaults(&mut defaults, text);
-    let diagnostics = validate::validate_defaults(&defaults);
+    let mut diagnostics = validate::validate_defaults(&defaults);
+    merge(&mut diagnostics, unknown);
     if diagnostics.is_empty() {
         Ok(DefaultsFile {
             defaults,
@@ -186,6 +191,49 @@ pub fn parse_defaults(file: &str, text: &str) -> Result<DefaultsFile, SpecError>
     } else {
         Err(error(diagnostics))
     }
+}
+
+/// The unknown keys and the parser's error. A field the parser found missing is left out when
+/// an unknown key of the same mapping most likely meant it: the misspelt key (`imgae`) is the
+/// mistake, and its hint names the field.
+fn with_unknown(
+    unknown: Vec<unknown_keys::UnknownKey>,
+    e: &serde_saphyr::Error,
+    text: &str,
+) -> Vec<Diagnostic> {
+    let parsed = validate::from_parse_error(e, text);
+    let explained = parse_error::missing_field(e).is_some_and(|field| {
+        let missing = if parsed.path.is_empty() {
+            field.to_string()
+        } else {
+            format!("{}.{field}", parsed.path)
+        };
+        unknown
+            .iter()
+            .any(|u| u.meant.as_deref() == Some(missing.as_str()))
+    });
+    let mut out: Vec<Diagnostic> = unknown.into_iter().map(|u| u.diagnostic).collect();
+    if !explained {
+        out.push(parsed);
+    }
+    out.sort_by_key(|d| (d.line, d.column));
+    out
+}
+
+/// Adds the unknown-key diagnostics to validation's, in the order of the file. A complaint about
+/// a field that is absent (`services.api.ports` empty) is left out when an unknown key most
+/// likely meant that field (`prots`).
+fn merge(diagnostics: &mut Vec<Diagnostic>, unknown: Vec<unknown_keys::UnknownKey>) {
+    if unknown.is_empty() {
+        return;
+    }
+    diagnostics.retain(|d| {
+        !unknown
+            .iter()
+            .any(|u| u.meant.as_deref() == Some(d.path.as_str()))
+    });
+    diagnostics.extend(unknown.into_iter().map(|u| u.diagnostic));
+    diagnostics.sort_by_key(|d| (d.line, d.column));
 }
 
 /// Strict YAML: duplicate keys are errors, aliases are bounded (no "billion laughs"), and only

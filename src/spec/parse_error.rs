@@ -182,6 +182,15 @@ pub(crate) fn from_parse_error(e: &Error, text: &str) -> Diagnostic {
     d
 }
 
+/// The field the parser found missing, if that is where it stopped (a misspelt key often
+/// explains it).
+pub(crate) fn missing_field(e: &Error) -> Option<&str> {
+    match innermost(e) {
+        Error::SerdeMissingField { field, .. } => Some(field),
+        _ => None,
+    }
+}
+
 /// The error under snippet and alias wrappers (whose position is already taken).
 fn innermost(e: &Error) -> &Error {
     let mut e = e.without_snippet();
