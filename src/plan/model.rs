@@ -13,9 +13,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-/// Version of the template context. Overlays and specs may declare the version they were
-/// written for; a mismatch is reported instead of failing inside a template.
-pub const CONTRACT_VERSION: u32 = 1;
+pub use crate::CONTRACT_VERSION;
 
 /// Everything chartwright will generate for one spec.
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]

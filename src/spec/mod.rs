@@ -3,6 +3,7 @@
 //! span layers (a limit below a request once org defaults are merged) are the plan's: only it
 //! sees every layer.
 
+pub mod checked;
 pub mod error;
 pub mod image;
 mod locate;
@@ -35,7 +36,10 @@ pub const MAX_DEPTH: usize = 32;
 /// A spec as read from disk, with what error messages need to point into it.
 #[derive(Debug)]
 pub struct SpecFile {
+    /// What the user wrote, with places (for messages and tools).
     pub spec: Spec,
+    /// The same, typed and checked: what the plan reads.
+    pub checked: checked::Checked,
     /// The path as the user gave it, for messages.
     pub file: String,
     pub source_text: String,
@@ -150,6 +154,7 @@ pub fn parse(file: &str, text: &str) -> Result<SpecFile, SpecError> {
     merge(&mut diagnostics, unknown);
     if diagnostics.is_empty() {
         Ok(SpecFile {
+            checked: checked::spec(&spec).map_err(error)?,
             spec,
             file: file.to_string(),
             source_text: text.to_string(),
@@ -165,6 +170,8 @@ pub fn parse(file: &str, text: &str) -> Result<SpecFile, SpecError> {
 #[derive(Debug, Clone)]
 pub struct DefaultsFile {
     pub defaults: DefaultsSpec,
+    /// The same, typed and checked: what the plan reads.
+    pub checked: checked::Defaults,
     pub file: String,
     pub source_text: String,
 }
@@ -184,6 +191,7 @@ pub fn parse_defaults(file: &str, text: &str) -> Result<DefaultsFile, SpecError>
     merge(&mut diagnostics, unknown);
     if diagnostics.is_empty() {
         Ok(DefaultsFile {
+            checked: checked::defaults(&defaults).map_err(error)?,
             defaults,
             file: file.to_string(),
             source_text: text.to_string(),

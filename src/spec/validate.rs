@@ -97,7 +97,7 @@ pub(super) fn validate(spec: &Spec, text: &str) -> Vec<Diagnostic> {
         c.push(ErrorKind::Invalid, "app", &spec.app, m, None);
     }
     if let Some(v) = &spec.contract
-        && v.value != i64::from(crate::plan::CONTRACT_VERSION)
+        && v.value != i64::from(crate::CONTRACT_VERSION)
     {
         c.push(
                 ErrorKind::Invalid,
@@ -106,7 +106,7 @@ pub(super) fn validate(spec: &Spec, text: &str) -> Vec<Diagnostic> {
                 format!(
                     "the spec was written for template contract {}, this chartwright provides contract {}",
                     v.value,
-                    crate::plan::CONTRACT_VERSION
+                    crate::CONTRACT_VERSION
                 ),
                 Some("check the team templates against `chartwright templates context`, then update `contract`".into()),
             );
