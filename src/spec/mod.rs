@@ -30,6 +30,10 @@ pub const SPEC_VERSION: i64 = 1;
 /// a hostile file from costing unbounded memory.
 pub const MAX_SPEC_BYTES: usize = 4 * 1024 * 1024;
 
+/// Replica counts (and autoscaling bounds) a spec may ask for; more is taken for a typo. The
+/// interactive prompt asks within the same range.
+pub const REPLICAS: std::ops::RangeInclusive<i64> = 1..=1000;
+
 /// Deepest nesting of mappings and lists read; a real spec needs about eight levels.
 pub const MAX_DEPTH: usize = 32;
 

@@ -670,12 +670,15 @@ fn autoscaling(c: &mut Collector, path: &str, a: &S<AutoscalingSpec>) {
             None,
         );
     }
-    if a2.max.value > 1000 {
+    if a2.max.value > *super::REPLICAS.end() {
         c.push(
             ErrorKind::Invalid,
             format!("{path}.max"),
             &a2.max,
-            "autoscaling max above 1000 is refused as a likely typo",
+            format!(
+                "autoscaling max above {} is refused as a likely typo",
+                super::REPLICAS.end()
+            ),
             None,
         );
     }
@@ -694,13 +697,18 @@ fn autoscaling(c: &mut Collector, path: &str, a: &S<AutoscalingSpec>) {
 
 fn replicas(c: &mut Collector, path: &str, r: &Option<S<i64>>) {
     if let Some(r) = r
-        && !(1..=1000).contains(&r.value)
+        && !super::REPLICAS.contains(&r.value)
     {
         c.push(
             ErrorKind::Invalid,
             path,
             r,
-            format!("replicas {} is outside 1–1000", r.value),
+            format!(
+                "replicas {} is outside {}–{}",
+                r.value,
+                super::REPLICAS.start(),
+                super::REPLICAS.end()
+            ),
             None,
         );
     }
