@@ -109,6 +109,7 @@ pub(super) fn build(
             ],
         };
         let (cpus, memory) = resources.compose_limits();
+        let (read_only, tmpfs, security_opt, cap_drop) = super::security::compose_hardening();
         let image = image_ref(svc, defaults);
         services.push(ComposeService {
             labels: defaults.labels.clone(),
@@ -148,8 +149,11 @@ pub(super) fn build(
                 .collect(),
             cpus,
             memory,
-            read_only: true,
+            read_only,
             user: Some(format!("{0}:{0}", values.security_context.run_as_user)),
+            tmpfs,
+            security_opt,
+            cap_drop,
         });
     }
 
@@ -217,8 +221,13 @@ pub(super) fn build(
             command: entry.command.iter().map(|c| fill(c)).collect(),
             cpus: String::new(),
             memory: String::new(),
+            // The catalog images write to their root filesystem and start as root to drop
+            // privileges themselves.
             read_only: false,
             user: None,
+            tmpfs: Vec::new(),
+            security_opt: Vec::new(),
+            cap_drop: Vec::new(),
         });
     }
     services.sort_by(|a, b| a.name.cmp(&b.name));

@@ -49,5 +49,10 @@ pub const TLS: bool = true;
 /// Requests per second per client IP; 0 turns rate limiting off.
 pub const RATE_LIMIT_RPS: u32 = 100;
 
+/// Old ReplicaSets a Deployment keeps for `kubectl rollout undo`.
+pub const REVISION_HISTORY_LIMIT: u32 = 5;
+/// Where the cluster DNS runs, for the NetworkPolicy's DNS egress rule.
+pub const DNS_NAMESPACE: &str = "kube-system";
+
 /// The Helm test pod's image: pinned, small, and ships `wget`.
 pub const TEST_IMAGE: &str = "busybox:1.36.1";

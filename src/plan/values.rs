@@ -50,6 +50,7 @@ pub(super) fn service_plan(
         chart: chart_meta(name, &ctx.spec.app, &image),
         base,
         environments,
+        policy: super::security::workload_policy(),
     };
     (plan, resolved)
 }
