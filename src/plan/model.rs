@@ -7,6 +7,9 @@
 //! [`ChartValues`] is serialized twice: into the chart's `values*.yaml` (Helm reads it) and into
 //! the context of the plain-manifest templates (chartwright reads it). Both template sets format
 //! the very same fields, which is what keeps `k8s/<env>/` equal to `helm template`.
+//!
+//! Over 400 lines on purpose: the whole template contract in one file, so that a change to it
+//! is one reviewable diff (and `docs/template-context.md` is generated from it).
 
 use std::collections::BTreeMap;
 

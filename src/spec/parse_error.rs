@@ -5,6 +5,9 @@
 //! i64", "expected mapping start", "set DuplicateKeyPolicy in Options"); here each error kind is
 //! reworded, placed on the field path read off the text (see [`super::locate`]), and moved to
 //! where the mistake most likely is when the parser noticed it later (an unclosed `[`, a tab).
+//!
+//! Over 400 lines on purpose: one match over every error kind of the parser, each with its
+//! wording and hint; the hints for YAML syntax sit next to the match that uses them.
 
 use serde_saphyr::Error;
 use serde_saphyr::budget::BudgetBreach;

@@ -11,6 +11,9 @@
 //! Unknown keys are closed off in the schema (`#[schemars(deny_unknown_fields)]`) but not in
 //! serde, which would stop at the first: `spec/unknown_keys.rs` walks the file along that schema
 //! and reports every one.
+//!
+//! Over 400 lines on purpose: these types are the spec's schema, and their doc comments are its
+//! reference for editors; one file reads as one document.
 
 use std::collections::BTreeMap;
 
