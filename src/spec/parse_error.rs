@@ -6,8 +6,8 @@
 //! reworded, placed on the field path read off the text (see [`super::locate`]), and moved to
 //! where the mistake most likely is when the parser noticed it later (an unclosed `[`, a tab).
 //!
-//! Longer than 400 lines on purpose: one arm per parser error kind, each with its wording and
-//! hint; they are easiest to keep consistent read side by side.
+//! Over 400 lines on purpose: one match over every error kind of the parser, each with its
+//! wording and hint; the hints for YAML syntax sit next to the match that uses them.
 
 use serde_saphyr::Error;
 use serde_saphyr::budget::BudgetBreach;
@@ -221,6 +221,15 @@ pub(crate) fn from_parse_error(e: &Error, text: &str) -> Diagnostic {
         }
     }
     d
+}
+
+/// The field the parser found missing, if that is where it stopped (a misspelt key often
+/// explains it).
+pub(crate) fn missing_field(e: &Error) -> Option<&str> {
+    match innermost(e) {
+        Error::SerdeMissingField { field, .. } => Some(field),
+        _ => None,
+    }
 }
 
 /// serde's "data did not match any variant of untagged enum Scalar": the name of the enum.
