@@ -175,13 +175,11 @@ fn validate_exit_codes_and_json() {
         .fails(2)
         .json();
     assert_eq!(v["valid"], false);
-    // Every error at once (the missing ports too): the unknown key is one of them.
-    let e = v["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["kind"] == "unknown-field")
-        .unwrap_or_else(|| panic!("{v}"));
+    // Every error at once: the missing ports (line 4) and the unknown key (line 6).
+    let errors = v["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(errors[0]["path"], "services.api.ports");
+    let e = &errors[1];
     assert_eq!(
         keys(e),
         ["kind", "path", "line", "column", "message", "hint"]
