@@ -223,9 +223,10 @@ fn every_bad_spec_is_refused_as_announced() {
 fn catalogue_files_are_named_nn_short_name() {
     for f in catalogue() {
         let name = f.file_stem().unwrap().to_string_lossy().into_owned();
-        let (nn, rest) = name.split_at(2.min(name.len()));
+        let digits = name.bytes().take_while(u8::is_ascii_digit).count();
+        let (nn, rest) = name.split_at(digits);
         assert!(
-            nn.bytes().all(|b| b.is_ascii_digit())
+            (2..=3).contains(&nn.len())
                 && rest.starts_with('-')
                 && rest[1..]
                     .bytes()
