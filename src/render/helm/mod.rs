@@ -261,6 +261,15 @@ impl<'a> Chart<'a> {
                                 f.out, problem.message
                             ),
                         );
+                        if let Some(k) = problem.key
+                            && doc
+                                .lines()
+                                .any(|l| l.starts_with('#') && l.contains(&format!("{k}:")))
+                        {
+                            e.message.push_str(&format!(
+                                "\n  hint: `{k}:` ended up on a comment line: a `[%-` or `{{{{-` tag eats the line break before it, so do not open a template with one under a comment"
+                            ));
+                        }
                         let rendered: String =
                             doc.lines().take(8).map(|l| format!("  | {l}\n")).collect();
                         e.snippet = Some(match e.snippet {

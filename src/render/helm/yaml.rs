@@ -100,8 +100,17 @@ fn is_plain_safe(s: &str) -> bool {
     if SPECIAL.contains(&lower.as_str()) {
         return false;
     }
-    // Anything number-like (ints, floats, base prefixes, sexagesimal, dates).
-    if s.starts_with(|c: char| c.is_ascii_digit() || c == '.' || c == '-' || c == '+') {
+    // Anything a YAML 1.1 reader takes for a number or a date (ints, floats, base prefixes,
+    // sexagesimal, timestamps); `500m` or `v1.2` stay plain.
+    let numeric =
+        s.chars().all(|c| "0123456789_.:+-eE".contains(c)) && s.chars().any(|c| c.is_ascii_digit());
+    let prefixed = ["0x", "0o", "0b", "-0x", "+0x"]
+        .iter()
+        .any(|p| lower.starts_with(p));
+    let date = s.len() >= 10
+        && s.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+        && s.as_bytes()[4] == b'-';
+    if numeric || prefixed || date || s == "-" || s.starts_with("- ") {
         return false;
     }
     let first = s.chars().next().expect("not empty");
