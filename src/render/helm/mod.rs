@@ -28,7 +28,7 @@ use gotmpl::{Template, TemplateError, Value};
 
 use super::{RenderError, TemplateSet};
 use crate::output::FileSet;
-use crate::plan::Plan;
+use crate::plan::{Plan, ServicePlan};
 
 pub use funcs::is_supported;
 use objects::Object;
@@ -52,9 +52,37 @@ pub fn render_manifests(
     set: &TemplateSet,
     check_yaml: bool,
 ) -> Result<(), RenderError> {
+    // The embedded values templates write the plan's values, so the merged values of an
+    // environment are the plan's own; reading them back from YAML would only cost time. A team
+    // overlay of either file is read from its rendering.
+    let embedded = |p: &str| {
+        set.get(p)
+            .is_some_and(|t| t.origin == super::Origin::Embedded)
+    };
+    let values_from_plan = embedded("charts/__service__/values.yaml.j2")
+        && embedded("charts/__service__/values-__env__.yaml.j2");
+    // Each chart's template files, found in one pass over the file set.
+    let mut templates: HashMap<&str, Vec<&str>> = HashMap::new();
+    for path in files.paths() {
+        if let Some((svc, rel)) = path
+            .strip_prefix("charts/")
+            .and_then(|rest| rest.split_once('/'))
+            && rel.starts_with("templates/")
+        {
+            templates.entry(svc).or_default().push(path);
+        }
+    }
     let mut manifests = Vec::new();
     for service in &plan.services {
-        let chart = Chart::load(&service.name, files, origins, set, check_yaml)?;
+        let chart = Chart::load(
+            service,
+            files,
+            templates.get(service.name.as_str()).map_or(&[][..], |v| v),
+            origins,
+            set,
+            check_yaml,
+            values_from_plan,
+        )?;
         for env in &plan.environments {
             if !service.environments.iter().any(|se| se.env == env.name) {
                 continue;
@@ -105,6 +133,9 @@ struct ChartFile {
 /// A chart parsed once, rendered once per environment.
 struct Chart<'a> {
     service: &'a str,
+    plan: &'a ServicePlan,
+    /// Take the values from the plan instead of parsing `values*.yaml` (embedded templates).
+    values_from_plan: bool,
     set: &'a TemplateSet,
     files: &'a FileSet,
     origins: &'a HashMap<String, String>,
@@ -119,12 +150,15 @@ struct Chart<'a> {
 
 impl<'a> Chart<'a> {
     fn load(
-        service: &'a str,
+        plan: &'a ServicePlan,
         files: &'a FileSet,
+        template_paths: &[&str],
         origins: &'a HashMap<String, String>,
         set: &'a TemplateSet,
         check_yaml: bool,
+        values_from_plan: bool,
     ) -> Result<Self, RenderError> {
+        let service = plan.name.as_str();
         let dir = format!("charts/{service}/");
         let chart_yaml = format!("{dir}Chart.yaml");
         let meta = read_yaml(files, &chart_yaml, origins, set)?;
@@ -134,11 +168,15 @@ impl<'a> Chart<'a> {
             .unwrap_or(service)
             .to_string();
         let values_path = format!("{dir}values.yaml");
-        let base_values = read_yaml(files, &values_path, origins, set)?;
+        let base_values = if values_from_plan && !cfg!(debug_assertions) {
+            serde_json::Value::Null
+        } else {
+            read_yaml(files, &values_path, origins, set)?
+        };
         let templates_dir = format!("{dir}templates/");
-        let mut chart_files: Vec<ChartFile> = files
-            .paths()
-            .filter_map(|p| p.strip_prefix(&templates_dir).map(|rel| (p, rel)))
+        let mut chart_files: Vec<ChartFile> = template_paths
+            .iter()
+            .filter_map(|p| p.strip_prefix(&templates_dir).map(|rel| (*p, rel)))
             .map(|(p, rel)| {
                 let base = rel.rsplit('/').next().unwrap_or(rel);
                 ChartFile {
@@ -156,6 +194,8 @@ impl<'a> Chart<'a> {
         });
         let mut chart = Chart {
             service,
+            plan,
+            values_from_plan,
             set,
             files,
             origins,
@@ -208,9 +248,27 @@ impl<'a> Chart<'a> {
 
     /// The objects of the release in one environment, in Helm's install order, hooks left out.
     fn render(&self, env: &str, namespace: &str) -> Result<Vec<Object>, RenderError> {
-        let values_path = format!("charts/{}/values-{env}.yaml", self.service);
-        let env_values = read_yaml(self.files, &values_path, self.origins, self.set)?;
-        let values = coalesce(self.base_values.clone(), env_values);
+        let values = if self.values_from_plan {
+            let se = self
+                .plan
+                .environments
+                .iter()
+                .find(|se| se.env == env)
+                .expect("only the service's environments are rendered");
+            let values = serde_json::to_value(&se.values).expect("values serialize");
+            // Debug builds (every test) prove the shortcut: the files say the same.
+            if cfg!(debug_assertions) {
+                assert_eq!(
+                    values,
+                    self.values_from_files(env)?,
+                    "values.yaml + values-{env}.yaml of {} differ from the plan",
+                    self.service
+                );
+            }
+            values
+        } else {
+            self.values_from_files(env)?
+        };
         let mut top: BTreeMap<Arc<str>, Value> = BTreeMap::new();
         top.insert("Values".into(), funcs::from_serde(&values));
         top.insert("Release".into(), release(self.service, namespace));
@@ -283,6 +341,13 @@ impl<'a> Chart<'a> {
         }
         objects::sort_install_order(&mut objects);
         Ok(objects)
+    }
+
+    /// `values.yaml` merged with `values-<env>.yaml`, as Helm merges them.
+    fn values_from_files(&self, env: &str) -> Result<serde_json::Value, RenderError> {
+        let values_path = format!("charts/{}/values-{env}.yaml", self.service);
+        let env_values = read_yaml(self.files, &values_path, self.origins, self.set)?;
+        Ok(coalesce(self.base_values.clone(), env_values))
     }
 
     /// The template text behind a chart file (the `.j2` source or a copied file).
