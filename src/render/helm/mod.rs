@@ -126,7 +126,7 @@ struct ChartFile {
     name: String,
     /// The output path, `charts/<service>/templates/<file>`.
     out: String,
-    /// Rendered to objects (not a `_` partial, not `NOTES.txt`).
+    /// Rendered to objects (not a `_` partial).
     renders: bool,
 }
 
@@ -134,8 +134,6 @@ struct ChartFile {
 struct Chart<'a> {
     service: &'a str,
     plan: &'a ServicePlan,
-    /// Take the values from the plan instead of parsing `values*.yaml` (embedded templates).
-    values_from_plan: bool,
     set: &'a TemplateSet,
     files: &'a FileSet,
     origins: &'a HashMap<String, String>,
@@ -144,6 +142,8 @@ struct Chart<'a> {
     chart_files: Vec<ChartFile>,
     chart_meta: Value,
     base_values: serde_json::Value,
+    /// The plan's base values as template values, when they stand for the values files.
+    plan_values: OnceLock<Value>,
     base_path: String,
     check_yaml: bool,
 }
@@ -177,12 +177,14 @@ impl<'a> Chart<'a> {
         let mut chart_files: Vec<ChartFile> = template_paths
             .iter()
             .filter_map(|p| p.strip_prefix(&templates_dir).map(|rel| (*p, rel)))
+            // NOTES.txt is what Helm prints after an install: never an object, not even parsed.
+            .filter(|(_, rel)| *rel != "NOTES.txt")
             .map(|(p, rel)| {
                 let base = rel.rsplit('/').next().unwrap_or(rel);
                 ChartFile {
                     name: format!("{chart_name}/templates/{rel}"),
                     out: p.to_string(),
-                    renders: !base.starts_with('_') && base != "NOTES.txt",
+                    renders: !base.starts_with('_'),
                 }
             })
             .collect();
@@ -195,7 +197,6 @@ impl<'a> Chart<'a> {
         let mut chart = Chart {
             service,
             plan,
-            values_from_plan,
             set,
             files,
             origins,
@@ -203,9 +204,14 @@ impl<'a> Chart<'a> {
             chart_files,
             chart_meta: chart_value(&meta),
             base_values,
+            plan_values: OnceLock::new(),
             base_path: format!("{chart_name}/templates"),
             check_yaml,
         };
+        if values_from_plan {
+            let base = serde_json::to_value(&plan.base).expect("values serialize");
+            let _ = chart.plan_values.set(funcs::from_serde(&base));
+        }
         let template = chart.parse()?;
         chart
             .template
@@ -248,29 +254,32 @@ impl<'a> Chart<'a> {
 
     /// The objects of the release in one environment, in Helm's install order, hooks left out.
     fn render(&self, env: &str, namespace: &str) -> Result<Vec<Object>, RenderError> {
-        let values = if self.values_from_plan {
-            let se = self
-                .plan
-                .environments
-                .iter()
-                .find(|se| se.env == env)
-                .expect("only the service's environments are rendered");
-            let values = serde_json::to_value(&se.values).expect("values serialize");
-            // Debug builds (every test) prove the shortcut: the files say the same.
-            if cfg!(debug_assertions) {
-                assert_eq!(
-                    values,
-                    self.values_from_files(env)?,
-                    "values.yaml + values-{env}.yaml of {} differ from the plan",
-                    self.service
-                );
+        let values = match self.plan_values.get() {
+            Some(base) => {
+                let se = self
+                    .plan
+                    .environments
+                    .iter()
+                    .find(|se| se.env == env)
+                    .expect("only the service's environments are rendered");
+                // The base converted once per chart; an environment copies only what it
+                // overrides.
+                let values = coalesce_value(base.clone(), &se.overrides);
+                // Debug builds (every test) prove the shortcut: the files say the same.
+                if cfg!(debug_assertions) {
+                    assert_eq!(
+                        funcs::to_serde(&values).expect("values are JSON"),
+                        self.values_from_files(env)?,
+                        "values.yaml + values-{env}.yaml of {} differ from the plan",
+                        self.service
+                    );
+                }
+                values
             }
-            values
-        } else {
-            self.values_from_files(env)?
+            None => funcs::from_serde(&self.values_from_files(env)?),
         };
         let mut top: BTreeMap<Arc<str>, Value> = BTreeMap::new();
-        top.insert("Values".into(), funcs::from_serde(&values));
+        top.insert("Values".into(), values);
         top.insert("Release".into(), release(self.service, namespace));
         top.insert("Chart".into(), self.chart_meta.clone());
         top.insert("Capabilities".into(), capabilities());
@@ -429,6 +438,29 @@ fn read_yaml(
         .into_iter()
         .next()
         .unwrap_or_else(|| serde_json::Value::Object(Default::default())))
+}
+
+/// [`coalesce`] of template values with a JSON tree: subtrees that `over` leaves alone stay
+/// shared.
+fn coalesce_value(base: Value, over: &serde_json::Value) -> Value {
+    match (base, over) {
+        (Value::Map(b), serde_json::Value::Object(o)) => {
+            let mut m = (*b).clone();
+            for (k, v) in o {
+                if v.is_null() {
+                    m.remove(k.as_str());
+                    continue;
+                }
+                let merged = match m.remove(k.as_str()) {
+                    Some(old) => coalesce_value(old, v),
+                    None => funcs::from_serde(v),
+                };
+                m.insert(Arc::from(k.as_str()), merged);
+            }
+            Value::Map(Arc::new(m))
+        }
+        (_, over) => funcs::from_serde(over),
+    }
 }
 
 /// Helm's values merge: maps merge key by key, anything else from `over` replaces, and a null

@@ -38,8 +38,9 @@ pub fn split(text: &str) -> Vec<&str> {
 /// The object in a document, `None` for a document of comments only.
 ///
 /// The common layout (top-level `apiVersion:`, `kind:`, `metadata:` with `name:`) is read
-/// line by line; anything else, hooks, and every document when `full` (team templates) is
-/// parsed as YAML.
+/// line by line; anything else, and every document when `full` (any team template in the set)
+/// is parsed as YAML. The embedded templates are proven to render valid YAML by the test
+/// suite, and parsing every object again would cost more than rendering it.
 pub fn inspect(doc: &str, full: bool) -> Result<Option<Object>, Problem> {
     if doc
         .lines()
@@ -47,14 +48,16 @@ pub fn inspect(doc: &str, full: bool) -> Result<Option<Object>, Problem> {
     {
         return Ok(None);
     }
-    if !full
-        && !doc.contains("helm.sh/hook")
-        && let Some(kind) = quick_kind(doc)
-    {
+    if !full && let Some(kind) = quick_kind(doc) {
+        // The embedded hooks write the annotation as a quoted key of its own line.
+        let hook = doc.lines().any(|l| {
+            let l = l.trim_start();
+            l.starts_with("\"helm.sh/hook\":") || l.starts_with("helm.sh/hook:")
+        });
         return Ok(Some(Object {
             text: doc.to_string(),
             kind,
-            hook: false,
+            hook,
         }));
     }
     let parsed = crate::yaml::parse_documents(doc).map_err(|e| Problem {
