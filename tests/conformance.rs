@@ -251,11 +251,8 @@ fn helm_template_equals_the_plain_manifests_under_a_chart_overlay() {
     let deployment = std::fs::read_to_string(
         common::root().join("templates/charts/__service__/templates/deployment.yaml.j2"),
     )
-    .unwrap()
-    .replace(
-        "  revisionHistoryLimit: 5\n",
-        "  revisionHistoryLimit: 5\n  minReadySeconds: 15\n",
-    );
+    .unwrap();
+    let deployment = common::with_min_ready_seconds(&deployment);
     std::fs::write(templates.join("deployment.yaml.j2"), deployment).unwrap();
     std::fs::copy(
         common::root().join(

@@ -11,6 +11,9 @@ use chartwright::pipeline::{self, Inputs};
 use chartwright::render::TemplateSet;
 use chartwright::yaml::parse_documents;
 
+mod common;
+use common::with_min_ready_seconds;
+
 const DEPLOYMENT: &str = "charts/__service__/templates/deployment.yaml.j2";
 
 fn quickstart() -> String {
@@ -73,10 +76,7 @@ fn deployment(docs: &[serde_json::Value]) -> &serde_json::Value {
 
 #[test]
 fn a_chart_overlay_changes_the_plain_manifests_the_same_way() {
-    let with_min_ready = embedded(DEPLOYMENT).replace(
-        "  revisionHistoryLimit: 5\n",
-        "  revisionHistoryLimit: 5\n  minReadySeconds: 15\n",
-    );
+    let with_min_ready = with_min_ready_seconds(&embedded(DEPLOYMENT));
     let monitor = r#"[% set c = service.chart.name -%]
 apiVersion: monitoring.coreos.com/v1
 kind: ServiceMonitor

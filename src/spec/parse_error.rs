@@ -5,6 +5,9 @@
 //! i64", "expected mapping start", "set DuplicateKeyPolicy in Options"); here each error kind is
 //! reworded, placed on the field path read off the text (see [`super::locate`]), and moved to
 //! where the mistake most likely is when the parser noticed it later (an unclosed `[`, a tab).
+//!
+//! Over 400 lines on purpose: one match over every error kind of the parser, each with its
+//! wording and hint; the hints for YAML syntax sit next to the match that uses them.
 
 use serde_saphyr::Error;
 use serde_saphyr::budget::BudgetBreach;
@@ -17,7 +20,7 @@ use super::names::did_you_mean;
 pub(crate) fn from_parse_error(e: &Error, text: &str) -> Diagnostic {
     let (line, column) = e
         .location()
-        .map(|l| (clamp(l.line()), clamp(l.column())))
+        .map(|l| within_text(text, clamp(l.line()), clamp(l.column())))
         .unwrap_or((0, 0));
     let token = e
         .location()
@@ -180,6 +183,27 @@ pub(crate) fn from_parse_error(e: &Error, text: &str) -> Diagnostic {
         }
     }
     d
+}
+
+/// The field the parser found missing, if that is where it stopped (a misspelt key often
+/// explains it).
+pub(crate) fn missing_field(e: &Error) -> Option<&str> {
+    match innermost(e) {
+        Error::SerdeMissingField { field, .. } => Some(field),
+        _ => None,
+    }
+}
+
+/// The parser reports an error found at the end of input (`?` with no key, a value left empty
+/// on the last line) on the line after the final line break, which no editor shows: such a
+/// position moves to the end of the last line.
+fn within_text(text: &str, line: u32, column: u32) -> (u32, u32) {
+    let last = text.lines().count().max(1);
+    if (line as usize) <= last {
+        return (line, column);
+    }
+    let width = text.lines().last().map_or(0, |l| l.chars().count());
+    (last as u32, width as u32 + 1)
 }
 
 /// The error under snippet and alias wrappers (whose position is already taken).
