@@ -123,6 +123,22 @@ spec:
 }
 
 #[test]
+fn a_values_file_overlaid_at_its_output_path_reaches_the_manifests() {
+    let dir = project(&[(
+        "charts/api-server/values-prod.yaml",
+        "podLabels:\n  team: blue\n",
+    )]);
+    let files = generate(dir.path()).unwrap();
+    let prod = objects(files.get("k8s/prod/api-server.yaml").unwrap());
+    assert_eq!(
+        deployment(&prod)["spec"]["template"]["metadata"]["labels"]["team"],
+        "blue"
+    );
+    let dev = objects(files.get("k8s/dev/api-server.yaml").unwrap());
+    assert!(deployment(&dev)["spec"]["template"]["metadata"]["labels"]["team"].is_null());
+}
+
+#[test]
 fn an_ejected_template_with_a_header_line_still_renders_a_valid_deployment() {
     let with_header = format!("# team-overlay-mark\n{}", embedded(DEPLOYMENT));
     let dir = project(&[(DEPLOYMENT, with_header.as_str())]);

@@ -168,6 +168,18 @@ impl<'a> Chart<'a> {
             .unwrap_or(service)
             .to_string();
         let values_path = format!("{dir}values.yaml");
+        // Only while every values file of the chart comes from those templates: an overlay can
+        // also put a file at `charts/<service>/values-prod.yaml` itself.
+        let from =
+            |path: &str, template: &str| origins.get(path).map(String::as_str) == Some(template);
+        let values_from_plan = values_from_plan
+            && from(&values_path, "charts/__service__/values.yaml.j2")
+            && plan.environments.iter().all(|se| {
+                from(
+                    &format!("{dir}values-{}.yaml", se.env),
+                    "charts/__service__/values-__env__.yaml.j2",
+                )
+            });
         let base_values = if values_from_plan && !cfg!(debug_assertions) {
             serde_json::Value::Null
         } else {
