@@ -14,7 +14,7 @@ fn a_service_named_namespace_collides_with_the_namespace_file() {
         .fails(2)
         .stderr_has("two writers for the output file `k8s/dev/namespace.yaml`")
         .stderr_has("`k8s/__env__/namespace.yaml.j2`")
-        .stderr_has("`k8s/__env__/__service__.yaml.j2` (service `namespace`)");
+        .stderr_has("the chart of service `namespace`");
     assert!(!p.join("deploy").exists(), "nothing may be written");
 }
 
