@@ -39,3 +39,30 @@ fn an_overlay_file_next_to_the_embedded_template_of_the_same_output_collides() {
     p.run(["generate", "-q", "--templates", "overlay"])
         .succeeds();
 }
+
+#[test]
+fn two_overlay_files_for_one_output_collide() {
+    let p = Project::example("quickstart")
+        .file("overlay/extra.yaml", "a: 1\n")
+        .file("overlay/extra.yaml.j2", "a: 2\n");
+    p.run(["generate", "--templates", "overlay"])
+        .fails(2)
+        .stderr_has("two writers for the output file `extra.yaml`");
+}
+
+/// The one rule-based exception: an overlay file at one expansion of an embedded
+/// `__service__`/`__env__` template replaces that expansion only (no template path can name
+/// it), whatever the order of the paths.
+#[test]
+fn an_overlay_file_replaces_one_expansion_of_an_embedded_template() {
+    let p = Project::example("quickstart").file(
+        "overlay/charts/api-server/values-prod.yaml",
+        "replicaCount: 7\n",
+    );
+    p.run(["generate", "-q", "--templates", "overlay"])
+        .succeeds();
+    let prod =
+        std::fs::read_to_string(p.join("deploy/charts/api-server/values-prod.yaml")).unwrap();
+    assert_eq!(prod, "replicaCount: 7\n");
+    assert!(p.join("deploy/charts/api-server/values-dev.yaml").is_file());
+}

@@ -245,8 +245,11 @@ pub fn render(plan: &Plan, set: &TemplateSet) -> Result<FileSet, RenderError> {
     let mut files = FileSet::new();
     // Who wrote each output path: a second writer is an error naming both, never a silent
     // replacement (a service named `namespace` against the Namespace file; an overlay's plain
-    // `docker-compose.yml` against the embedded `docker-compose.yml.j2`).
-    let mut writers: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    // `docker-compose.yml` against the embedded `docker-compose.yml.j2`). One exception, by
+    // rule rather than by path order: an overlay file at one expansion of an embedded
+    // `__service__`/`__env__` template (`charts/api/values-prod.yaml`) replaces that one
+    // expansion, which no template path could otherwise name.
+    let mut writers: std::collections::HashMap<String, Writer> = std::collections::HashMap::new();
     // Output path -> template path, for naming the template when a chart file fails later.
     let mut origins = std::collections::HashMap::new();
     for (path, template) in set.outputs() {
@@ -276,22 +279,34 @@ pub fn render(plan: &Plan, set: &TemplateSet) -> Result<FileSet, RenderError> {
                         snippet: None,
                     });
                 }
-                let writer = describe_writer(
-                    path,
-                    template,
-                    service.map(|s| plan.services[s].name.as_str()),
-                );
-                if let Some(first) = writers.insert(out.clone(), writer.clone()) {
-                    return Err(RenderError {
-                        template: path.to_string(),
-                        file: template.file.as_ref().map(|f| f.display().to_string()),
-                        line: None,
-                        message: format!(
-                            "two writers for the output file `{out}`: {first}, and {writer}; rename one (a service, or a team template), or drop the embedded one with `exclude` in chartwright-overlay.yaml"
-                        ),
-                        snippet: None,
-                    });
+                let placeholders = path.contains("__service__") || path.contains("__env__");
+                let writer = Writer {
+                    name: describe_writer(
+                        path,
+                        template,
+                        service.map(|s| plan.services[s].name.as_str()),
+                    ),
+                    instance_override: template.origin == Origin::Overlay && !placeholders,
+                    expansion: template.origin == Origin::Embedded && placeholders,
+                };
+                if let Some(first) = writers.get(&out) {
+                    if first.instance_override && writer.expansion {
+                        continue;
+                    }
+                    if !(first.expansion && writer.instance_override) {
+                        return Err(RenderError {
+                            template: path.to_string(),
+                            file: template.file.as_ref().map(|f| f.display().to_string()),
+                            line: None,
+                            message: format!(
+                                "two writers for the output file `{out}`: {}, and {}; rename one (a service, or a team template), or drop the embedded one with `exclude` in chartwright-overlay.yaml",
+                                first.name, writer.name
+                            ),
+                            snippet: None,
+                        });
+                    }
                 }
+                writers.insert(out.clone(), writer);
                 origins.insert(out.clone(), path.to_string());
                 if !path.ends_with(JINJA_SUFFIX) {
                     files.insert(out, template.source.clone());
@@ -328,6 +343,15 @@ pub fn render(plan: &Plan, set: &TemplateSet) -> Result<FileSet, RenderError> {
     }
     helm::render_manifests(plan, &mut files, &origins, set, check_output)?;
     Ok(files)
+}
+
+/// One writer of an output path (see the collision rule in [`render`]).
+struct Writer {
+    name: String,
+    /// An overlay file at a concrete path.
+    instance_override: bool,
+    /// An embedded template with `__service__` or `__env__` in its path.
+    expansion: bool,
 }
 
 /// "the embedded template `k8s/__env__/__service__.yaml.j2` (service `namespace`)".
