@@ -51,7 +51,8 @@ pub struct SpecArgs {
 pub struct OutArgs {
     #[command(flatten)]
     pub spec: SpecArgs,
-    /// The output directory.
+    /// The output directory. Its record (.chartwright/state) remembers the --templates and
+    /// --defaults of the last generate, which a run without them repeats.
     #[arg(
         long = "out",
         short = 'o',
@@ -59,6 +60,13 @@ pub struct OutArgs {
         value_name = "OUT"
     )]
     pub out: PathBuf,
+    /// Do not use the overlay folder the last generate remembered (the spec's `templates:`
+    /// key applies again).
+    #[arg(long, conflicts_with = "templates")]
+    pub no_templates: bool,
+    /// Do not use the org defaults file the last generate remembered.
+    #[arg(long, conflicts_with = "defaults")]
+    pub no_defaults: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -81,6 +89,10 @@ pub enum Command {
         /// Overwrite files you edited instead of merging your edits.
         #[arg(long)]
         force: bool,
+        /// Rebuild a lost or damaged .chartwright/state from the tree: files equal to the
+        /// rendering are adopted, files that differ are kept as they are (as your edits).
+        #[arg(long, conflicts_with = "force")]
+        adopt: bool,
     },
     /// Exit 1 with a diff when the tree on disk differs from what generate would write.
     Check {
@@ -169,7 +181,25 @@ fn inputs(a: &SpecArgs) -> Inputs {
         spec: a.spec.clone(),
         templates: a.templates.clone(),
         defaults: a.defaults.clone(),
+        ..Inputs::default()
     }
+}
+
+/// The inputs of a run with an output directory, with what its record remembers filled in,
+/// and the options that record them again.
+fn out_inputs(a: &OutArgs) -> Result<(Inputs, WriteOptions), Error> {
+    let given = Inputs {
+        out: Some(a.out.clone()),
+        no_templates: a.no_templates,
+        no_defaults: a.no_defaults,
+        ..inputs(&a.spec)
+    };
+    let resolved = pipeline::resolve(&given)?;
+    let opts = WriteOptions {
+        inputs: Some(pipeline::recorded_inputs(&resolved, &a.out)),
+        ..WriteOptions::default()
+    };
+    Ok((resolved, opts))
 }
 
 /// Colour only for a terminal, and never when `NO_COLOR` is set (https://no-color.org).
@@ -187,9 +217,15 @@ fn print_json<T: Serialize>(value: &T) {
 fn execute(cli: &Cli) -> Result<i32, Error> {
     match &cli.command {
         Command::Init(args) => crate::init::run(args, cli.quiet),
-        Command::Generate { args, force } => {
-            let (plan, files) = pipeline::generate(&inputs(&args.spec))?;
-            let report = output::write(&files, &args.out, &WriteOptions { force: *force })?;
+        Command::Generate { args, force, adopt } => {
+            let (inputs, opts) = out_inputs(args)?;
+            let (plan, files) = pipeline::generate(&inputs)?;
+            let opts = WriteOptions {
+                force: *force,
+                adopt: *adopt,
+                ..opts
+            };
+            let report = output::write(&files, &args.out, &opts)?;
             let code = if report.has_conflicts() { 1 } else { 0 };
             match args.format {
                 Format::Json => print_json(&serde_json::json!({
@@ -212,8 +248,9 @@ fn execute(cli: &Cli) -> Result<i32, Error> {
             Ok(code)
         }
         Command::Check { args } => {
-            let (_, files) = pipeline::generate(&inputs(&args.spec))?;
-            let report = output::check(&files, &args.out)?;
+            let (inputs, opts) = out_inputs(args)?;
+            let (_, files) = pipeline::generate(&inputs)?;
+            let report = output::check_with(&files, &args.out, &opts)?;
             match args.format {
                 Format::Json => print_json(&report),
                 Format::Text => {
@@ -223,6 +260,9 @@ fn execute(cli: &Cli) -> Result<i32, Error> {
                         }
                     } else {
                         print!("{}", report.diff);
+                        for reason in &report.record {
+                            eprintln!("note: {reason}");
+                        }
                         eprintln!(
                             "error: {} differs from the spec in {} file(s): {}\nrun `chartwright generate` and commit the result",
                             args.out.display(),
@@ -235,9 +275,10 @@ fn execute(cli: &Cli) -> Result<i32, Error> {
             Ok(if report.in_sync { 0 } else { 1 })
         }
         Command::Diff { args } => {
-            let (_, files) = pipeline::generate(&inputs(&args.spec))?;
+            let (inputs, opts) = out_inputs(args)?;
+            let (_, files) = pipeline::generate(&inputs)?;
             let color = args.format == Format::Text && use_color();
-            let report = output::diff(&files, &args.out, color)?;
+            let report = output::diff_with(&files, &args.out, color, &opts)?;
             match args.format {
                 Format::Json => print_json(&report),
                 Format::Text => print!("{}", report.diff),
@@ -326,7 +367,7 @@ fn templates_command(command: &TemplatesCommand, quiet: bool) -> Result<i32, Err
             let inputs = Inputs {
                 spec: spec.clone().unwrap_or_default(),
                 templates: templates.clone(),
-                defaults: None,
+                ..Inputs::default()
             };
             let set = pipeline::templates(&inputs, key.as_deref())?;
             let mut rows: Vec<(&str, &str)> = set
@@ -462,6 +503,10 @@ fn print_report(report: &output::WriteReport, out: &std::path::Path) {
         ("deleted", &report.deleted),
         ("kept (edited, no longer generated)", &report.kept_edited),
         ("overwrote your edits", &report.overwritten_edits),
+        (
+            "adopted, differs (kept as your edit)",
+            &report.adopted_edits,
+        ),
     ];
     let mut any = false;
     for (label, paths) in groups {

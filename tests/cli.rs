@@ -29,11 +29,7 @@ fn generate_writes_the_tree_and_prints_the_resource_table() {
         stdout.contains("SERVICE") && stdout.contains("2-20 (HPA 70%)"),
         "{stdout}"
     );
-    for f in [
-        "docker-compose.yml",
-        ".env.example",
-        ".chartwright/state.json",
-    ] {
+    for f in ["docker-compose.yml", ".env.example", ".chartwright/state"] {
         assert!(out.join(f).is_file(), "{f} missing");
     }
 }

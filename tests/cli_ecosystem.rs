@@ -36,7 +36,7 @@ fn keys(v: &Value) -> Vec<&str> {
     v.as_object().unwrap().keys().map(String::as_str).collect()
 }
 
-const REPORT_KEYS: [&str; 8] = [
+const REPORT_KEYS: [&str; 9] = [
     "created",
     "updated",
     "merged",
@@ -45,6 +45,7 @@ const REPORT_KEYS: [&str; 8] = [
     "kept_edited",
     "unchanged",
     "overwritten_edits",
+    "adopted_edits",
 ];
 
 #[test]
@@ -126,7 +127,7 @@ fn check_json_shape_and_exit_codes() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "nothing generated yet: drift");
     let v = stdout_json(&out);
-    assert_eq!(keys(&v), ["in_sync", "drifted", "diff"]);
+    assert_eq!(keys(&v), ["in_sync", "drifted", "diff", "record"]);
     assert_eq!(v["in_sync"], false);
     assert!(!v["drifted"].as_array().unwrap().is_empty());
 

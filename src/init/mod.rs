@@ -464,11 +464,17 @@ pub fn run(args: &InitArgs, quiet: bool) -> Result<i32, Error> {
     if args.no_generate {
         return Ok(0);
     }
-    let (_, files) = pipeline::generate(&Inputs {
+    let inputs = pipeline::resolve(&Inputs {
         spec: args.spec.clone(),
+        out: Some(args.out.clone()),
         ..Inputs::default()
     })?;
-    let report = output::write(&files, &args.out, &WriteOptions { force: false })?;
+    let (_, files) = pipeline::generate(&inputs)?;
+    let opts = WriteOptions {
+        inputs: Some(pipeline::recorded_inputs(&inputs, &args.out)),
+        ..WriteOptions::default()
+    };
+    let report = output::write(&files, &args.out, &opts)?;
     if !quiet {
         eprintln!(
             "generated {} file(s) into {}",

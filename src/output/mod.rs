@@ -43,28 +43,42 @@ mod commit;
 mod diff;
 mod error;
 mod fileset;
+mod lock;
 mod paths;
 mod plan;
 mod state;
 
-use std::path::Path;
+use std::fs;
+use std::io::{self, Write as _};
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 pub use error::OutputError;
 pub use fileset::FileSet;
-pub use state::{BASE_DIR, STATE_FILE};
+pub use state::{
+    BASE_DIR, FORMAT, GITATTRIBUTES_FILE, LEGACY_STATE_FILE, LOCK_FILE, PENDING_FILE,
+    RecordedInputs, STATE_FILE,
+};
 
 #[doc(hidden)]
 pub use commit::Fault;
 
-/// How `write` treats files the user has edited.
+/// How `write` treats files the user has edited, and what it records.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WriteOptions {
     /// Replace edited generated files with the new rendering instead of merging, and delete
     /// edited files that are no longer generated. Each such file is listed in
     /// [`WriteReport::overwritten_edits`]. Files chartwright never generated are still refused.
     pub force: bool,
+    /// Rebuild a lost or damaged record from the tree: a file at a generated path that equals
+    /// the rendering is adopted; one that differs (and has no usable record or base) is kept
+    /// exactly as it is and from then on treated as the user's edit of the rendering
+    /// ([`WriteReport::adopted_edits`]). Unreadable lines of the state are skipped.
+    pub adopt: bool,
+    /// The inputs to remember in the state (paths relative to the output directory); `None`
+    /// keeps whatever the state already remembers.
+    pub inputs: Option<RecordedInputs>,
 }
 
 /// What `write` did (or, inside a [`DiffReport`], would do), one list of generated paths per
@@ -85,14 +99,19 @@ pub struct WriteReport {
     pub conflicted: Vec<String>,
     /// Files no longer generated, deleted because they were unedited (or because of `force`).
     pub deleted: Vec<String>,
-    /// Files no longer generated but left in place because they were edited. Chartwright
-    /// forgets them: from now on they are the user's files.
+    /// Files no longer generated but left in place because they were edited. They stay in
+    /// the record (so they keep being reported, `check` fails on them, and generating the same
+    /// path again merges the edit) until you delete them or `force` does.
     pub kept_edited: Vec<String>,
     /// Files left as they were: identical to the rendering, or edited in a way the new
     /// rendering does not affect.
     pub unchanged: Vec<String>,
     /// Edited files whose edits `force` discarded: a subset of `updated` and `deleted`.
     pub overwritten_edits: Vec<String>,
+    /// Files `adopt` found different from the rendering with no record to tell why: left
+    /// exactly as they were and treated as your edits from now on (a subset of `unchanged`).
+    /// Delete one and run `generate` to take the rendering instead.
+    pub adopted_edits: Vec<String>,
 }
 
 impl WriteReport {
@@ -110,7 +129,8 @@ pub struct DiffReport {
     pub diff: String,
     /// What `write` would report.
     pub summary: WriteReport,
-    /// Paths under `.chartwright/` that would be written or deleted (not diffed).
+    /// Files under `.chartwright/` that would be written or deleted (not diffed; the blob
+    /// store appears once, as `.chartwright/base/`).
     pub metadata_changes: Vec<String>,
 }
 
@@ -118,21 +138,28 @@ pub struct DiffReport {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct CheckReport {
     pub in_sync: bool,
-    /// Sorted paths `generate` would create, change, delete or leave conflicted, including
-    /// chartwright's own files under `.chartwright/`. User edits that merge cleanly and are
-    /// unaffected by the new rendering are not drift.
+    /// Sorted user-visible paths `generate` would create, change, delete or leave
+    /// conflicted, edited files no longer generated, generated files missing from the record,
+    /// and `.chartwright/state` when the record itself is out of date (see `record`). User
+    /// edits that merge cleanly and are unaffected by the new rendering are not drift; nor is
+    /// tidying the record (base blobs, hashes a git merge left behind).
     pub drifted: Vec<String>,
     /// Uncoloured unified diff of the drifted generated files.
     pub diff: String,
+    /// Why the record under `.chartwright/` is out of date, one sentence each (an interrupted
+    /// run, an old layout, unrecorded files, changed inputs).
+    pub record: Vec<String>,
 }
 
 /// Writes `files` into `out_dir` (created if missing), applying the regeneration rules in the
 /// module documentation. Conflicts are not errors: check [`WriteReport::has_conflicts`].
 ///
-/// Every file is replaced atomically (temporary file in the same directory, fsync, rename).
-/// On `Err` nothing was written, with one exception: [`OutputError::Interrupted`], when a
-/// rename failed after others succeeded. Each file is then either old or new, and running
-/// `write` again with the same files completes the job.
+/// Holds the exclusive lock on `out_dir` throughout ([`OutputError::Locked`] if another run
+/// has it). Every file is replaced atomically (temporary file in the same directory, made
+/// durable, renamed). On `Err` nothing was written, with one exception:
+/// [`OutputError::Interrupted`], when a rename failed after others succeeded. Each file is then
+/// either old or new, `.chartwright/pending` says which renderings may be on disk, and running
+/// `write` again completes the job.
 pub fn write(
     files: &FileSet,
     out_dir: &Path,
@@ -149,15 +176,169 @@ pub fn write_with_fault(
     opts: &WriteOptions,
     fault: Option<Fault>,
 ) -> Result<WriteReport, OutputError> {
-    let plan = plan::plan(files, out_dir, opts.force)?;
-    commit::apply(&plan, fault)?;
+    // Bad paths, and a .chartwright that leads elsewhere, are refused before the lock
+    // creates anything.
+    paths::validate_generated(files.paths())?;
+    paths::Root::new(out_dir)?.inspect_dir(state::STATE_DIR)?;
+    let lock = lock::Lock::exclusive(out_dir)?;
+    let mut wrote = false;
+    let result = write_locked(files, out_dir, opts, fault, &mut wrote);
+    lock.release(wrote);
+    result
+}
+
+fn write_locked(
+    files: &FileSet,
+    out_dir: &Path,
+    opts: &WriteOptions,
+    fault: Option<Fault>,
+    wrote: &mut bool,
+) -> Result<WriteReport, OutputError> {
+    let plan = plan::plan(files, out_dir, opts)?;
+    if !plan.writes_anything() {
+        return Ok(plan.report);
+    }
+    *wrote = true;
+    if plan.had_pending {
+        sweep_temporaries(&plan);
+    }
+    // Before the first file is replaced, the union of the old and new record is on disk:
+    // whatever a crash leaves, every file is then an old or a new rendering that the record
+    // knows, so the next run replaces it instead of taking it for an edit.
+    let mut pending = plan.old_record.clone();
+    pending.add(&plan.new_record);
+    let pending_written = if plan.content_changes > 0 || plan.had_pending {
+        write_durably(&plan.root.dir, PENDING_FILE, pending.to_text().as_bytes())?;
+        true
+    } else {
+        false
+    };
+    match commit::apply(&plan, fault) {
+        Ok(()) => {}
+        Err(e @ OutputError::Interrupted { .. }) => return Err(e),
+        Err(e) => {
+            if pending_written && !plan.had_pending {
+                let _ = fs::remove_file(plan.root.join(PENDING_FILE));
+            }
+            *wrote = plan.had_pending;
+            return Err(e);
+        }
+    }
+    if pending_written {
+        let path = plan.root.join(PENDING_FILE);
+        fs::remove_file(&path).map_err(|e| OutputError::io("delete", &path, e))?;
+        let dir = plan.root.join(state::STATE_DIR);
+        sync_dir(&dir).map_err(|e| OutputError::io("sync", dir, e))?;
+    }
     Ok(plan.report)
+}
+
+/// Writes one of chartwright's own files with a temporary, a sync and a rename, made durable
+/// before returning (the pending file must be on disk before anything it describes).
+fn write_durably(dir: &Path, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+    let target: PathBuf = dir.join(rel);
+    let parent = target.parent().map(Path::to_path_buf).unwrap_or_default();
+    fs::create_dir_all(&parent).map_err(|e| OutputError::io("create directory", &parent, e))?;
+    let temp = parent.join(format!(".pending.chartwright-tmp.{}", std::process::id()));
+    let result = (|| {
+        let mut f = fs::File::create(&temp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&temp, &target)?;
+        sync_dir(&parent)
+    })();
+    result.map_err(|e| {
+        let _ = fs::remove_file(&temp);
+        OutputError::io("write", &target, e)
+    })
+}
+
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    fs::File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> io::Result<()> {
+    Ok(())
+}
+
+/// Removes the temporaries a killed run left (`.<name>.chartwright-tmp.<pid>.<n>`) in every
+/// directory it could have written to. Only called under the lock, after an interrupted run,
+/// so no live process owns them.
+fn sweep_temporaries(plan: &plan::Plan) {
+    let mut dirs = std::collections::BTreeSet::new();
+    let paths = plan
+        .old_record
+        .files
+        .keys()
+        .chain(plan.new_record.files.keys())
+        .map(String::as_str)
+        .chain(plan.writes.iter().map(|w| w.rel.as_str()))
+        .chain([STATE_FILE]);
+    for rel in paths {
+        let path = plan.root.join(rel);
+        if let Some(parent) = path.parent() {
+            dirs.insert(parent.to_path_buf());
+        }
+    }
+    for dir in dirs {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.')
+                && name.contains(".chartwright-tmp.")
+                && entry.file_type().is_ok_and(|t| t.is_file())
+            {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// The inputs the last `generate` into `out_dir` remembered, for a plain run to repeat.
+/// Ambiguous inputs (two branches' records merged) are an error asking for a flag.
+pub fn recorded_inputs(out_dir: &Path) -> Result<RecordedInputs, OutputError> {
+    let root = paths::Root::new(out_dir)?;
+    for rel in [STATE_FILE, PENDING_FILE] {
+        let bytes = match root.inspect(rel)? {
+            paths::Disk::File { bytes, .. } => bytes,
+            paths::Disk::Missing => continue,
+        };
+        let record = state::Record::parse(&String::from_utf8_lossy(&bytes), &root.join(rel), true)?;
+        if !record.ambiguous_inputs.is_empty() {
+            return Err(OutputError::CorruptState {
+                path: root.join(rel),
+                message: format!(
+                    "it remembers different inputs ({}), probably from a merge of two branches; choose with --defaults / --templates (or --no-defaults / --no-templates)",
+                    record.ambiguous_inputs.join("; ")
+                ),
+            });
+        }
+        return Ok(record.inputs);
+    }
+    Ok(RecordedInputs::default())
 }
 
 /// What `write` without `force` would change, as unified diffs; ANSI red/green only when
 /// `color` is set. Reads only.
 pub fn diff(files: &FileSet, out_dir: &Path, color: bool) -> Result<DiffReport, OutputError> {
-    let plan = plan::plan(files, out_dir, false)?;
+    diff_with(files, out_dir, color, &WriteOptions::default())
+}
+
+/// `diff` with the options `generate` would use (the inputs it would record, `adopt`).
+pub fn diff_with(
+    files: &FileSet,
+    out_dir: &Path,
+    color: bool,
+    opts: &WriteOptions,
+) -> Result<DiffReport, OutputError> {
+    paths::Root::new(out_dir)?.inspect_dir(state::STATE_DIR)?;
+    let _lock = lock::Lock::shared(out_dir)?;
+    let plan = plan::plan(files, out_dir, opts)?;
     Ok(DiffReport {
         diff: diff::render(&plan.changes, color),
         metadata_changes: plan.metadata_changes,
@@ -165,13 +346,30 @@ pub fn diff(files: &FileSet, out_dir: &Path, color: bool) -> Result<DiffReport, 
     })
 }
 
-/// Whether `write` without `force` would leave `out_dir` byte-for-byte as it is and report no
-/// conflicts. Reads only. Errors (a foreign file in the way, say) mean `write` would fail too.
+/// Whether `write` without `force` would leave every user-visible file as it is, report no
+/// conflict or kept edit, and find its record complete. Reads only. Errors (a foreign file in
+/// the way, say) mean `write` would fail too.
 pub fn check(files: &FileSet, out_dir: &Path) -> Result<CheckReport, OutputError> {
-    let plan = plan::plan(files, out_dir, false)?;
+    check_with(files, out_dir, &WriteOptions::default())
+}
+
+/// `check` against the inputs `generate` would record (`opts.inputs`).
+pub fn check_with(
+    files: &FileSet,
+    out_dir: &Path,
+    opts: &WriteOptions,
+) -> Result<CheckReport, OutputError> {
+    paths::Root::new(out_dir)?.inspect_dir(state::STATE_DIR)?;
+    let _lock = lock::Lock::shared(out_dir)?;
+    let opts = WriteOptions {
+        force: false,
+        ..opts.clone()
+    };
+    let plan = plan::plan(files, out_dir, &opts)?;
     Ok(CheckReport {
         in_sync: plan.is_noop(),
         drifted: plan::drifted(&plan),
         diff: diff::render(&plan.changes, false),
+        record: plan.record_issues.clone(),
     })
 }
