@@ -441,7 +441,7 @@ fn templates_command(command: &TemplatesCommand, quiet: bool) -> Result<i32, Err
             Ok(0)
         }
         TemplatesCommand::Context { args, service, env } => {
-            let (plan, _) = pipeline::plan(&inputs(args))?;
+            let (plan, set) = pipeline::plan(&inputs(args))?;
             let svc = match service {
                 Some(name) => Some(plan.services.iter().find(|s| &s.name == name).ok_or_else(
                     || {
@@ -476,7 +476,14 @@ fn templates_command(command: &TemplatesCommand, quiet: bool) -> Result<i32, Err
                 None => None,
             };
             let schema = crate::render::values_schema();
-            print_json(&crate::render::context(&plan, svc, environment, &schema));
+            let env_example = set.generates(".env.example");
+            print_json(&crate::render::context(
+                &plan,
+                svc,
+                environment,
+                &schema,
+                env_example,
+            ));
             Ok(0)
         }
     }
