@@ -57,7 +57,7 @@ fn first_write_creates_files_bases_and_a_deterministic_state() {
             format!("{}  compose.yaml", sha256("services: {}\n")),
         ]
     );
-    // Base copies are content-addressed blobs that no scanner takes for output.
+    // Base copies are named by a hash of their path: no scanner takes them for output.
     for rel in snapshot(&out.join(".chartwright/base")).keys() {
         let name = rel.rsplit('/').next().unwrap();
         assert!(!name.contains('.'), "{rel}");

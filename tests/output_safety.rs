@@ -112,7 +112,7 @@ fn injected_failure_while_staging_leaves_the_previous_tree_intact() {
         assert_eq!(snapshot(out), before, "fault at staging step {n}");
         n += 1;
     }
-    // v2 stages 3 generated files, their 3 base blobs and the state file.
+    // v2 stages 3 generated files, their 3 base copies and the state file.
     assert_eq!(n, 7);
     assert_ne!(snapshot(out), before);
 }
@@ -136,7 +136,8 @@ fn interrupted_commit_is_finished_by_running_generate_again() {
     let expected_report = try_write(&v2(), &expected_dir).unwrap();
     let expected = snapshot(&expected_dir);
 
-    // Renames (blobs, then files), deletions (old.yaml and its blob), then the state file:
+    // Renames (files, then base copies), deletions (old.yaml and its base copy), then the
+    // state file:
     // every step fails in turn until one past the last, where the write goes through.
     let mut n = 0;
     loop {
@@ -161,9 +162,8 @@ fn interrupted_commit_is_finished_by_running_generate_again() {
         assert_eq!(snapshot(&out), expected, "fault at commit step {n}");
         n += 1;
     }
-    // 3 blobs and 3 files renamed; old.yaml and the 3 blobs nothing refers to any more
-    // deleted; the state file.
-    assert_eq!(n, 11);
+    // 3 files and their 3 base copies renamed; old.yaml and its base copy deleted; the state.
+    assert_eq!(n, 9);
     assert_eq!(expected_report.merged, strings(&["chart/values.yaml"]));
 }
 
@@ -283,8 +283,7 @@ fn edited_file_without_its_base_copy_is_an_error_unless_forced() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path();
     prepared(out);
-    let hash = recorded_hash(out, "chart/values.yaml");
-    fs::remove_file(out.join(format!(".chartwright/base/{}/{hash}", &hash[..2]))).unwrap();
+    fs::remove_file(out.join(base_path("chart/values.yaml"))).unwrap();
     let before = snapshot(out);
     let err = try_write(&v2(), out).unwrap_err();
     assert!(

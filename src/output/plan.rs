@@ -5,7 +5,7 @@
 //! whole plan first is also what lets a write refuse (foreign file, symlink escape, missing
 //! merge base) before a single byte has changed.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fs::Permissions;
 use std::path::Path;
 
@@ -35,12 +35,14 @@ pub(crate) struct Change {
 
 pub(crate) struct Plan {
     pub root: Root,
-    /// Base blobs first (so that a file renamed into place always has its base already
-    /// stored), then generated files, then chartwright's small metadata files; the state file
-    /// is kept apart because it must be renamed into place last.
+    /// Generated files first, then their base copies (so that after a crash an edited file
+    /// that was not replaced yet still has the base it was edited against), then
+    /// chartwright's small metadata files; the state file is kept apart because it must be
+    /// renamed into place last.
     pub writes: Vec<PlannedWrite>,
     pub state_write: Option<PlannedWrite>,
-    /// Generated files to delete, then unreferenced blobs and the format-1 record.
+    /// Generated files to delete, then base copies of files no longer recorded and the
+    /// format-1 record.
     pub deletes: Vec<String>,
     pub report: WriteReport,
     /// User-visible changes in path order, for `diff` and `check`.
@@ -93,7 +95,7 @@ pub(crate) fn plan(
     let old = &loaded.record;
 
     let mut report = WriteReport::default();
-    let mut blob_writes: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut base_writes = Vec::new();
     let mut content_writes = Vec::new();
     let mut content_deletes = Vec::new();
     let mut changes = Vec::new();
@@ -111,10 +113,24 @@ pub(crate) fn plan(
             .entry(rel.to_owned())
             .or_default()
             .insert(new_hash.clone());
-        if !blobs.valid.contains(&new_hash) {
-            blob_writes
-                .entry(new_hash.clone())
-                .or_insert_with(|| new.to_vec());
+        // The base copy always holds the latest rendering. One recorded hash equal to the
+        // rendering means it already does; otherwise (a crash, a git merge, a first run) it
+        // is read and compared.
+        let key = state::base_key(rel);
+        let base_rel = state::blob_path(&key);
+        let base_current = blobs.valid.contains(&key)
+            && match recorded {
+                Some(r) if r.len() == 1 && r.contains(&new_hash) => true,
+                _ => {
+                    matches!(root.inspect(&base_rel)?, Disk::File { ref bytes, .. } if bytes == new)
+                }
+            };
+        if !base_current {
+            base_writes.push(PlannedWrite {
+                rel: base_rel.clone(),
+                contents: new.to_vec(),
+                permissions: None,
+            });
         }
 
         let outcome = match root.inspect(rel)? {
@@ -134,22 +150,21 @@ pub(crate) fn plan(
                     }
                     Outcome::Keep { conflicted: false }
                 } else if let Some(recorded) = recorded {
-                    let edited = !recorded.contains(&state::sha256_hex(&bytes));
+                    let edited = !recorded.contains(&state::sha256_hex(&bytes))
+                        && !same_as_base(&root, &base_rel, &blobs, &key, &bytes)?;
                     if !edited {
                         Outcome::write(new, bytes, permissions, Kind::Updated)
                     } else if force {
                         Outcome::write(new, bytes, permissions, Kind::Overwritten)
                     } else {
-                        let bases = load_bases(&root, rel, recorded, &blobs, loaded.legacy)?;
+                        let bases = load_bases(&root, rel, &blobs, loaded.legacy)?;
                         if bases.is_empty() && adopt {
                             report.adopted_edits.push(rel.to_owned());
                             Outcome::Keep { conflicted: false }
                         } else if bases.is_empty() {
                             return Err(OutputError::MissingBase {
                                 path: root.join(rel),
-                                base: root.join(&state::blob_path(
-                                    recorded.iter().next().expect("recorded"),
-                                )),
+                                base: root.join(&base_rel),
                             });
                         } else {
                             merge_outcome(&bases, bytes, new, permissions)
@@ -219,7 +234,9 @@ pub(crate) fn plan(
         }
         match root.inspect(rel) {
             Ok(Disk::File { bytes, .. }) => {
-                let edited = !hashes.contains(&state::sha256_hex(&bytes));
+                let key = state::base_key(rel);
+                let edited = !hashes.contains(&state::sha256_hex(&bytes))
+                    && !same_as_base(&root, &state::blob_path(&key), &blobs, &key, &bytes)?;
                 if edited && !force {
                     report.kept_edited.push(rel.clone());
                     new_record.files.insert(rel.clone(), hashes.clone());
@@ -245,15 +262,24 @@ pub(crate) fn plan(
 
     new_record.inputs = opts.inputs.clone().unwrap_or_else(|| old.inputs.clone());
 
-    // Blobs nothing refers to any more, and anything else in the base folder (format-1 base
-    // copies, strays): the folder is chartwright's, so nothing else belongs there.
-    let referenced = new_record.hashes();
-    let mut store_deletes: Vec<String> = blobs
+    // Base copies of paths no longer recorded, and anything else in the base folder
+    // (format-1 base copies, strays): the folder is chartwright's, so nothing else belongs
+    // there. Base copies are named by their path, not their contents: a regeneration modifies
+    // them in place, so git merges them like the files themselves. (Content-addressed blobs
+    // are deleted and added on every change, which git's rename detection pairs into
+    // rename/rename conflicts when two branches change a shared file such as
+    // docker-compose.yml.)
+    let keys: BTreeSet<String> = new_record
         .files
-        .iter()
-        .filter(|rel| state::blob_hash(rel).is_none_or(|h| !referenced.contains(h)))
-        .cloned()
+        .keys()
+        .map(|p| state::base_key(p))
         .collect();
+    let mut store_deletes: Vec<String> = blobs.strays.clone();
+    for key in &blobs.valid {
+        if !keys.contains(key) {
+            store_deletes.push(state::blob_path(key));
+        }
+    }
     if loaded.legacy {
         store_deletes.push(LEGACY_STATE_FILE.to_owned());
     }
@@ -296,7 +322,7 @@ pub(crate) fn plan(
         .filter(|rel| {
             old.files
                 .get(*rel)
-                .is_some_and(|hashes| !hashes.iter().any(|h| blobs.valid.contains(h)))
+                .is_some_and(|_| !blobs.valid.contains(&state::base_key(rel)))
         })
         .collect();
     if !no_base.is_empty() && !loaded.legacy {
@@ -357,7 +383,7 @@ pub(crate) fn plan(
     if loaded.had_pending {
         metadata_changes.push(PENDING_FILE.to_owned());
     }
-    if !blob_writes.is_empty() || !store_deletes.is_empty() {
+    if !base_writes.is_empty() || !store_deletes.is_empty() {
         metadata_changes.push(format!("{BASE_DIR}/"));
     }
     metadata_changes.sort();
@@ -373,15 +399,8 @@ pub(crate) fn plan(
     }
 
     let content_changes = content_writes.len() + content_deletes.len();
-    let mut writes: Vec<PlannedWrite> = blob_writes
-        .into_iter()
-        .map(|(hash, contents)| PlannedWrite {
-            rel: state::blob_path(&hash),
-            contents,
-            permissions: None,
-        })
-        .collect();
-    writes.extend(content_writes);
+    let mut writes = content_writes;
+    writes.extend(base_writes);
     writes.extend(meta_writes);
     let mut deletes = content_deletes;
     deletes.extend(store_deletes);
@@ -552,44 +571,69 @@ fn load_record(root: &Root, lenient: bool) -> Result<Loaded, OutputError> {
     Ok(loaded)
 }
 
-/// The base store's contents: every file below it, and the hashes of the well-formed blobs.
+/// The base store's contents: the well-named base copies (by path key) and everything else
+/// below it (`strays`: format-1 base copies, files nobody should have put there).
 struct Blobs {
-    files: Vec<String>,
     valid: BTreeSet<String>,
+    strays: Vec<String>,
 }
 
 fn list_blobs(root: &Root) -> Result<Blobs, OutputError> {
-    let files = root.list_files(BASE_DIR)?;
-    let valid = files
-        .iter()
-        .filter_map(|rel| state::blob_hash(rel).map(str::to_owned))
-        .collect();
-    Ok(Blobs { files, valid })
+    let mut blobs = Blobs {
+        valid: BTreeSet::new(),
+        strays: Vec::new(),
+    };
+    for rel in root.list_files(BASE_DIR)? {
+        match state::blob_hash(&rel) {
+            Some(key) => {
+                blobs.valid.insert(key.to_owned());
+            }
+            None => blobs.strays.push(rel),
+        }
+    }
+    Ok(blobs)
 }
 
-/// The bases an edited file can be merged against: the stored renderings among its recorded
-/// hashes (several after a git merge), each checked against its name, or the format-1 base
-/// copy when converting an old record.
+/// Whether `bytes` equal the base copy: after a git merge of two branches' renderings of a
+/// shared file, the file and its base copy were merged alike, and neither hash is recorded.
+fn same_as_base(
+    root: &Root,
+    base_rel: &str,
+    blobs: &Blobs,
+    key: &str,
+    bytes: &[u8],
+) -> Result<bool, OutputError> {
+    if !blobs.valid.contains(key) {
+        return Ok(false);
+    }
+    match root.inspect(base_rel) {
+        Ok(Disk::File { bytes: base, .. }) => Ok(base == bytes),
+        Ok(Disk::Missing) | Err(OutputError::NotAFile { .. }) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// The base an edited file is merged against: its base copy, or the format-1 base copy when
+/// converting an old record.
 fn load_bases(
     root: &Root,
     rel: &str,
-    recorded: &BTreeSet<String>,
     blobs: &Blobs,
     legacy: bool,
 ) -> Result<Vec<Vec<u8>>, OutputError> {
     let mut out = Vec::new();
-    let mut candidates: Vec<String> = recorded
-        .iter()
-        .filter(|h| blobs.valid.contains(*h))
-        .map(|h| state::blob_path(h))
-        .collect();
+    let key = state::base_key(rel);
+    let mut candidates = Vec::new();
+    if blobs.valid.contains(&key) {
+        candidates.push(state::blob_path(&key));
+    }
     if legacy {
         candidates.push(state::legacy_base_path(rel));
     }
     for base_rel in candidates {
         match root.inspect(&base_rel) {
             Ok(Disk::File { bytes, .. }) => {
-                if recorded.contains(&state::sha256_hex(&bytes)) && !out.contains(&bytes) {
+                if !out.contains(&bytes) {
                     out.push(bytes);
                 }
             }

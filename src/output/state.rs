@@ -17,9 +17,14 @@
 //!   git to merge it with its built-in `union` driver, so even adjacent or same-line changes
 //!   merge without a conflict: the result may list a path more than once, and any of its hashes
 //!   counts as chartwright's rendering (see [`Record::files`]).
-//! - Base copies are content-addressed blobs, `.chartwright/base/<2 hex>/<64 hex>`: no scanner
-//!   takes them for a chart or a Compose file, identical renderings are stored once, and two
-//!   branches never write the same blob name with different contents.
+//! - Base copies (the last rendering of each file, for the three-way merge) live at
+//!   `.chartwright/base/<2 hex>/<sha256 of the path>`: no scanner takes them for a chart or a
+//!   Compose file. They are named by path rather than by contents so that a regeneration
+//!   modifies them in place and git merges them like the files themselves; content-addressed
+//!   blobs are deleted and added on every change, which git's rename detection turned into
+//!   rename/rename conflicts whenever two branches changed a shared file
+//!   (docker-compose.yml). Deduplication would have saved little (51 distinct renderings of
+//!   53 files for the shop example).
 //!
 //! Everything written here is byte-for-byte deterministic (sorted, no timestamps), so that two
 //! identical runs leave identical bytes.
@@ -216,11 +221,6 @@ impl Record {
         Ok(record)
     }
 
-    /// Every hash recorded for any path: the blobs garbage collection keeps.
-    pub fn hashes(&self) -> BTreeSet<&str> {
-        self.files.values().flatten().map(String::as_str).collect()
-    }
-
     pub fn add(&mut self, other: &Record) {
         for (path, hashes) in &other.files {
             self.files
@@ -247,12 +247,18 @@ fn is_hash(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
-/// Relative path of the blob holding the rendering with this hash.
+/// The name of a generated path's base copy: the sha256 of the path, so that the store holds
+/// nothing a scanner takes for a chart or a Compose file.
+pub(crate) fn base_key(rel: &str) -> String {
+    sha256_hex(rel.as_bytes())
+}
+
+/// Relative path of the base copy named `hash` (see [`base_key`]).
 pub(crate) fn blob_path(hash: &str) -> String {
     format!("{BASE_DIR}/{}/{hash}", &hash[..2])
 }
 
-/// The hash a blob path names, when it is one (`.chartwright/base/ab/ab…`).
+/// The key a base copy's path names, when it is one (`.chartwright/base/ab/ab…`).
 pub(crate) fn blob_hash(rel: &str) -> Option<&str> {
     let rest = rel.strip_prefix(BASE_DIR)?.strip_prefix('/')?;
     let (prefix, hash) = rest.split_once('/')?;

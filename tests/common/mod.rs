@@ -78,10 +78,15 @@ pub fn recorded_hash(dir: &Path, rel: &str) -> String {
     hashes[0].clone()
 }
 
-/// The base copy of `rel`: the blob named by its recorded hash.
+/// Relative path of the base copy of `rel`: named by the sha256 of the path.
+pub fn base_path(rel: &str) -> String {
+    let key = sha256(rel);
+    format!(".chartwright/base/{}/{key}", &key[..2])
+}
+
+/// The base copy of `rel` (chartwright's last rendering of it).
 pub fn base(dir: &Path, rel: &str) -> String {
-    let hash = recorded_hash(dir, rel);
-    read(dir, &format!(".chartwright/base/{}/{hash}", &hash[..2]))
+    read(dir, &base_path(rel))
 }
 
 pub fn sha256(text: &str) -> String {
