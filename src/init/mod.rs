@@ -296,6 +296,32 @@ pub fn run(args: &InitArgs, quiet: bool) -> Result<i32, Error> {
         warnings.extend(imp.warnings.iter().cloned());
         let dropped = imp.dropped.clone();
         imp.into_draft(&mut draft);
+        // Compose resolves build contexts against the Compose file's folder; the spec's are
+        // relative to the spec file (and `generate` rebases them onto the output folder).
+        let compose_dir = path.parent().unwrap_or(Path::new(""));
+        let spec_dir = args.spec.parent().unwrap_or(Path::new(""));
+        let dir = |p: &Path| {
+            if p.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                p.to_owned()
+            }
+        };
+        for s in &mut draft.services {
+            if let Some(b) = &s.build
+                && !b.contains("://")
+                && !b.starts_with("git@")
+                && !Path::new(b).is_absolute()
+            {
+                let rebased =
+                    crate::pipeline::relative_path(&dir(spec_dir), &dir(compose_dir).join(b));
+                s.build = Some(if rebased.starts_with("..") || rebased == "." {
+                    rebased
+                } else {
+                    format!("./{rebased}")
+                });
+            }
+        }
         draft
             .notes
             .insert(0, format!("Imported from {}.", path.display()));
