@@ -702,8 +702,8 @@ fn every_examples_compose_file_works_by_its_own_instructions() {
 /// `rev:` values in a text (pre-commit configurations).
 fn revs(text: &str) -> Vec<String> {
     text.lines()
-        .filter_map(|l| l.trim().strip_prefix("rev: "))
-        .map(|r| r.trim().to_owned())
+        .filter_map(|l| l.trim().trim_start_matches("# ").strip_prefix("rev: "))
+        .map(|r| r.split('#').next().unwrap_or_default().trim().to_owned())
         .collect()
 }
 
@@ -779,7 +779,18 @@ fn the_documented_ci_recipes_run_as_written() {
         assert_eq!(r, &tag, "documented pre-commit rev");
     }
     for text in [&docs, &readme] {
-        assert!(!text.contains("--tag v") || text.contains(&format!("--tag {tag}")));
+        for line in text
+            .lines()
+            .filter(|l| l.contains("cargo install --locked --git"))
+        {
+            assert!(
+                line.contains(&format!("--tag {tag}")) || line.contains("--rev"),
+                "an unpinned or differently pinned install: {line}"
+            );
+        }
+        for line in text.lines().filter(|l| l.contains("key: chartwright-")) {
+            assert!(line.ends_with(&tag), "{line}");
+        }
     }
 
     // Command lines of each recipe.
