@@ -3,13 +3,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::build::{
-    self, EnvSource, backing_connection, compose_limits, image_ref, image_text, service_connection,
-    var_prefix,
-};
+use super::chart::{image_ref, image_text};
+use super::checks::Problems;
+use super::connections::{backing_connection, service_connection, var_prefix};
+use super::layers::{Context, EnvSource};
 use super::model::*;
-use crate::catalog;
-use crate::spec::{DefaultsSpec, SecretEntry, Spec};
+use super::resources::Resolved;
 
 /// Compose reads `$` as interpolation; a literal dollar from the spec must stay literal.
 pub fn escape_dollars(s: &str) -> String {
@@ -22,66 +21,79 @@ fn required(name: &str) -> String {
     format!("${{{name}:?set {name} in .env (see the top of docker-compose.yml)}}")
 }
 
-/// The host port for `port`: the same number when free, else the next free one, so two
-/// services listening on 8080 in their containers can both be reached from the laptop.
-fn host_port(used: &mut BTreeSet<u32>, port: u32) -> u32 {
-    let mut p = port;
-    while !used.insert(p) {
-        p += 1;
-    }
-    p
+/// The host port for `port`: the same number when free, else the next free one above, so two
+/// services listening on 8080 in their containers can both be reached from the laptop; when
+/// nothing above is free (8080 is near the top, 65535 is the top), the nearest free one below.
+/// `None` only when all 65535 ports are taken.
+fn host_port(used: &mut BTreeSet<u16>, port: u16) -> Option<u16> {
+    let free = (port..=u16::MAX)
+        .find(|p| !used.contains(p))
+        .or_else(|| (1..port).rev().find(|p| !used.contains(p)))?;
+    used.insert(free);
+    Some(free)
 }
 
 pub(super) fn build(
-    spec: &Spec,
-    defaults: &DefaultsSpec,
+    ctx: &Context<'_>,
     envs: &[(EnvironmentPlan, EnvSource<'_>)],
+    planned: &[(ServicePlan, Vec<Resolved>)],
+    problems: &mut Problems,
 ) -> ComposePlan {
-    // Local development runs with the resources of the `dev` environment (or the first one).
-    let local_env = envs.iter().find(|(e, _)| e.name == "dev").or(envs.first());
+    let (spec, defaults) = (ctx.spec, &ctx.defaults);
+    // Local development runs with the values of the `dev` environment (or the first one), as
+    // the service plans decided them.
+    let local = envs
+        .iter()
+        .position(|(e, _)| e.name == "dev")
+        .unwrap_or_default();
     let mut used_ports = BTreeSet::new();
     let mut services = Vec::new();
     let mut volumes = Vec::new();
     let mut variables: BTreeMap<String, ComposeVariable> = BTreeMap::new();
 
-    for (name, svc) in &spec.services {
-        let svc = &svc.value;
-        let values = build::build_values_for(spec, defaults, name, svc, local_env);
+    for ((name, svc), (plan, resolved)) in spec.services.iter().zip(planned) {
+        let (Some(env), Some(resources)) = (plan.environments.get(local), resolved.get(local))
+        else {
+            continue;
+        };
+        let values = &env.values;
         let mut environment: Vec<(String, String)> = values
             .env
             .iter()
             .map(|(k, v)| (k.clone(), escape_dollars(v)))
             .collect();
         for dep in &svc.depends_on {
-            let dep = &dep.value;
             let conns = if let Some(other) = spec.services.get(dep) {
-                service_connection(dep, &other.value)
-            } else {
-                let b = &spec.backing[dep].value;
-                let entry = catalog::lookup(&b.kind.value).expect("validated kind");
+                service_connection(dep, other)
+            } else if let Some(b) = spec.backing.get(dep) {
                 let pw_var = format!("{}_PASSWORD", var_prefix(dep));
-                backing_connection(spec, svc, dep, entry, dep, &required(&pw_var), false)
+                backing_connection(spec, svc, dep, b, dep, &required(&pw_var), false)
+            } else {
+                continue;
             };
             environment.extend(conns.into_iter().map(|c| (c.name, c.value)));
         }
-        for s in &svc.secrets {
-            if let SecretEntry::Name(n) = &s.value {
-                environment.push((n.clone(), required(n)));
-                variables.insert(
-                    n.clone(),
-                    ComposeVariable {
-                        name: n.clone(),
-                        description: format!("secret of service `{name}`"),
-                        example: format!("local-dev-{}", n.to_ascii_lowercase().replace('_', "-")),
-                    },
-                );
-            }
+        for n in &svc.secrets {
+            environment.push((n.clone(), required(n)));
+            variables.insert(
+                n.clone(),
+                ComposeVariable {
+                    name: n.clone(),
+                    description: format!("secret of service `{name}`"),
+                    example: format!("local-dev-{}", n.to_ascii_lowercase().replace('_', "-")),
+                },
+            );
         }
-        let port = values.ports.first().map(|p| p.container_port).unwrap_or(80);
-        let test = match svc.health.as_ref().and_then(|h| h.compose_command.as_ref()) {
+        // Every service has a port (validated); the healthcheck asks the first.
+        let port = values
+            .ports
+            .first()
+            .map(|p| p.container_port)
+            .unwrap_or_default();
+        let test = match &svc.compose_command {
             Some(cmd) => {
                 let mut t = vec!["CMD".to_string()];
-                t.extend(cmd.value.iter().map(|c| escape_dollars(c)));
+                t.extend(cmd.iter().map(|c| escape_dollars(c)));
                 t
             }
             None => vec![
@@ -96,22 +108,26 @@ pub(super) fn build(
                 ),
             ],
         };
-        let (cpus, memory) = compose_limits(&values.resources);
+        let (cpus, memory) = resources.compose_limits();
+        let (read_only, tmpfs, security_opt, cap_drop) = super::security::compose_hardening();
         let image = image_ref(svc, defaults);
         services.push(ComposeService {
             labels: defaults.labels.clone(),
             name: name.clone(),
             image: image_text(&image),
-            build: svc.build.as_ref().map(|b| b.value.clone()),
+            build: svc.build.clone(),
             ports: values
                 .ports
                 .iter()
                 .map(|p| {
-                    format!(
-                        "127.0.0.1:{}:{}",
-                        host_port(&mut used_ports, u32::from(p.container_port)),
+                    let host = host_port(&mut used_ports, p.container_port).unwrap_or_else(|| {
+                        problems.limit(
+                            format!("services.{name}.ports"),
+                            "no host port is left for Compose: all 65535 are taken".into(),
+                        );
                         p.container_port
-                    )
+                    });
+                    format!("127.0.0.1:{host}:{}", p.container_port)
                 })
                 .collect(),
             environment,
@@ -122,7 +138,7 @@ pub(super) fn build(
                 retries: 5,
                 start_period: "10s".into(),
             },
-            depends_on: svc.depends_on.iter().map(|d| d.value.clone()).collect(),
+            depends_on: svc.depends_on.clone(),
             volumes: Vec::new(),
             command: svc
                 .command
@@ -133,24 +149,21 @@ pub(super) fn build(
                 .collect(),
             cpus,
             memory,
-            read_only: true,
+            read_only,
             user: Some(format!("{0}:{0}", values.security_context.run_as_user)),
+            tmpfs,
+            security_opt,
+            cap_drop,
         });
     }
 
     for (name, b) in &spec.backing {
-        let b = &b.value;
-        let entry = catalog::lookup(&b.kind.value).expect("validated kind");
-        let version = b.version.value.as_text();
+        let entry = b.entry;
         let pw_var = format!("{}_PASSWORD", var_prefix(name));
-        let database = b
-            .database
-            .as_ref()
-            .map(|d| d.value.clone())
-            .unwrap_or_else(|| spec.app.value.clone());
+        let database = b.database.clone().unwrap_or_else(|| spec.app.clone());
         let fill = |s: &str| {
             s.replace("{name}", name)
-                .replace("{user}", &spec.app.value)
+                .replace("{user}", &spec.app)
                 .replace("{database}", &database)
                 .replace("{password}", &required(&pw_var))
         };
@@ -173,14 +186,17 @@ pub(super) fn build(
         services.push(ComposeService {
             labels: defaults.labels.clone(),
             name: name.clone(),
-            image: entry
-                .image_for(&version)
-                .expect("validated version")
-                .to_string(),
+            image: b.image.to_string(),
             build: None,
             ports: vec![format!(
                 "127.0.0.1:{}:{}",
-                host_port(&mut used_ports, u32::from(entry.port)),
+                host_port(&mut used_ports, entry.port).unwrap_or_else(|| {
+                    problems.limit(
+                        format!("backing.{name}"),
+                        "no host port is left for Compose: all 65535 are taken".into(),
+                    );
+                    entry.port
+                }),
                 entry.port
             )],
             environment: entry
@@ -205,14 +221,19 @@ pub(super) fn build(
             command: entry.command.iter().map(|c| fill(c)).collect(),
             cpus: String::new(),
             memory: String::new(),
+            // The catalog images write to their root filesystem and start as root to drop
+            // privileges themselves.
             read_only: false,
             user: None,
+            tmpfs: Vec::new(),
+            security_opt: Vec::new(),
+            cap_drop: Vec::new(),
         });
     }
     services.sort_by(|a, b| a.name.cmp(&b.name));
     volumes.sort();
     ComposePlan {
-        name: spec.app.value.clone(),
+        name: spec.app.clone(),
         services,
         volumes,
         variables: variables.into_values().collect(),
@@ -232,8 +253,19 @@ mod tests {
     #[test]
     fn host_ports_do_not_collide() {
         let mut used = BTreeSet::new();
-        assert_eq!(host_port(&mut used, 8080), 8080);
-        assert_eq!(host_port(&mut used, 8080), 8081);
-        assert_eq!(host_port(&mut used, 8081), 8082);
+        assert_eq!(host_port(&mut used, 8080), Some(8080));
+        assert_eq!(host_port(&mut used, 8080), Some(8081));
+        assert_eq!(host_port(&mut used, 8081), Some(8082));
+    }
+
+    #[test]
+    fn host_ports_never_pass_the_top() {
+        let mut used = BTreeSet::new();
+        assert_eq!(host_port(&mut used, 65535), Some(65535));
+        assert_eq!(host_port(&mut used, 65535), Some(65534));
+        assert_eq!(host_port(&mut used, 65534), Some(65533));
+        assert_eq!(host_port(&mut used, 65533), Some(65532));
+        let mut full: BTreeSet<u16> = (1..=u16::MAX).collect();
+        assert_eq!(host_port(&mut full, 80), None);
     }
 }

@@ -2,12 +2,70 @@
 //!
 //! Nothing downstream chooses a value: the templates only format what is here, which is what
 //! keeps the Helm chart, the plain manifests and the Compose file in agreement.
+//!
+//! One room per concern: [`layers`] merges built-in < org defaults < spec < environment <
+//! override; `values` assembles a service's chart values from `probes`, `connections`,
+//! `ingress`, `network_policy`, `scaling`, `security` and `resources`; `compose` turns the
+//! same decisions into the local-development project.
 
-mod build;
+mod chart;
+mod checks;
 mod compose;
+mod connections;
 pub mod defaults;
+mod ingress;
+mod layers;
 pub mod model;
+mod network_policy;
+mod probes;
+mod resources;
+mod scaling;
+mod security;
+mod values;
 
-pub use build::{build, json_diff};
 pub use compose::escape_dollars;
 pub use model::*;
+pub use values::json_diff;
+
+use crate::spec::{DefaultsFile, SpecError, SpecFile};
+use checks::Problems;
+use layers::{Context, environments};
+use values::service_plan;
+
+/// Plans a spec that passed validation. `org` is the org defaults layer (from `--defaults` or
+/// the overlay); the spec's own `defaults:` key is layered over it. Refused when a rule that
+/// spans layers breaks once they are merged (see [`checks`]).
+pub fn build(file: &SpecFile, org: Option<&DefaultsFile>) -> Result<Plan, SpecError> {
+    let ctx = Context::new(file, org);
+    let (spec, defaults) = (ctx.spec, &ctx.defaults);
+    let mut problems = Problems::default();
+    let environments = environments(spec, defaults);
+    let planned: Vec<_> = spec
+        .services
+        .iter()
+        .map(|(name, svc)| service_plan(&ctx, &environments, name, svc, &mut problems))
+        .collect();
+    let backing = spec
+        .backing
+        .iter()
+        .map(|(name, b)| BackingPlan {
+            name: name.clone(),
+            kind: b.entry.kind.to_string(),
+            image: b.image.to_string(),
+            version: b.version.clone(),
+            port: b.entry.port,
+        })
+        .collect();
+    let compose = compose::build(&ctx, &environments, &planned, &mut problems);
+    problems.into_result(file, org)?;
+    let services = planned.into_iter().map(|(plan, _)| plan).collect();
+    Ok(Plan {
+        contract_version: CONTRACT_VERSION,
+        generator_version: env!("CARGO_PKG_VERSION").to_string(),
+        app: spec.app.clone(),
+        environments: environments.iter().map(|(plan, _)| plan.clone()).collect(),
+        services,
+        backing,
+        compose,
+    })
+}

@@ -406,6 +406,18 @@ impl Contexts {
     }
 }
 
+/// The context a template at a path with service `service` and environment `env` (indexes into
+/// the plan) receives, as JSON: what tests compare with [`context`] and its documentation.
+/// `env_example` as with the embedded templates (which generate `.env.example`).
+#[doc(hidden)]
+pub fn received_context(
+    plan: &Plan,
+    service: Option<usize>,
+    env: Option<usize>,
+) -> serde_json::Value {
+    serde_json::to_value(Contexts::new(plan, true).get(service, env)).expect("a context serializes")
+}
+
 /// Builds the minijinja environment over a template set.
 pub fn environment(set: &TemplateSet) -> Result<Environment<'static>, RenderError> {
     let mut env = Environment::new();

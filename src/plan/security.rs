@@ -1,0 +1,79 @@
+//! Who the pod runs as and what it may do: the restricted Pod Security Standard, met by every
+//! service.
+
+use std::collections::BTreeMap;
+
+use super::defaults as d;
+use super::model::{
+    Capabilities, ContainerSecurityContext, DnsEgressPolicy, NetworkPortValues, PodSecurityContext,
+    SeccompProfile, ServiceAccountValues, WorkloadPolicy,
+};
+
+/// The policy every workload gets (see [`WorkloadPolicy`]).
+pub(super) fn workload_policy() -> WorkloadPolicy {
+    WorkloadPolicy {
+        revision_history_limit: d::REVISION_HISTORY_LIMIT,
+        automount_service_account_token: false,
+        dns_egress: DnsEgressPolicy {
+            namespace: d::DNS_NAMESPACE.into(),
+            ports: ["UDP", "TCP"]
+                .map(|protocol| NetworkPortValues {
+                    port: 53,
+                    protocol: protocol.into(),
+                })
+                .into(),
+        },
+    }
+}
+
+/// The Compose hardening of an own service: the restricted profile's equivalent (read-only
+/// root with a writable /tmp, no privilege escalation, no capabilities), as (read_only, tmpfs,
+/// security_opt, cap_drop).
+pub(super) fn compose_hardening() -> (bool, Vec<String>, Vec<String>, Vec<String>) {
+    (
+        true,
+        vec!["/tmp".into()],
+        vec!["no-new-privileges:true".into()],
+        vec!["ALL".into()],
+    )
+}
+
+pub(super) fn service_account() -> ServiceAccountValues {
+    ServiceAccountValues {
+        create: true,
+        name: String::new(),
+        automount: false,
+        annotations: BTreeMap::new(),
+    }
+}
+
+fn seccomp() -> SeccompProfile {
+    SeccompProfile {
+        kind: "RuntimeDefault".into(),
+    }
+}
+
+pub(super) fn pod_security_context(uid: u32) -> PodSecurityContext {
+    PodSecurityContext {
+        run_as_non_root: true,
+        run_as_user: uid,
+        run_as_group: uid,
+        fs_group: uid,
+        seccomp_profile: seccomp(),
+    }
+}
+
+pub(super) fn container_security_context(uid: u32) -> ContainerSecurityContext {
+    ContainerSecurityContext {
+        allow_privilege_escalation: false,
+        privileged: false,
+        read_only_root_filesystem: true,
+        run_as_non_root: true,
+        run_as_user: uid,
+        run_as_group: uid,
+        capabilities: Capabilities {
+            drop: vec!["ALL".into()],
+        },
+        seccomp_profile: seccomp(),
+    }
+}

@@ -1,0 +1,254 @@
+//! The chart values of one service, base and per environment, assembled from the rooms next
+//! door (probes, connections, ingress, network policy, scaling, security, resources).
+
+use std::collections::BTreeMap;
+
+use sha2::{Digest, Sha256};
+
+use super::chart::{chart_meta, image_ref};
+use super::checks::{Problems, Source};
+use super::defaults as d;
+use super::layers::{Context, EnvSource, env_layer};
+use super::model::*;
+use super::resources::{Resolved, ResourceLayer};
+use crate::spec::checked::{Port, Service};
+use crate::spec::image::ImageRef;
+
+/// A service's plan, and for each of its environments (in order) its resolved resources, which
+/// the Compose plan reads for the local one.
+pub(super) fn service_plan(
+    ctx: &Context<'_>,
+    envs: &[(EnvironmentPlan, EnvSource<'_>)],
+    name: &str,
+    svc: &Service,
+    problems: &mut Problems,
+) -> (ServicePlan, Vec<Resolved>) {
+    let image = image_ref(svc, &ctx.defaults);
+    let (base, _) = values(ctx, name, svc, &image, None, problems);
+    let base_json = serde_json::to_value(&base).expect("values serialize");
+    let mut resolved = Vec::with_capacity(envs.len());
+    let environments = envs
+        .iter()
+        .map(|(env, src)| {
+            let (values, resources) = values(ctx, name, svc, &image, Some((env, *src)), problems);
+            resolved.push(resources);
+            let overrides = json_diff(
+                &base_json,
+                &serde_json::to_value(&values).expect("values serialize"),
+            )
+            .unwrap_or_else(|| serde_json::Value::Object(Default::default()));
+            ServiceEnvironment {
+                env: env.name.clone(),
+                namespace: env.namespace.clone(),
+                values,
+                overrides,
+            }
+        })
+        .collect();
+    let plan = ServicePlan {
+        name: name.to_string(),
+        chart: chart_meta(name, &ctx.spec.app, &image),
+        base,
+        environments,
+        policy: super::security::workload_policy(),
+    };
+    (plan, resolved)
+}
+
+/// The full values of one service in one environment (or the base values with `None`), with
+/// its resources as resolved through the layers.
+fn values(
+    ctx: &Context<'_>,
+    name: &str,
+    svc: &Service,
+    image: &ImageRef,
+    env: Option<(&EnvironmentPlan, EnvSource<'_>)>,
+    problems: &mut Problems,
+) -> (ChartValues, Resolved) {
+    let (spec, defaults) = (ctx.spec, &ctx.defaults);
+    let layer = env_layer(name, env);
+    super::scaling::check(&layer, problems);
+    let mut resource_layers = ctx.resource_layers();
+    resource_layers.push(ResourceLayer {
+        source: Source::Spec,
+        path: format!("services.{name}.resources"),
+        spec: &svc.resources,
+    });
+    resource_layers.extend(layer.resources.iter().map(|l| ResourceLayer {
+        source: l.source,
+        path: l.path.clone(),
+        spec: l.spec,
+    }));
+    let resources = super::resources::resolve(&resource_layers);
+    resources.check(problems, ctx.file, ctx.org);
+    let app = &spec.app;
+    let uid = svc.run_as_user.unwrap_or(d::RUN_AS_USER);
+    // Every service has a port (validated): probes and the ingress default to the first.
+    let first_port = svc
+        .ports
+        .first()
+        .map(|p| p.name.clone())
+        .unwrap_or_default();
+    let mut env_vars = svc.env.clone();
+    env_vars.extend(layer.env.clone());
+
+    let replicas = layer.replicas;
+    let autoscaling = super::scaling::autoscaling(&layer);
+    let pod_disruption_budget = super::scaling::pod_disruption_budget(replicas, &autoscaling);
+
+    let mut pod_annotations = defaults.annotations.clone();
+    // Pods restart when their configuration changes, and only then.
+    pod_annotations.insert("checksum/config".into(), config_checksum(&env_vars));
+    let values = ChartValues {
+        fullname_override: name.to_string(),
+        part_of: app.clone(),
+        image: ImageValues {
+            repository: image.repository.clone(),
+            tag: image.tag.clone().unwrap_or_default(),
+            digest: image.digest.clone().unwrap_or_default(),
+            pull_policy: "IfNotPresent".into(),
+        },
+        replica_count: replicas,
+        service_account: super::security::service_account(),
+        pod_annotations,
+        common_labels: defaults.labels.clone(),
+        pod_labels: BTreeMap::new(),
+        pod_security_context: super::security::pod_security_context(uid),
+        security_context: super::security::container_security_context(uid),
+        ports: svc
+            .ports
+            .iter()
+            .map(|p| PortValues {
+                name: p.name.clone(),
+                container_port: p.number,
+                protocol: protocol(p),
+            })
+            .collect(),
+        service: ServiceValues {
+            kind: "ClusterIP".into(),
+            ports: svc
+                .ports
+                .iter()
+                .map(|p| ServicePortValues {
+                    name: p.name.clone(),
+                    port: p.number,
+                    target_port: p.name.clone(),
+                    protocol: protocol(p),
+                })
+                .collect(),
+        },
+        env: env_vars,
+        connections: super::connections::k8s_connections(spec, svc),
+        secrets: secrets(app, name, svc),
+        probes: super::probes::probes(svc, &first_port),
+        resources: resources.values(),
+        autoscaling,
+        pod_disruption_budget,
+        ingress: super::ingress::ingress(defaults, name, svc, &layer, &first_port),
+        network_policy: super::network_policy::network_policy(spec, defaults, name, svc),
+        scheduling: SchedulingValues {
+            anti_affinity_weight: 100,
+            topology_spread: TopologySpreadValues {
+                enabled: true,
+                max_skew: 1,
+                topology_key: "topology.kubernetes.io/zone".into(),
+                when_unsatisfiable: "ScheduleAnyway".into(),
+            },
+        },
+        tmp_volume: TmpVolumeValues {
+            size_limit: "64Mi".into(),
+        },
+        tests: TestValues {
+            enabled: true,
+            image: d::TEST_IMAGE.into(),
+            resources: ResourcesValues {
+                requests: ResourceQuantities {
+                    cpu: "10m".into(),
+                    memory: "16Mi".into(),
+                },
+                limits: ResourceQuantities {
+                    cpu: "100m".into(),
+                    memory: "64Mi".into(),
+                },
+            },
+        },
+    };
+    (values, resources)
+}
+
+/// The Secret the service reads its secret variables from, or the ExternalSecret that fills it.
+fn secrets(app: &str, name: &str, svc: &Service) -> SecretsValues {
+    let keys = svc.secrets.clone();
+    let es = svc.external_secret.as_ref();
+    let external_secret = ExternalSecretValues {
+        enabled: es.is_some() && !keys.is_empty(),
+        secret_store_name: es.map(|e| e.store.clone()).unwrap_or_default(),
+        secret_store_kind: es
+            .and_then(|e| e.store_kind.clone())
+            .unwrap_or_else(|| "ClusterSecretStore".into()),
+        refresh_interval: es
+            .and_then(|e| e.refresh_interval.clone())
+            .unwrap_or_else(|| "1h".into()),
+        remote_key_prefix: es
+            .and_then(|e| e.remote_key_prefix.clone())
+            .unwrap_or_else(|| format!("{app}/{name}/")),
+    };
+    SecretsValues {
+        existing_secret: format!("{name}-secrets"),
+        keys,
+        external_secret,
+    }
+}
+
+pub(super) fn protocol(p: &Port) -> String {
+    p.protocol.clone().unwrap_or_else(|| "TCP".into())
+}
+
+fn config_checksum(env: &BTreeMap<String, String>) -> String {
+    let json = serde_json::to_string(env).expect("a string map serializes");
+    let digest = Sha256::digest(json.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The part of `full` that differs from `base`: maps recurse (Helm merges them key by key),
+/// anything else is taken whole (Helm replaces lists and scalars). `None` when equal.
+pub fn json_diff(base: &serde_json::Value, full: &serde_json::Value) -> Option<serde_json::Value> {
+    use serde_json::Value;
+    match (base, full) {
+        (Value::Object(b), Value::Object(f)) => {
+            let mut out = serde_json::Map::new();
+            for (k, fv) in f {
+                match b.get(k) {
+                    Some(bv) => {
+                        if let Some(dv) = json_diff(bv, fv) {
+                            out.insert(k.clone(), dv);
+                        }
+                    }
+                    None => {
+                        out.insert(k.clone(), fv.clone());
+                    }
+                }
+            }
+            (!out.is_empty()).then_some(Value::Object(out))
+        }
+        (b, f) if b == f => None,
+        (_, f) => Some(f.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn diff_keeps_only_changes() {
+        let base = json!({"a": 1, "m": {"x": 1, "y": [1, 2]}, "l": [1]});
+        let full = json!({"a": 1, "m": {"x": 2, "y": [1, 2]}, "l": [1, 2]});
+        assert_eq!(
+            json_diff(&base, &full),
+            Some(json!({"m": {"x": 2}, "l": [1, 2]}))
+        );
+        assert_eq!(json_diff(&base, &base), None);
+    }
+}
