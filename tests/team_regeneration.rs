@@ -293,6 +293,21 @@ fn two_branches_regenerating_different_services_merge_without_conflict_and_check
         "team/api:1.0.0",
         "team/api:1.1.0",
     );
+    // check lists what a person sees: the changed files, never base copies.
+    let o = cw(d, &["check", "--format", "json"]);
+    assert_eq!(code(&o), 1);
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let drifted: Vec<&str> = report["drifted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    assert!(drifted.contains(&"docker-compose.yml"), "{drifted:?}");
+    assert!(
+        drifted.iter().all(|p| !p.starts_with(".chartwright/")),
+        "{drifted:?}"
+    );
     ok(d, &["generate", "-q"]);
     git(d, &["add", "-A"]);
     git(d, &["commit", "-qm", "api 1.1.0"]);
