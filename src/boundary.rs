@@ -28,6 +28,7 @@ impl Error {
             Error::Output(
                 OutputError::Io { .. }
                 | OutputError::Interrupted { .. }
+                | OutputError::Locked { .. }
                 | OutputError::NotADirectory { .. },
             )
             | Error::Stdout(_) => IO,

@@ -57,7 +57,8 @@ pub struct SpecArgs {
 pub struct OutArgs {
     #[command(flatten)]
     pub spec: SpecArgs,
-    /// The output directory.
+    /// The output directory. Its record (.chartwright/state) remembers the --templates and
+    /// --defaults of the last generate, which a run without them repeats.
     #[arg(
         long = "out",
         short = 'o',
@@ -65,6 +66,13 @@ pub struct OutArgs {
         value_name = "OUT"
     )]
     pub out: PathBuf,
+    /// Do not use the overlay folder the last generate remembered (the spec's `templates:`
+    /// key applies again).
+    #[arg(long, conflicts_with = "templates")]
+    pub no_templates: bool,
+    /// Do not use the org defaults file the last generate remembered.
+    #[arg(long, conflicts_with = "defaults")]
+    pub no_defaults: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -87,6 +95,10 @@ pub enum Command {
         /// Overwrite files you edited instead of merging your edits.
         #[arg(long)]
         force: bool,
+        /// Rebuild a lost or damaged .chartwright/state from the tree: files equal to the
+        /// rendering are adopted, files that differ are kept as they are (as your edits).
+        #[arg(long, conflicts_with = "force")]
+        adopt: bool,
     },
     /// Exit 1 with a diff when the tree on disk differs from what generate would write.
     Check {
@@ -195,7 +207,46 @@ fn inputs(a: &SpecArgs) -> Inputs {
         spec: a.spec.clone(),
         templates: a.templates.clone(),
         defaults: a.defaults.clone(),
+        ..Inputs::default()
     }
+}
+
+/// The inputs of a run with an output directory, with what its record remembers filled in,
+/// and the options that record them again.
+fn out_inputs(a: &OutArgs) -> Result<(Inputs, WriteOptions), Error> {
+    let given = Inputs {
+        out: Some(a.out.clone()),
+        no_templates: a.no_templates,
+        no_defaults: a.no_defaults,
+        ..inputs(&a.spec)
+    };
+    let resolved = pipeline::resolve(&given)?;
+    // The record is a committed file like the spec: what it remembers must stay inside the
+    // repository, as the spec's `templates:` must (issue 18), or a one-line change to it in a
+    // pull request could read any folder on the CI machine into the output and its log.
+    for (what, given, remembered) in [
+        ("--templates", &given.templates, &resolved.templates),
+        ("--defaults", &given.defaults, &resolved.defaults),
+    ] {
+        if given.is_none()
+            && let Some(path) = remembered
+            && let Ok(root) = crate::input::repository_of(&a.spec.spec)
+            && !crate::input::is_inside(&root, path)
+        {
+            return Err(Error::Usage(format!(
+                "{}/.chartwright remembers {what} {}, which is outside the spec's repository {}; pass {what} explicitly to use it, or --no-{} to drop it",
+                a.out.display(),
+                path.display(),
+                root.display(),
+                &what[2..]
+            )));
+        }
+    }
+    let opts = WriteOptions {
+        inputs: Some(pipeline::recorded_inputs(&resolved, &a.out)),
+        ..WriteOptions::default()
+    };
+    Ok((resolved, opts))
 }
 
 /// Colour only for a terminal, and never when `NO_COLOR` is set (https://no-color.org).
@@ -213,9 +264,15 @@ macro_rules! say {
 fn execute(cli: &Cli, out: &mut Stdout) -> Result<(), Error> {
     match &cli.command {
         Command::Init(args) => crate::init::run(args, cli.quiet),
-        Command::Generate { args, force } => {
-            let (plan, files) = pipeline::generate(&inputs(&args.spec))?;
-            let report = output::write(&files, &args.out, &WriteOptions { force: *force })?;
+        Command::Generate { args, force, adopt } => {
+            let (inputs, opts) = out_inputs(args)?;
+            let (plan, files) = pipeline::generate(&inputs)?;
+            let opts = WriteOptions {
+                force: *force,
+                adopt: *adopt,
+                ..opts
+            };
+            let report = output::write(&files, &args.out, &opts)?;
             match args.format {
                 Format::Json => print_json(
                     out,
@@ -240,8 +297,9 @@ fn execute(cli: &Cli, out: &mut Stdout) -> Result<(), Error> {
             Ok(())
         }
         Command::Check { args } => {
-            let (_, files) = pipeline::generate(&inputs(&args.spec))?;
-            let report = output::check(&files, &args.out)?;
+            let (inputs, opts) = out_inputs(args)?;
+            let (_, files) = pipeline::generate(&inputs)?;
+            let report = output::check_with(&files, &args.out, &opts)?;
             match args.format {
                 Format::Json => print_json(out, &report)?,
                 Format::Text if report.in_sync => {
@@ -249,7 +307,12 @@ fn execute(cli: &Cli, out: &mut Stdout) -> Result<(), Error> {
                         say!(out, "{} is up to date", args.out.display())?;
                     }
                 }
-                Format::Text => write!(out, "{}", report.diff).map_err(Error::Stdout)?,
+                Format::Text => {
+                    write!(out, "{}", report.diff).map_err(Error::Stdout)?;
+                    for reason in &report.record {
+                        boundary::note(reason);
+                    }
+                }
             }
             if report.in_sync {
                 return Ok(());
@@ -262,9 +325,10 @@ fn execute(cli: &Cli, out: &mut Stdout) -> Result<(), Error> {
             )))
         }
         Command::Diff { args } => {
-            let (_, files) = pipeline::generate(&inputs(&args.spec))?;
+            let (inputs, opts) = out_inputs(args)?;
+            let (_, files) = pipeline::generate(&inputs)?;
             let color = args.format == Format::Text && use_color();
-            let report = output::diff(&files, &args.out, color)?;
+            let report = output::diff_with(&files, &args.out, color, &opts)?;
             match args.format {
                 Format::Json => print_json(out, &report),
                 Format::Text => write!(out, "{}", report.diff).map_err(Error::Stdout),
@@ -357,7 +421,7 @@ fn templates_command(
             let inputs = Inputs {
                 spec: spec.clone().unwrap_or_default(),
                 templates: templates.clone(),
-                defaults: None,
+                ..Inputs::default()
             };
             let set = pipeline::templates(&inputs, key.as_deref())?;
             let mut rows: Vec<(&str, &str)> = set
@@ -422,7 +486,7 @@ fn templates_command(
             Ok(())
         }
         TemplatesCommand::Context { args, service, env } => {
-            let (plan, _) = pipeline::plan(&inputs(args))?;
+            let (plan, set) = pipeline::plan(&inputs(args))?;
             let svc = match service {
                 Some(name) => Some(plan.services.iter().find(|s| &s.name == name).ok_or_else(
                     || {
@@ -457,9 +521,10 @@ fn templates_command(
                 None => None,
             };
             let schema = crate::render::values_schema();
+            let env_example = set.generates(".env.example");
             print_json(
                 out,
-                &crate::render::context(&plan, svc, environment, &schema),
+                &crate::render::context(&plan, svc, environment, &schema, env_example),
             )
         }
     }
@@ -490,6 +555,10 @@ fn print_report(
         ("deleted", &report.deleted),
         ("kept (edited, no longer generated)", &report.kept_edited),
         ("overwrote your edits", &report.overwritten_edits),
+        (
+            "adopted, differs (kept as your edit)",
+            &report.adopted_edits,
+        ),
     ];
     let mut any = false;
     for (label, paths) in groups {

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::output::{FileSet, OutputError};
+use crate::output::{self, FileSet, OutputError, RecordedInputs};
 use crate::plan::Plan;
 use crate::render::templates::OverlayError;
 use crate::render::{RenderError, TemplateSet};
@@ -17,6 +17,121 @@ pub struct Inputs {
     pub templates: Option<PathBuf>,
     /// An org defaults file (`--defaults`).
     pub defaults: Option<PathBuf>,
+    /// The output directory, when there is one: its record supplies the `--templates` and
+    /// `--defaults` of the last `generate` when they are not given (see [`resolve`]), and
+    /// Compose `build:` contexts are rebased onto it.
+    pub out: Option<PathBuf>,
+    /// Do not use a remembered overlay folder (`--no-templates`).
+    pub no_templates: bool,
+    /// Do not use a remembered org defaults file (`--no-defaults`).
+    pub no_defaults: bool,
+}
+
+/// Fills in the `--templates` and `--defaults` a plain run repeats from the output's record
+/// (an explicit flag wins; `--no-templates` / `--no-defaults` drop the remembered one).
+/// Recorded paths are relative to the output directory.
+pub fn resolve(inputs: &Inputs) -> Result<Inputs, Error> {
+    let mut resolved = inputs.clone();
+    let Some(out) = &inputs.out else {
+        return Ok(resolved);
+    };
+    let need_templates = inputs.templates.is_none() && !inputs.no_templates;
+    let need_defaults = inputs.defaults.is_none() && !inputs.no_defaults;
+    if !need_templates && !need_defaults {
+        return Ok(resolved);
+    }
+    let recorded = output::recorded_inputs(out)?;
+    let at = |rel: &String| out.join(rel);
+    if need_templates {
+        resolved.templates = recorded.templates.as_ref().map(at);
+    }
+    if need_defaults {
+        resolved.defaults = recorded.defaults.as_ref().map(at);
+    }
+    Ok(resolved)
+}
+
+/// The flag-level inputs of a resolved run, as the record stores them (relative to `out`).
+pub fn recorded_inputs(inputs: &Inputs, out: &Path) -> RecordedInputs {
+    RecordedInputs {
+        defaults: inputs.defaults.as_ref().map(|p| relative_path(out, p)),
+        templates: inputs.templates.as_ref().map(|p| relative_path(out, p)),
+    }
+}
+
+/// `to` relative to the directory `from` (`/`-separated), through the real locations of both
+/// (symbolic links resolved where the paths exist), so that the result works from wherever
+/// `from` is used. Falls back to the absolute path when there is no relative one.
+pub fn relative_path(from: &Path, to: &Path) -> String {
+    let from = absolute(from);
+    let to = absolute(to);
+    let a: Vec<_> = from.components().collect();
+    let b: Vec<_> = to.components().collect();
+    if a.first() != b.first() {
+        return to.display().to_string();
+    }
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<String> = vec!["..".to_owned(); a.len() - common];
+    parts.extend(
+        b[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// The absolute, symlink-resolved form of `p`; missing trailing components are kept as
+/// written, and `.`/`..` among them are resolved lexically.
+fn absolute(p: &Path) -> PathBuf {
+    let p = std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
+    let mut existing = p.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(c) = std::fs::canonicalize(existing) {
+            let mut out = c;
+            for name in rest.iter().rev() {
+                match name {
+                    n if *n == std::ffi::OsStr::new("..") => {
+                        out.pop();
+                    }
+                    n if *n == std::ffi::OsStr::new(".") => {}
+                    n => out.push(n),
+                }
+            }
+            return out;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                existing = parent;
+            }
+            _ => return p,
+        }
+    }
+}
+
+/// Compose resolves `build:` contexts against the directory of docker-compose.yml, but the
+/// spec's are relative to the spec file: rebase each local context onto the output folder
+/// (`./api` in a spec next to `deploy/` becomes `../api`). URLs and absolute paths stay.
+fn rebase_build_contexts(plan: &mut Plan, spec: &Path, out: &Path) {
+    let spec_dir = spec
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    for s in &mut plan.compose.services {
+        let Some(context) = &s.build else { continue };
+        let remote = context.contains("://")
+            || context.starts_with("git@")
+            || context.starts_with("github.com/");
+        if remote || Path::new(context).is_absolute() {
+            continue;
+        }
+        s.build = Some(relative_path(out, &spec_dir.join(context)));
+    }
 }
 
 /// The CLI boundary's error: one variant per stage. [`crate::boundary`] maps each to its exit
@@ -68,7 +183,10 @@ pub fn plan(inputs: &Inputs) -> Result<(Plan, TemplateSet), Error> {
         Some(p) => Some(load_defaults(p)?),
         None => None,
     };
-    let plan = crate::plan::build(&file, defaults.as_ref())?;
+    let mut plan = crate::plan::build(&file, defaults.as_ref())?;
+    if let Some(out) = &inputs.out {
+        rebase_build_contexts(&mut plan, &inputs.spec, out);
+    }
     Ok((plan, templates))
 }
 

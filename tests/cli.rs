@@ -11,11 +11,7 @@ fn generate_writes_the_tree_and_prints_the_resource_table() {
         .succeeds()
         .stdout_has("SERVICE")
         .stdout_has("2-20 (HPA 70%)");
-    for f in [
-        "docker-compose.yml",
-        ".env.example",
-        ".chartwright/state.json",
-    ] {
+    for f in ["docker-compose.yml", ".env.example", ".chartwright/state"] {
         assert!(p.join("deploy").join(f).is_file(), "{f} missing");
     }
 }

@@ -14,7 +14,7 @@ fn keys(v: &Value) -> Vec<&str> {
     v.as_object().unwrap().keys().map(String::as_str).collect()
 }
 
-const REPORT_KEYS: [&str; 8] = [
+const REPORT_KEYS: [&str; 9] = [
     "created",
     "updated",
     "merged",
@@ -23,6 +23,7 @@ const REPORT_KEYS: [&str; 8] = [
     "kept_edited",
     "unchanged",
     "overwritten_edits",
+    "adopted_edits",
 ];
 
 #[test]
@@ -85,7 +86,7 @@ fn check_json_shape_and_exit_codes() {
     let p = Project::example("quickstart");
     // Nothing generated yet: drift.
     let v = p.run(["check", "--format", "json"]).fails(1).json();
-    assert_eq!(keys(&v), ["in_sync", "drifted", "diff"]);
+    assert_eq!(keys(&v), ["in_sync", "drifted", "diff", "record"]);
     assert_eq!(v["in_sync"], false);
     assert!(!v["drifted"].as_array().unwrap().is_empty());
 
@@ -207,6 +208,8 @@ fn pre_commit_hooks_run_validate_and_check() {
         assert_eq!(h["entry"], entry);
         assert_eq!(h["language"], "rust");
         assert_eq!(h["pass_filenames"], false);
-        assert_eq!(h["files"], "chartwright\\.yaml$");
+        // Issue 16: a `files: chartwright\.yaml$` filter missed changes to an overlay, the
+        // defaults file and the generated tree.
+        assert_eq!(h["always_run"], true);
     }
 }

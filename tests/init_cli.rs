@@ -474,7 +474,30 @@ fn imports_build_contexts_and_lists_env_files() {
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     let f = read_spec(dir.path());
     let worker = &f.spec.services["worker"].value;
-    assert_eq!(worker.build.as_ref().unwrap().value, "./worker");
+    // Rebased from the Compose file's folder onto the spec's (issue 16: copied unchanged, the
+    // context pointed at a folder that does not exist).
+    let resolves_to = |build: &str| {
+        let mut p = std::fs::canonicalize(dir.path()).unwrap();
+        for c in Path::new(build).components() {
+            match c {
+                std::path::Component::ParentDir => {
+                    p.pop();
+                }
+                std::path::Component::CurDir => {}
+                other => p.push(other),
+            }
+        }
+        p
+    };
+    let compose_dir = std::fs::canonicalize(fixture("build-envfile.yml"))
+        .unwrap()
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    assert_eq!(
+        resolves_to(&worker.build.as_ref().unwrap().value),
+        compose_dir.join("worker")
+    );
     assert_eq!(worker.image.value, "acme/worker:0.3.0");
     assert_eq!(
         worker.command.as_deref().unwrap(),
@@ -483,7 +506,10 @@ fn imports_build_contexts_and_lists_env_files() {
     assert!(!worker.env.contains_key("REDIS_URL"), "injected from cache");
     assert_eq!(worker.env["QUEUE"].value.as_text(), "jobs");
     let api = &f.spec.services["api"].value;
-    assert_eq!(api.build.as_ref().unwrap().value, "./api");
+    assert_eq!(
+        resolves_to(&api.build.as_ref().unwrap().value),
+        compose_dir.join("api")
+    );
     assert_eq!(api.image.value, "registry.example.com/acme/api:1.0.0");
     assert_eq!(api.ports[0].value.port.value, 8000);
     assert_eq!(

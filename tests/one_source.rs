@@ -45,6 +45,7 @@ fn generate(dir: &Path) -> Result<chartwright::output::FileSet, String> {
         spec: dir.join("chartwright.yaml"),
         templates: Some(dir.join("overlay")),
         defaults: None,
+        ..Default::default()
     })
     .map(|(_, f)| f)
     .map_err(|e| e.to_string())

@@ -12,7 +12,15 @@ fn write(files: &[(&str, &str)], dir: &std::path::Path) -> WriteReport {
 }
 
 fn force(files: &[(&str, &str)], dir: &std::path::Path) -> WriteReport {
-    output::write(&fileset(files), dir, &WriteOptions { force: true }).expect("write succeeds")
+    output::write(
+        &fileset(files),
+        dir,
+        &WriteOptions {
+            force: true,
+            ..Default::default()
+        },
+    )
+    .expect("write succeeds")
 }
 
 #[test]
@@ -32,30 +40,38 @@ fn first_write_creates_files_bases_and_a_deterministic_state() {
         strings(&["chart/values.yaml", "compose.yaml"])
     );
     assert_eq!(read(&out, "chart/values.yaml"), V1);
-    assert_eq!(read(&out, ".chartwright/base/chart/values.yaml"), V1);
+    assert_eq!(base(&out, "chart/values.yaml"), V1);
+    assert_eq!(base(&out, "compose.yaml"), "services: {}\n");
+    let text = read(&out, ".chartwright/state");
+    let header = text.lines().next().unwrap();
+    assert!(
+        header.contains("format 2") && header.contains(env!("CARGO_PKG_VERSION")),
+        "{header}"
+    );
+    // One `<sha256>  <path>` line per file, sorted by path: what `sha256sum -c` reads.
+    let body: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
     assert_eq!(
-        read(&out, ".chartwright/base/compose.yaml"),
-        "services: {}\n"
+        body,
+        [
+            format!("{}  chart/values.yaml", sha256(V1)),
+            format!("{}  compose.yaml", sha256("services: {}\n")),
+        ]
     );
-    let expected = format!(
-        r#"{{
-  "chartwright_version": "{}",
-  "files": {{
-    "chart/values.yaml": {{
-      "sha256": "{}"
-    }},
-    "compose.yaml": {{
-      "sha256": "{}"
-    }}
-  }},
-  "format": 1
-}}
-"#,
-        env!("CARGO_PKG_VERSION"),
-        sha256(V1),
-        sha256("services: {}\n"),
+    // Base copies are named by a hash of their path: no scanner takes them for output.
+    for rel in snapshot(&out.join(".chartwright/base")).keys() {
+        let name = rel.rsplit('/').next().unwrap();
+        assert!(!name.contains('.'), "{rel}");
+    }
+    // Byte-for-byte deterministic: a second identical write changes nothing at all.
+    let before = snapshot(&out);
+    write(
+        &[
+            ("chart/values.yaml", V1),
+            ("compose.yaml", "services: {}\n"),
+        ],
+        &out,
     );
-    assert_eq!(read(&out, ".chartwright/state.json"), expected);
+    assert_eq!(snapshot(&out), before);
 }
 
 #[test]
@@ -70,7 +86,7 @@ fn untouched_file_is_updated_in_place() {
     assert_eq!(report.unchanged, strings(&["b.yaml"]));
     assert!(report.merged.is_empty() && report.created.is_empty());
     assert_eq!(read(out, "a.yaml"), v2);
-    assert_eq!(read(out, ".chartwright/base/a.yaml"), v2);
+    assert_eq!(base(out, "a.yaml"), v2);
     assert_eq!(recorded_hash(out, "a.yaml"), sha256(&v2));
 }
 
@@ -90,7 +106,7 @@ fn edited_file_is_merged_keeping_the_edit_and_taking_new_changes() {
     assert_eq!(read(out, "a.yaml"), both);
     // The state records the rendering, so the file keeps counting as edited ...
     assert_eq!(recorded_hash(out, "a.yaml"), sha256(&v2));
-    assert_eq!(read(out, ".chartwright/base/a.yaml"), v2);
+    assert_eq!(base(out, "a.yaml"), v2);
 
     // ... and regenerating the same rendering again changes nothing ...
     let before = snapshot(out);
@@ -165,14 +181,24 @@ fn removed_files_are_deleted_when_unedited_and_kept_when_edited() {
     assert_eq!(report.kept_edited, strings(&["svc/worker/deploy.yaml"]));
     assert!(!out.join("svc/api").exists(), "emptied directories go too");
     assert_eq!(read(out, "svc/worker/deploy.yaml"), "worker, edited\n");
-    assert!(!out.join(".chartwright/base/svc").exists());
-    let files = state(out)["files"].as_object().unwrap().clone();
-    assert_eq!(files.keys().collect::<Vec<_>>(), ["keep.yaml"]);
+    // The kept file stays recorded (issue 16: forgetting it made generating it again refuse
+    // chartwright's own former file), with its base; the deleted one is forgotten.
+    let files = state(out);
+    assert_eq!(
+        files.keys().collect::<Vec<_>>(),
+        ["keep.yaml", "svc/worker/deploy.yaml"]
+    );
+    assert_eq!(base(out, "svc/worker/deploy.yaml"), "worker\n");
 
-    // The kept file is the user's now: never reported or touched again.
+    // It keeps being reported, and is never touched, until it is deleted.
+    let report = write(&[("keep.yaml", "k\n")], out);
+    assert_eq!(report.kept_edited, strings(&["svc/worker/deploy.yaml"]));
+    assert!(report.deleted.is_empty());
+    assert_eq!(read(out, "svc/worker/deploy.yaml"), "worker, edited\n");
+    fs::remove_file(out.join("svc/worker/deploy.yaml")).unwrap();
     let report = write(&[("keep.yaml", "k\n")], out);
     assert!(report.kept_edited.is_empty() && report.deleted.is_empty());
-    assert_eq!(read(out, "svc/worker/deploy.yaml"), "worker, edited\n");
+    assert_eq!(state(out).keys().collect::<Vec<_>>(), ["keep.yaml"]);
 }
 
 #[test]

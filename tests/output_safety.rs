@@ -73,7 +73,15 @@ fn foreign_file_added_later_blocks_the_whole_regeneration() {
     assert!(matches!(err, OutputError::ForeignFiles { .. }), "{err:?}");
     assert_eq!(snapshot(out), before);
     // force does not make a foreign file ours either.
-    let err = output::write(&v2(), out, &WriteOptions { force: true }).unwrap_err();
+    let err = output::write(
+        &v2(),
+        out,
+        &WriteOptions {
+            force: true,
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
     assert!(matches!(err, OutputError::ForeignFiles { .. }), "{err:?}");
     assert_eq!(snapshot(out), before);
 }
@@ -94,17 +102,18 @@ fn injected_failure_while_staging_leaves_the_previous_tree_intact() {
     let out = tmp.path();
     prepared(out);
     let before = snapshot(out);
-    // v2 stages 3 generated files, 3 base copies and the state file.
-    for n in 0..7 {
-        let err =
-            output::write_with_fault(&v2(), out, &WriteOptions::default(), Some(Fault::Stage(n)))
-                .unwrap_err();
+    // Every staging step fails in turn until one past the last staged file, where no fault
+    // fires and the write goes through (which shows the loop covered every step).
+    let mut n = 0;
+    while let Err(err) =
+        output::write_with_fault(&v2(), out, &WriteOptions::default(), Some(Fault::Stage(n)))
+    {
         assert!(err.to_string().contains("injected failure"), "{err}");
         assert_eq!(snapshot(out), before, "fault at staging step {n}");
+        n += 1;
     }
-    // One past the last staged file: no fault fires, so the write goes through (which is
-    // what shows the loop above covered every staging step).
-    output::write_with_fault(&v2(), out, &WriteOptions::default(), Some(Fault::Stage(7))).unwrap();
+    // v2 stages 3 generated files, their 3 base copies and the state file.
+    assert_eq!(n, 7);
     assert_ne!(snapshot(out), before);
 }
 
@@ -127,17 +136,23 @@ fn interrupted_commit_is_finished_by_running_generate_again() {
     let expected_report = try_write(&v2(), &expected_dir).unwrap();
     let expected = snapshot(&expected_dir);
 
-    // 6 renames, 2 deletions (old.yaml and its base copy), then the state file.
-    for n in 0..9 {
+    // Renames (files, then base copies), deletions (old.yaml and its base copy), then the
+    // state file:
+    // every step fails in turn until one past the last, where the write goes through.
+    let mut n = 0;
+    loop {
         let out = tmp.path().join(format!("run{n}"));
         prepared(&out);
-        let err = output::write_with_fault(
+        let result = output::write_with_fault(
             &v2(),
             &out,
             &WriteOptions::default(),
             Some(Fault::Commit(n)),
-        )
-        .unwrap_err();
+        );
+        let Err(err) = result else {
+            assert_eq!(snapshot(&out), expected);
+            break;
+        };
         assert!(
             matches!(err, OutputError::Interrupted { applied, .. } if applied == n),
             "{err:?}"
@@ -145,19 +160,11 @@ fn interrupted_commit_is_finished_by_running_generate_again() {
         let report = try_write(&v2(), &out).unwrap();
         assert!(!report.has_conflicts(), "step {n}: {report:?}");
         assert_eq!(snapshot(&out), expected, "fault at commit step {n}");
+        n += 1;
     }
+    // 3 files and their 3 base copies renamed; old.yaml and its base copy deleted; the state.
+    assert_eq!(n, 9);
     assert_eq!(expected_report.merged, strings(&["chart/values.yaml"]));
-    // No step 9: the loop above covered every commit step.
-    let out = tmp.path().join("run9");
-    prepared(&out);
-    output::write_with_fault(
-        &v2(),
-        &out,
-        &WriteOptions::default(),
-        Some(Fault::Commit(9)),
-    )
-    .unwrap();
-    assert_eq!(snapshot(&out), expected);
 }
 
 #[cfg(unix)]
@@ -276,7 +283,7 @@ fn edited_file_without_its_base_copy_is_an_error_unless_forced() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path();
     prepared(out);
-    fs::remove_file(out.join(".chartwright/base/chart/values.yaml")).unwrap();
+    fs::remove_file(out.join(base_path("chart/values.yaml"))).unwrap();
     let before = snapshot(out);
     let err = try_write(&v2(), out).unwrap_err();
     assert!(
@@ -284,7 +291,15 @@ fn edited_file_without_its_base_copy_is_an_error_unless_forced() {
         "{err:?}"
     );
     assert_eq!(snapshot(out), before);
-    let report = output::write(&v2(), out, &WriteOptions { force: true }).unwrap();
+    let report = output::write(
+        &v2(),
+        out,
+        &WriteOptions {
+            force: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_eq!(report.overwritten_edits, strings(&["chart/values.yaml"]));
 }
 
@@ -298,6 +313,17 @@ fn corrupt_state_is_reported_with_its_path() {
         matches!(&err, OutputError::CorruptState { path, .. } if path == &out.join(".chartwright/state.json")),
         "{err:?}"
     );
+    // The message says how to recover (issue 16: `key must be a string at line 188`, no hint).
+    assert!(err.to_string().contains("generate --adopt"), "{err}");
+    fs::remove_file(out.join(".chartwright/state.json")).unwrap();
+    put(out, ".chartwright/state", "<<<<<<< HEAD\n");
+    let err = try_write(&v1(), out).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains(".chartwright/state") && text.contains("line 1") && text.contains("--adopt"),
+        "{text}"
+    );
+    fs::remove_file(out.join(".chartwright/state")).unwrap();
     put(
         out,
         ".chartwright/state.json",

@@ -39,6 +39,7 @@ fn run(dir: &Path) -> Result<chartwright::output::FileSet, Error> {
         spec: dir.join("chartwright.yaml"),
         templates: Some(dir.join("overlay")),
         defaults: None,
+        ..Default::default()
     })
     .map(|(_, f)| f)
 }
@@ -145,6 +146,7 @@ fn precedence_builtin_org_spec_env() {
             spec: dir.path().join("chartwright.yaml"),
             templates: Some(dir.path().join("overlay")),
             defaults: None,
+            ..Default::default()
         })
         .unwrap();
         let dev = &plan.services[0].environments[0];
@@ -171,6 +173,7 @@ fn defaults_flag_wins_over_overlay_defaults() {
         spec: dir.path().join("chartwright.yaml"),
         templates: Some(dir.path().join("overlay")),
         defaults: Some(dir.path().join("flag.yaml")),
+        ..Default::default()
     })
     .unwrap();
     assert_eq!(

@@ -108,6 +108,7 @@ fn templates_receive_the_documented_context() {
                     s.map(|s| &plan.services[s]),
                     e.map(|e| &plan.environments[e]),
                     &schema,
+                    true,
                 ))
                 .unwrap();
                 assert_eq!(

@@ -295,6 +295,32 @@ pub fn run(args: &InitArgs, quiet: bool) -> Result<(), Error> {
         warnings.extend(imp.warnings.iter().cloned());
         let dropped = imp.dropped.clone();
         imp.into_draft(&mut draft);
+        // Compose resolves build contexts against the Compose file's folder; the spec's are
+        // relative to the spec file (and `generate` rebases them onto the output folder).
+        let compose_dir = path.parent().unwrap_or(Path::new(""));
+        let spec_dir = args.spec.parent().unwrap_or(Path::new(""));
+        let dir = |p: &Path| {
+            if p.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                p.to_owned()
+            }
+        };
+        for s in &mut draft.services {
+            if let Some(b) = &s.build
+                && !b.contains("://")
+                && !b.starts_with("git@")
+                && !Path::new(b).is_absolute()
+            {
+                let rebased =
+                    crate::pipeline::relative_path(&dir(spec_dir), &dir(compose_dir).join(b));
+                s.build = Some(if rebased.starts_with("..") || rebased == "." {
+                    rebased
+                } else {
+                    format!("./{rebased}")
+                });
+            }
+        }
         draft
             .notes
             .insert(0, format!("Imported from {}.", path.display()));
@@ -464,11 +490,17 @@ pub fn run(args: &InitArgs, quiet: bool) -> Result<(), Error> {
     if args.no_generate {
         return Ok(());
     }
-    let (_, files) = pipeline::generate(&Inputs {
+    let inputs = pipeline::resolve(&Inputs {
         spec: args.spec.clone(),
+        out: Some(args.out.clone()),
         ..Inputs::default()
     })?;
-    let report = output::write(&files, &args.out, &WriteOptions { force: false })?;
+    let (_, files) = pipeline::generate(&inputs)?;
+    let opts = WriteOptions {
+        inputs: Some(pipeline::recorded_inputs(&inputs, &args.out)),
+        ..WriteOptions::default()
+    };
+    let report = output::write(&files, &args.out, &opts)?;
     if !quiet {
         eprintln!(
             "generated {} file(s) into {}",

@@ -37,7 +37,7 @@ fn service(out: &mut String, s: &ServiceDraft) {
     if let Some(b) = &s.build {
         let _ = writeln!(
             out,
-            "    # docker-compose builds from this context (relative to the output folder's parent)."
+            "    # docker-compose builds from this context (relative to this file; generate rebases it onto the output folder)."
         );
         let _ = writeln!(out, "    build: {}", q(b));
     }

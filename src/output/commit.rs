@@ -35,6 +35,9 @@ pub enum Fault {
     /// Fail before the n-th commit step (0-based): renames, then deletions, then the state
     /// file.
     Commit(usize),
+    /// Stop dead before the n-th commit step, as a killed process would: no clean-up at all,
+    /// temporaries and the pending record left behind.
+    Crash(usize),
 }
 
 struct Staged {
@@ -86,8 +89,23 @@ pub(crate) fn apply(plan: &Plan, fault: Option<Fault>) -> Result<(), OutputError
         .as_ref()
         .map(|_| staged.pop().expect("staged"));
 
+    let crash = |step: usize| {
+        (fault == Some(Fault::Crash(step))).then(|| {
+            interrupted(
+                step,
+                OutputError::io(
+                    "commit",
+                    &plan.root.dir,
+                    io::Error::other("simulated crash"),
+                ),
+            )
+        })
+    };
     let mut pending = staged.iter();
     for s in pending.by_ref() {
+        if let Some(e) = crash(step) {
+            return Err(e);
+        }
         let failed = if fault == Some(Fault::Commit(step)) {
             Some(OutputError::io("rename into place", &s.target, injected()))
         } else {
@@ -107,6 +125,9 @@ pub(crate) fn apply(plan: &Plan, fault: Option<Fault>) -> Result<(), OutputError
     }
 
     for rel in &plan.deletes {
+        if let Some(e) = crash(step) {
+            return Err(e);
+        }
         let path = plan.root.join(rel);
         let failed = if fault == Some(Fault::Commit(step)) {
             Some(injected())
@@ -137,6 +158,9 @@ pub(crate) fn apply(plan: &Plan, fault: Option<Fault>) -> Result<(), OutputError
         }
     }
 
+    if let Some(e) = crash(step) {
+        return Err(e);
+    }
     if let Some(s) = state_staged {
         let failed = if fault == Some(Fault::Commit(step)) {
             Some(injected())

@@ -25,9 +25,12 @@ pub enum OutputError {
     /// Files on disk, at paths chartwright wants to generate, that chartwright did not generate.
     /// They are never overwritten; nothing at all was written.
     #[error(
-        "refusing to overwrite {} that chartwright did not generate: {}; move or delete {}, or choose another output directory",
+        "refusing to overwrite {} that chartwright did not generate: {}; move or delete {}, or choose another output directory (if chartwright did generate {} and its record .chartwright/state was lost, `chartwright generate --adopt` takes {} over without changing {})",
         if paths.len() == 1 { "a file" } else { "files" },
         paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
+        if paths.len() == 1 { "it" } else { "them" },
+        if paths.len() == 1 { "it" } else { "them" },
+        if paths.len() == 1 { "it" } else { "them" },
         if paths.len() == 1 { "it" } else { "them" }
     )]
     ForeignFiles { paths: Vec<PathBuf> },
@@ -55,16 +58,28 @@ pub enum OutputError {
     )]
     SymlinkLoop { path: PathBuf },
 
-    /// `.chartwright/state.json` cannot be understood.
-    #[error("cannot use chartwright state {path}: {message}")]
+    /// `.chartwright/state` (or a format-1 `state.json`) cannot be understood.
+    #[error(
+        "cannot use chartwright state {path}: {message}\nhint: if a merge or an edit damaged it, run `chartwright generate --adopt`: it rebuilds the record from the tree and keeps every file that differs from the rendering as your edit"
+    )]
     CorruptState { path: PathBuf, message: String },
 
     /// A generated file was edited, and the base copy needed to merge the edit is gone or
     /// does not match `state.json`.
     #[error(
-        "cannot merge your edits to {path}: its base copy {base} is missing or does not match .chartwright/state.json; restore it from version control, or regenerate with --force to overwrite your edits"
+        "cannot merge your edits to {path}: its base copy {base} is missing or does not match .chartwright/state; restore .chartwright/ from version control, run `chartwright generate --adopt` to keep the file as it is (as your edit of the new rendering), or regenerate with --force to overwrite your edits"
     )]
     MissingBase { path: PathBuf, base: PathBuf },
+
+    /// Another chartwright run holds the lock on the output directory.
+    #[error(
+        "{path} is locked by another chartwright run{}; wait for it to finish and run again (the lock is released when that process exits)",
+        holder.as_ref().map(|h| format!(" ({h})")).unwrap_or_default()
+    )]
+    Locked {
+        path: PathBuf,
+        holder: Option<String>,
+    },
 
     /// The file system refused an operation.
     #[error("cannot {action} {path}: {source}")]

@@ -195,7 +195,7 @@ impl Root {
     }
 
     /// Whether the directory `rel` exists, with the same component checks as `inspect`.
-    fn inspect_dir(&self, rel: &str) -> Result<bool, OutputError> {
+    pub fn inspect_dir(&self, rel: &str) -> Result<bool, OutputError> {
         let mut cur = self.dir.clone();
         for component in rel.split('/') {
             cur.push(component);

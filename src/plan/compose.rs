@@ -19,7 +19,7 @@ pub fn escape_dollars(s: &str) -> String {
 /// `${NAME:?…}`: Compose refuses to start when the variable is unset, instead of passing an
 /// empty password along.
 fn required(name: &str) -> String {
-    format!("${{{name}:?set {name} in .env (see .env.example)}}")
+    format!("${{{name}:?set {name} in .env (see the top of docker-compose.yml)}}")
 }
 
 /// The host port for `port`: the same number when free, else the next free one above, so two

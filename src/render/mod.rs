@@ -69,6 +69,9 @@ pub struct Context<'a> {
     pub backing: &'a [BackingPlan],
     /// `docker-compose.yml` for local development.
     pub compose: &'a ComposePlan,
+    /// Whether `.env.example` is generated (a team overlay may exclude it), so that
+    /// `docker-compose.yml` only tells people to copy a file that exists.
+    pub env_example: bool,
     /// Paths with `__service__` only: the service being rendered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<&'a ServicePlan>,
@@ -107,6 +110,7 @@ pub fn context<'a>(
     service: Option<&'a ServicePlan>,
     environment: Option<&'a EnvironmentPlan>,
     schema: &'a serde_json::Value,
+    env_example: bool,
 ) -> Context<'a> {
     let svc_env: Option<&ServiceEnvironment> = match (service, environment) {
         (Some(s), Some(e)) => s.environments.iter().find(|se| se.env == e.name),
@@ -120,6 +124,7 @@ pub fn context<'a>(
         services: &plan.services,
         backing: &plan.backing,
         compose: &plan.compose,
+        env_example,
         service,
         values_table: service.map(|s| values_table(&s.base, schema)),
         values_schema: service.map(|_| schema),
@@ -236,7 +241,7 @@ pub fn render(plan: &Plan, set: &TemplateSet) -> Result<FileSet, RenderError> {
             }
         }
     };
-    let contexts = Contexts::new(plan);
+    let contexts = Contexts::new(plan, set.generates(ENV_EXAMPLE));
     // Team templates are checked to give valid YAML as they render. The embedded ones are
     // proven to by the test suite (snapshots, conformance, fuzzing), and parsing every output
     // again would cost more than rendering it.
@@ -409,8 +414,11 @@ struct Contexts {
     schema_json: Value,
 }
 
+/// The file `docker-compose.yml`'s instructions refer to when it is generated.
+const ENV_EXAMPLE: &str = ".env.example";
+
 impl Contexts {
-    fn new(plan: &Plan) -> Self {
+    fn new(plan: &Plan, env_example: bool) -> Self {
         let schema = values_schema();
         let services = to_value(&plan.services);
         let item = |v: &Value, i: usize| v.get_item_by_index(i).expect("index within the plan");
@@ -426,6 +434,7 @@ impl Contexts {
                 ("services", services.clone()),
                 ("backing", to_value(&plan.backing)),
                 ("compose", to_value(&plan.compose)),
+                ("env_example", Value::from(env_example)),
             ],
             services: plan
                 .services
@@ -490,13 +499,14 @@ impl Contexts {
 
 /// The context a template at a path with service `service` and environment `env` (indexes into
 /// the plan) receives, as JSON: what tests compare with [`context`] and its documentation.
+/// `env_example` as with the embedded templates (which generate `.env.example`).
 #[doc(hidden)]
 pub fn received_context(
     plan: &Plan,
     service: Option<usize>,
     env: Option<usize>,
 ) -> serde_json::Value {
-    serde_json::to_value(Contexts::new(plan).get(service, env)).expect("a context serializes")
+    serde_json::to_value(Contexts::new(plan, true).get(service, env)).expect("a context serializes")
 }
 
 /// Builds the minijinja environment over a template set.

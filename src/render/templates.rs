@@ -106,6 +106,12 @@ pub enum OverlayError {
 }
 
 impl TemplateSet {
+    /// Whether the set renders the output file `path` (its template is present, under
+    /// either name, and not excluded).
+    pub fn generates(&self, path: &str) -> bool {
+        self.templates.contains_key(path) || self.templates.contains_key(&format!("{path}.j2"))
+    }
+
     pub fn embedded() -> Self {
         let mut templates = BTreeMap::new();
         collect(&EMBEDDED, &mut templates);

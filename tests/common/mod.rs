@@ -56,15 +56,39 @@ pub fn put(dir: &Path, rel: &str, contents: &str) {
     fs::write(path, contents).unwrap();
 }
 
-pub fn state(dir: &Path) -> serde_json::Value {
-    serde_json::from_str(&read(dir, ".chartwright/state.json")).unwrap()
+/// The record of generated files: path → recorded hashes (`<sha256>  <path>` lines).
+pub fn state(dir: &Path) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for line in read(dir, ".chartwright/state").lines() {
+        if line.starts_with('#') || line.is_empty() {
+            continue;
+        }
+        let (hash, path) = line.split_once("  ").expect("`<sha256>  <path>`");
+        out.entry(path.to_owned())
+            .or_default()
+            .push(hash.to_owned());
+    }
+    out
 }
 
 pub fn recorded_hash(dir: &Path, rel: &str) -> String {
-    state(dir)["files"][rel]["sha256"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{rel} not in state"))
-        .to_owned()
+    let state = state(dir);
+    let hashes = state
+        .get(rel)
+        .unwrap_or_else(|| panic!("{rel} not in state"));
+    assert_eq!(hashes.len(), 1, "{rel}: {hashes:?}");
+    hashes[0].clone()
+}
+
+/// Relative path of the base copy of `rel`: named by the sha256 of the path.
+pub fn base_path(rel: &str) -> String {
+    let key = sha256(rel);
+    format!(".chartwright/base/{}/{key}", &key[..2])
+}
+
+/// The base copy of `rel` (chartwright's last rendering of it).
+pub fn base(dir: &Path, rel: &str) -> String {
+    read(dir, &base_path(rel))
 }
 
 pub fn sha256(text: &str) -> String {
