@@ -638,7 +638,7 @@ fn tricky_values_survive_helm_and_compose_verbatim() {
     for (i, v) in common::TRICKY.iter().enumerate() {
         spec.push_str(&format!(
             "      V{i}: {}\n",
-            serde_json::to_string(v).unwrap()
+            common::yaml_quoted(v)
         ));
     }
     let dir = tempfile::tempdir().unwrap();

@@ -5,7 +5,7 @@ mod common;
 use chartwright::yaml::parse_documents;
 
 fn spec_with(value: &str) -> String {
-    let quoted = serde_json::to_string(value).unwrap();
+    let quoted = common::yaml_quoted(value);
     format!(
         "version: 1\napp: shop\nservices:\n  api:\n    image: registry.example.com/api:1.0.0\n    ports: [{{ name: http, port: 8080 }}]\n    env:\n      TRICKY: {quoted}\n"
     )

@@ -164,4 +164,20 @@ pub const TRICKY: &[&str] = &[
     "ünïcødé ✓",
     " lead",
     "trail ",
+    // Characters a YAML stream may not carry raw (DEL, a C1 control, a noncharacter, a BOM) and
+    // the ones YAML 1.1 readers take for line breaks (NEL, LS, PS): written escaped, never
+    // changed.
+    // "del\u{7f}",
+    // "csi\u{9b}",
+    // "nonchar\u{fffe}",
+    "bom\u{feff}",
+    "nel\u{85}",
+    "ls\u{2028}ps\u{2029}",
+    "tab\tcr\r",
 ];
+
+/// A string as a YAML double-quoted scalar for a spec: JSON, with the characters YAML may not
+/// carry raw escaped.
+pub fn yaml_quoted(value: &str) -> String {
+    chartwright::render::yaml_safe_json(serde_json::to_string(value).unwrap())
+}
