@@ -3,11 +3,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::build::{
-    self, EnvSource, backing_connection, compose_limits, image_ref, image_text, service_connection,
-    var_prefix,
-};
+use super::chart::{image_ref, image_text};
+use super::connections::{backing_connection, service_connection, var_prefix};
+use super::layers::EnvSource;
 use super::model::*;
+use super::resources::compose_limits;
+use super::values;
 use crate::catalog;
 use crate::spec::{DefaultsSpec, SecretEntry, Spec};
 
@@ -46,7 +47,7 @@ pub(super) fn build(
 
     for (name, svc) in &spec.services {
         let svc = &svc.value;
-        let values = build::build_values_for(spec, defaults, name, svc, local_env);
+        let values = values::build_values_for(spec, defaults, name, svc, local_env);
         let mut environment: Vec<(String, String)> = values
             .env
             .iter()

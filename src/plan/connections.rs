@@ -1,0 +1,166 @@
+//! What a service needs to reach what it depends on: the same variable names in Kubernetes and
+//! Compose, only the values differ.
+
+use super::model::EnvVarValues;
+use crate::catalog::{self, CatalogEntry};
+use crate::spec::{ServiceSpec, Spec};
+
+/// `DATABASE-PRIMARY` style prefix of a dependency's variables.
+pub(super) fn var_prefix(name: &str) -> String {
+    name.to_ascii_uppercase().replace('-', "_")
+}
+
+/// The connection variables one dependency hands to a dependent, for a given way of reaching
+/// it. Kubernetes and Compose get the same names; only the values differ.
+pub(super) struct Connection {
+    pub name: String,
+    pub value: String,
+    /// For Kubernetes: read from this Secret's `password` key instead of `value`.
+    pub secret: Option<String>,
+}
+
+/// What a service needs to reach backing entry `name`: host/port/… variables and the URL.
+/// `password` and `host` are how the target output spells them.
+pub(super) fn backing_connection(
+    spec: &Spec,
+    dependent: &ServiceSpec,
+    name: &str,
+    entry: &CatalogEntry,
+    host: &str,
+    password: &str,
+    k8s: bool,
+) -> Vec<Connection> {
+    let p = var_prefix(name);
+    let b = &spec.backing[name].value;
+    let database = b
+        .database
+        .as_ref()
+        .map(|d| d.value.clone())
+        .unwrap_or_else(|| spec.app.value.clone());
+    let user = spec.app.value.clone();
+    let lit = |n: String, v: String| Connection {
+        name: n,
+        value: v,
+        secret: None,
+    };
+    let mut out = vec![
+        lit(format!("{p}_HOST"), host.to_string()),
+        lit(format!("{p}_PORT"), entry.port.to_string()),
+    ];
+    if entry.url.contains("{database}") {
+        out.push(lit(format!("{p}_DATABASE"), database.clone()));
+    }
+    if entry.url.contains("{user}") {
+        out.push(lit(format!("{p}_USER"), user.clone()));
+    }
+    if entry.password {
+        out.push(Connection {
+            name: format!("{p}_PASSWORD"),
+            value: password.to_string(),
+            secret: k8s.then(|| format!("{name}-credentials")),
+        });
+    }
+    // In Kubernetes the URL is assembled by the kubelet from the variables above ($(VAR)), so
+    // the password is never written out; in Compose it is interpolated from .env.
+    let (h, port, db, u, pw) = if k8s {
+        (
+            format!("$({p}_HOST)"),
+            format!("$({p}_PORT)"),
+            format!("$({p}_DATABASE)"),
+            format!("$({p}_USER)"),
+            format!("$({p}_PASSWORD)"),
+        )
+    } else {
+        (
+            host.to_string(),
+            entry.port.to_string(),
+            database,
+            user,
+            password.to_string(),
+        )
+    };
+    let url = entry
+        .url
+        .replace("{host}", &h)
+        .replace("{port}", &port)
+        .replace("{database}", &db)
+        .replace("{user}", &u)
+        .replace("{password}", &pw);
+    let same_kind = dependent
+        .depends_on
+        .iter()
+        .filter(|dep| {
+            spec.backing
+                .get(&dep.value)
+                .is_some_and(|o| o.value.kind.value == entry.kind)
+        })
+        .count();
+    let url_var = if same_kind == 1 {
+        entry.url_var.to_string()
+    } else {
+        format!("{p}_URL")
+    };
+    out.push(lit(url_var, url));
+    out
+}
+
+/// Variables for an own-service dependency: `<DEP>_HOST`, `<DEP>_PORT`, `<DEP>_URL`.
+pub(super) fn service_connection(name: &str, dep: &ServiceSpec) -> Vec<Connection> {
+    let p = var_prefix(name);
+    let port = dep.ports.first().map(|p| p.value.port.value).unwrap_or(80);
+    vec![
+        Connection {
+            name: format!("{p}_HOST"),
+            value: name.to_string(),
+            secret: None,
+        },
+        Connection {
+            name: format!("{p}_PORT"),
+            value: port.to_string(),
+            secret: None,
+        },
+        Connection {
+            name: format!("{p}_URL"),
+            value: format!("http://{name}:{port}"),
+            secret: None,
+        },
+    ]
+}
+
+/// The Kubernetes connection variables of a service, in `depends_on` order: passwords are read
+/// from the dependency's credentials Secret, never written out.
+pub(super) fn k8s_connections(spec: &Spec, svc: &ServiceSpec) -> Vec<EnvVarValues> {
+    let mut connections = Vec::new();
+    for dep in &svc.depends_on {
+        let dep = &dep.value;
+        if let Some(other) = spec.services.get(dep) {
+            connections.extend(service_connection(dep, &other.value));
+        } else if let Some(b) = spec.backing.get(dep) {
+            let entry = catalog::lookup(&b.value.kind.value).expect("validated kind");
+            let host = b
+                .value
+                .host
+                .as_ref()
+                .map(|h| h.value.clone())
+                .unwrap_or_else(|| dep.clone());
+            connections.extend(backing_connection(spec, svc, dep, entry, &host, "", true));
+        }
+    }
+    connections
+        .into_iter()
+        .map(|c| EnvVarValues {
+            name: c.name,
+            value: if c.secret.is_some() {
+                String::new()
+            } else {
+                c.value
+            },
+            secret_key: if c.secret.is_some() {
+                "password".into()
+            } else {
+                String::new()
+            },
+            secret_name: c.secret.unwrap_or_default(),
+        })
+        .collect()
+}

@@ -1,0 +1,60 @@
+//! Replicas, the HorizontalPodAutoscaler and the PodDisruptionBudget of a service.
+
+use super::defaults as d;
+use super::layers::EnvLayer;
+use super::model::{AutoscalingValues, PdbValues, ScaleDownValues};
+
+pub(super) fn autoscaling(layer: &EnvLayer<'_>) -> AutoscalingValues {
+    let replicas = layer.replicas;
+    match layer.autoscaling {
+        Some(a) => AutoscalingValues {
+            enabled: true,
+            min_replicas: a.min.value as u32,
+            max_replicas: a.max.value as u32,
+            target_cpu_utilization_percentage: a
+                .cpu
+                .as_ref()
+                .map(|c| c.value as u32)
+                .unwrap_or(d::HPA_CPU_PERCENT),
+            scale_down: scale_down(),
+        },
+        None => AutoscalingValues {
+            enabled: false,
+            min_replicas: replicas,
+            max_replicas: replicas.max(3) * 2,
+            target_cpu_utilization_percentage: d::HPA_CPU_PERCENT,
+            scale_down: scale_down(),
+        },
+    }
+}
+
+/// A PDB must never block a node drain: with a single pod it allows losing that pod, with more
+/// it keeps all but one.
+pub(super) fn pod_disruption_budget(replicas: u32, autoscaling: &AutoscalingValues) -> PdbValues {
+    let min_pods = if autoscaling.enabled {
+        autoscaling.min_replicas
+    } else {
+        replicas
+    };
+    if min_pods <= 1 {
+        PdbValues {
+            enabled: true,
+            min_available: 0,
+            max_unavailable: 1,
+        }
+    } else {
+        PdbValues {
+            enabled: true,
+            min_available: min_pods - 1,
+            max_unavailable: 0,
+        }
+    }
+}
+
+fn scale_down() -> ScaleDownValues {
+    ScaleDownValues {
+        stabilization_window_seconds: d::SCALE_DOWN_STABILIZATION_SECONDS,
+        percent: d::SCALE_DOWN_PERCENT,
+        period_seconds: d::SCALE_DOWN_PERIOD_SECONDS,
+    }
+}

@@ -1,0 +1,263 @@
+//! The chart values of one service, base and per environment, assembled from the rooms next
+//! door (probes, connections, ingress, network policy, scaling, security, resources).
+
+use std::collections::BTreeMap;
+
+use sha2::{Digest, Sha256};
+
+use super::chart::{chart_meta, image_ref};
+use super::defaults as d;
+use super::layers::{EnvSource, env_layer};
+use super::model::*;
+use crate::spec::image::ImageRef;
+use crate::spec::{DefaultsSpec, SecretEntry, ServiceSpec, Spec};
+
+pub(super) fn service_plan(
+    spec: &Spec,
+    defaults: &DefaultsSpec,
+    envs: &[(EnvironmentPlan, EnvSource<'_>)],
+    name: &str,
+    svc: &ServiceSpec,
+) -> ServicePlan {
+    let image = image_ref(svc, defaults);
+    let base = values(spec, defaults, name, svc, &image, None);
+    let base_json = serde_json::to_value(&base).expect("values serialize");
+    let environments = envs
+        .iter()
+        .map(|(env, src)| {
+            let values = values(spec, defaults, name, svc, &image, Some((env, *src)));
+            let overrides = json_diff(
+                &base_json,
+                &serde_json::to_value(&values).expect("values serialize"),
+            )
+            .unwrap_or_else(|| serde_json::Value::Object(Default::default()));
+            ServiceEnvironment {
+                env: env.name.clone(),
+                namespace: env.namespace.clone(),
+                values,
+                overrides,
+            }
+        })
+        .collect();
+    ServicePlan {
+        name: name.to_string(),
+        chart: chart_meta(name, &spec.app.value, &image),
+        base,
+        environments,
+    }
+}
+
+/// The full values of one service in one environment (or the base values with `None`).
+pub(super) fn build_values_for(
+    spec: &Spec,
+    defaults: &DefaultsSpec,
+    name: &str,
+    svc: &ServiceSpec,
+    env: Option<&(EnvironmentPlan, EnvSource<'_>)>,
+) -> ChartValues {
+    let image = image_ref(svc, defaults);
+    values(spec, defaults, name, svc, &image, env.map(|(p, s)| (p, *s)))
+}
+
+fn values(
+    spec: &Spec,
+    defaults: &DefaultsSpec,
+    name: &str,
+    svc: &ServiceSpec,
+    image: &ImageRef,
+    env: Option<(&EnvironmentPlan, EnvSource<'_>)>,
+) -> ChartValues {
+    let layer = env_layer(name, env);
+    let app = &spec.app.value;
+    let uid = svc
+        .run_as_user
+        .as_ref()
+        .map(|u| u.value as u32)
+        .unwrap_or(d::RUN_AS_USER);
+    let first_port = svc
+        .ports
+        .first()
+        .map(|p| p.value.name.value.clone())
+        .unwrap_or_else(|| "http".into());
+    let mut env_vars: BTreeMap<String, String> = svc
+        .env
+        .iter()
+        .map(|(k, v)| (k.clone(), v.value.as_text()))
+        .collect();
+    env_vars.extend(layer.env.clone());
+
+    let replicas = layer.replicas;
+    let autoscaling = super::scaling::autoscaling(&layer);
+    let pod_disruption_budget = super::scaling::pod_disruption_budget(replicas, &autoscaling);
+
+    let mut pod_annotations = defaults.annotations.clone();
+    // Pods restart when their configuration changes, and only then.
+    pod_annotations.insert("checksum/config".into(), config_checksum(&env_vars));
+    ChartValues {
+        fullname_override: name.to_string(),
+        part_of: app.clone(),
+        image: ImageValues {
+            repository: image.repository.clone(),
+            tag: image.tag.clone().unwrap_or_default(),
+            digest: image.digest.clone().unwrap_or_default(),
+            pull_policy: "IfNotPresent".into(),
+        },
+        replica_count: replicas,
+        service_account: super::security::service_account(),
+        pod_annotations,
+        common_labels: defaults.labels.clone(),
+        pod_labels: BTreeMap::new(),
+        pod_security_context: super::security::pod_security_context(uid),
+        security_context: super::security::container_security_context(uid),
+        ports: svc
+            .ports
+            .iter()
+            .map(|p| PortValues {
+                name: p.value.name.value.clone(),
+                container_port: p.value.port.value as u16,
+                protocol: protocol(&p.value.protocol),
+            })
+            .collect(),
+        service: ServiceValues {
+            kind: "ClusterIP".into(),
+            ports: svc
+                .ports
+                .iter()
+                .map(|p| ServicePortValues {
+                    name: p.value.name.value.clone(),
+                    port: p.value.port.value as u16,
+                    target_port: p.value.name.value.clone(),
+                    protocol: protocol(&p.value.protocol),
+                })
+                .collect(),
+        },
+        env: env_vars,
+        connections: super::connections::k8s_connections(spec, svc),
+        secrets: secrets(app, name, svc),
+        probes: super::probes::probes(svc, &first_port),
+        resources: super::resources::resources(&[
+            defaults.resources.as_ref(),
+            svc.resources.as_ref(),
+            layer.resources,
+        ]),
+        autoscaling,
+        pod_disruption_budget,
+        ingress: super::ingress::ingress(defaults, name, svc, &layer, &first_port),
+        network_policy: super::network_policy::network_policy(spec, defaults, name, svc),
+        scheduling: SchedulingValues {
+            anti_affinity_weight: 100,
+            topology_spread: TopologySpreadValues {
+                enabled: true,
+                max_skew: 1,
+                topology_key: "topology.kubernetes.io/zone".into(),
+                when_unsatisfiable: "ScheduleAnyway".into(),
+            },
+        },
+        tmp_volume: TmpVolumeValues {
+            size_limit: "64Mi".into(),
+        },
+        tests: TestValues {
+            enabled: true,
+            image: d::TEST_IMAGE.into(),
+            resources: ResourcesValues {
+                requests: ResourceQuantities {
+                    cpu: "10m".into(),
+                    memory: "16Mi".into(),
+                },
+                limits: ResourceQuantities {
+                    cpu: "100m".into(),
+                    memory: "64Mi".into(),
+                },
+            },
+        },
+    }
+}
+
+/// The Secret the service reads its secret variables from, or the ExternalSecret that fills it.
+fn secrets(app: &str, name: &str, svc: &ServiceSpec) -> SecretsValues {
+    let keys: Vec<String> = svc
+        .secrets
+        .iter()
+        .filter_map(|s| match &s.value {
+            SecretEntry::Name(n) => Some(n.clone()),
+            SecretEntry::WithValue(_) => None,
+        })
+        .collect();
+    let es = svc.external_secret.as_ref();
+    let external_secret = ExternalSecretValues {
+        enabled: es.is_some() && !keys.is_empty(),
+        secret_store_name: es.map(|e| e.store.value.clone()).unwrap_or_default(),
+        secret_store_kind: es
+            .and_then(|e| e.store_kind.as_ref())
+            .map(|k| k.value.clone())
+            .unwrap_or_else(|| "ClusterSecretStore".into()),
+        refresh_interval: es
+            .and_then(|e| e.refresh_interval.as_ref())
+            .map(|k| k.value.clone())
+            .unwrap_or_else(|| "1h".into()),
+        remote_key_prefix: es
+            .and_then(|e| e.remote_key_prefix.as_ref())
+            .map(|k| k.value.clone())
+            .unwrap_or_else(|| format!("{app}/{name}/")),
+    };
+    SecretsValues {
+        existing_secret: format!("{name}-secrets"),
+        keys,
+        external_secret,
+    }
+}
+
+pub(super) fn protocol(p: &Option<crate::spec::S<String>>) -> String {
+    p.as_ref()
+        .map(|p| p.value.clone())
+        .unwrap_or_else(|| "TCP".into())
+}
+
+fn config_checksum(env: &BTreeMap<String, String>) -> String {
+    let json = serde_json::to_string(env).expect("a string map serializes");
+    let digest = Sha256::digest(json.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The part of `full` that differs from `base`: maps recurse (Helm merges them key by key),
+/// anything else is taken whole (Helm replaces lists and scalars). `None` when equal.
+pub fn json_diff(base: &serde_json::Value, full: &serde_json::Value) -> Option<serde_json::Value> {
+    use serde_json::Value;
+    match (base, full) {
+        (Value::Object(b), Value::Object(f)) => {
+            let mut out = serde_json::Map::new();
+            for (k, fv) in f {
+                match b.get(k) {
+                    Some(bv) => {
+                        if let Some(dv) = json_diff(bv, fv) {
+                            out.insert(k.clone(), dv);
+                        }
+                    }
+                    None => {
+                        out.insert(k.clone(), fv.clone());
+                    }
+                }
+            }
+            (!out.is_empty()).then_some(Value::Object(out))
+        }
+        (b, f) if b == f => None,
+        (_, f) => Some(f.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn diff_keeps_only_changes() {
+        let base = json!({"a": 1, "m": {"x": 1, "y": [1, 2]}, "l": [1]});
+        let full = json!({"a": 1, "m": {"x": 2, "y": [1, 2]}, "l": [1, 2]});
+        assert_eq!(
+            json_diff(&base, &full),
+            Some(json!({"m": {"x": 2}, "l": [1, 2]}))
+        );
+        assert_eq!(json_diff(&base, &base), None);
+    }
+}
