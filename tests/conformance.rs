@@ -636,10 +636,7 @@ fn tricky_values_survive_helm_and_compose_verbatim() {
         "version: 1\napp: shop\nservices:\n  api:\n    image: registry.example.com/api:1.0.0\n    ports: [{ name: http, port: 8080 }]\n    env:\n",
     );
     for (i, v) in common::TRICKY.iter().enumerate() {
-        spec.push_str(&format!(
-            "      V{i}: {}\n",
-            common::yaml_quoted(v)
-        ));
+        spec.push_str(&format!("      V{i}: {}\n", common::yaml_quoted(v)));
     }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("chartwright.yaml");

@@ -78,7 +78,14 @@ pub(super) fn build(
                 );
             }
         }
-        let port = values.ports.first().map(|p| p.container_port).unwrap_or(80);
+        // The readiness probe's port: validation made sure it is a TCP one.
+        let port = values
+            .ports
+            .iter()
+            .find(|p| p.name == values.probes.readiness.port)
+            .or(values.ports.first())
+            .map(|p| p.container_port)
+            .unwrap_or(80);
         let test = match svc.health.as_ref().and_then(|h| h.compose_command.as_ref()) {
             Some(cmd) => {
                 let mut t = vec!["CMD".to_string()];
@@ -100,16 +107,27 @@ pub(super) fn build(
         let (cpus, memory) = compose_limits(&values.resources);
         let image = image_ref(svc, defaults);
         services.push(ComposeService {
-            labels: defaults.labels.clone(),
+            // Every string from the spec is written with `$` escaped: Compose would otherwise
+            // interpolate `${HOME}` in a build path or `$USER` in a registry.
+            labels: defaults
+                .labels
+                .iter()
+                .map(|(k, v)| (escape_dollars(k), escape_dollars(v)))
+                .collect(),
             name: name.clone(),
-            image: image_text(&image),
-            build: svc.build.as_ref().map(|b| b.value.clone()),
+            image: escape_dollars(&image_text(&image)),
+            build: svc.build.as_ref().map(|b| escape_dollars(&b.value)),
             ports: values
                 .ports
                 .iter()
                 .map(|p| {
+                    // Compose maps TCP unless told otherwise.
+                    let proto = match p.protocol.as_str() {
+                        "TCP" => String::new(),
+                        other => format!("/{}", other.to_ascii_lowercase()),
+                    };
                     format!(
-                        "127.0.0.1:{}:{}",
+                        "127.0.0.1:{}:{}{proto}",
                         host_port(&mut used_ports, u32::from(p.container_port)),
                         p.container_port
                     )
@@ -172,7 +190,11 @@ pub(super) fn build(
             volumes.push(volume);
         }
         services.push(ComposeService {
-            labels: defaults.labels.clone(),
+            labels: defaults
+                .labels
+                .iter()
+                .map(|(k, v)| (escape_dollars(k), escape_dollars(v)))
+                .collect(),
             name: name.clone(),
             image: entry
                 .image_for(&version)

@@ -86,16 +86,19 @@ pub(super) fn backing_connection(
         .replace("{database}", &db)
         .replace("{user}", &u)
         .replace("{password}", &pw);
-    let same_kind = dependent
+    // The conventional name (`DATABASE_URL`) only when no other dependency of this service
+    // claims it too (postgres and mysql both would): otherwise each is namespaced by its own
+    // name (`<NAME>_URL`), so that neither silently shadows the other.
+    let claimants = dependent
         .depends_on
         .iter()
         .filter(|dep| {
-            spec.backing
-                .get(&dep.value)
-                .is_some_and(|o| o.value.kind.value == entry.kind)
+            spec.backing.get(&dep.value).is_some_and(|o| {
+                catalog::lookup(&o.value.kind.value).is_some_and(|e| e.url_var == entry.url_var)
+            })
         })
         .count();
-    let url_var = if same_kind == 1 {
+    let url_var = if claimants == 1 {
         entry.url_var.to_string()
     } else {
         format!("{p}_URL")
@@ -163,4 +166,34 @@ pub(super) fn k8s_connections(spec: &Spec, svc: &ServiceSpec) -> Vec<EnvVarValue
             secret_name: c.secret.unwrap_or_default(),
         })
         .collect()
+}
+
+/// Every variable the dependencies of `svc` inject into it, with the index of the `depends_on`
+/// entry that brings it, for the collision rule of validation (the one place that knows the
+/// names is the code that makes them). Unknown dependencies and kinds are skipped: validation
+/// reports those on their own.
+pub fn injected_names(spec: &Spec, svc: &ServiceSpec) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    for (i, dep) in svc.depends_on.iter().enumerate() {
+        let dep = &dep.value;
+        let names: Vec<String> = if let Some(other) = spec.services.get(dep) {
+            service_connection(dep, &other.value)
+                .into_iter()
+                .map(|c| c.name)
+                .collect()
+        } else if let Some(entry) = spec
+            .backing
+            .get(dep)
+            .and_then(|b| catalog::lookup(&b.value.kind.value))
+        {
+            backing_connection(spec, svc, dep, entry, dep, "", true)
+                .into_iter()
+                .map(|c| c.name)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        out.extend(names.into_iter().map(|n| (n, i)));
+    }
+    out
 }

@@ -458,7 +458,10 @@ fn tojson(value: Value, indent: Option<usize>) -> Result<Value, minijinja::Error
 /// a YAML double-quoted scalar.
 pub fn yaml_safe_json(text: String) -> String {
     let unsafe_char = |c: char| {
-        matches!(c, '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}')
+        matches!(
+            c,
+            '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+        )
     };
     if !text.chars().any(unsafe_char) {
         return text;

@@ -7,6 +7,7 @@ mod locate;
 pub mod names;
 mod parse_error;
 pub mod quantity;
+mod rules;
 pub mod types;
 mod validate;
 
@@ -161,7 +162,8 @@ pub fn parse_defaults(file: &str, text: &str) -> Result<DefaultsSpec, SpecError>
     };
     let defaults: DefaultsSpec = serde_saphyr::from_str_with_options(text, parse_options())
         .map_err(|e| error(vec![validate::from_parse_error(&e, text)]))?;
-    let diagnostics = validate::validate_defaults(&defaults);
+    let mut diagnostics = validate::validate_defaults(&defaults);
+    diagnostics.extend(rules::check_defaults(&defaults, text));
     if diagnostics.is_empty() {
         Ok(defaults)
     } else {
