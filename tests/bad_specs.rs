@@ -18,6 +18,8 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+mod common;
+
 use chartwright::spec::{self, Diagnostic, ErrorKind, MAX_SPEC_BYTES};
 
 #[derive(Debug, Default)]
@@ -207,7 +209,7 @@ fn check_file(path: &Path) -> Option<String> {
 #[test]
 fn every_bad_spec_is_refused_as_announced() {
     let files = catalogue();
-    assert!(files.len() >= 45, "only {} bad specs", files.len());
+    assert!(files.len() >= 120, "only {} bad specs", files.len());
     let failures: Vec<String> = files.iter().filter_map(|f| check_file(f)).collect();
     assert!(
         failures.is_empty(),
@@ -218,13 +220,74 @@ fn every_bad_spec_is_refused_as_announced() {
     );
 }
 
+/// The catalogue as users meet it: `chartwright generate` on each file exits 2, reports every
+/// expected diagnostic at its `file:line` with its message on stderr, prints nothing on stdout,
+/// and writes nothing at all (no output directory, no state, no temporary file).
+#[test]
+fn every_bad_spec_fails_generate_with_exit_2_located_and_writes_nothing() {
+    let bin = env!("CARGO_BIN_EXE_chartwright");
+    let mut failures = Vec::new();
+    for f in catalogue() {
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&f).unwrap();
+        let expects: Vec<Expect> = text
+            .lines()
+            .map_while(|l| l.strip_prefix("# expect:"))
+            .map(|e| parse_expect(e).unwrap())
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(&name), &text).unwrap();
+        let before = common::snapshot(dir.path());
+        let out = std::process::Command::new(bin)
+            .current_dir(dir.path())
+            .args(["generate", "-f", &name, "-o", "deploy"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let mut problems = Vec::new();
+        if out.status.code() != Some(2) {
+            problems.push(format!("exit code {:?}, not 2", out.status.code()));
+        }
+        if !out.stdout.is_empty() {
+            problems.push(format!("stdout: {}", String::from_utf8_lossy(&out.stdout)));
+        }
+        for e in &expects {
+            if let Some(line) = e.line {
+                let place = match e.column {
+                    Some(c) => format!("--> {name}:{line}:{c}\n"),
+                    None => format!("--> {name}:{line}:"),
+                };
+                if !stderr.contains(&place) {
+                    problems.push(format!("no `{}` in the report", place.trim_end()));
+                }
+            }
+            for c in &e.contains {
+                if !stderr.contains(spec::error::printable(c).as_ref()) {
+                    problems.push(format!("no {c:?} in the report"));
+                }
+            }
+        }
+        if common::snapshot(dir.path()) != before {
+            problems.push(format!(
+                "files were written: {:?}",
+                common::snapshot(dir.path()).keys().collect::<Vec<_>>()
+            ));
+        }
+        if !problems.is_empty() {
+            failures.push(format!("{name}:\n  {}\n{stderr}", problems.join("\n  ")));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 #[test]
 fn catalogue_files_are_named_nn_short_name() {
     for f in catalogue() {
         let name = f.file_stem().unwrap().to_string_lossy().into_owned();
-        let (nn, rest) = name.split_at(2.min(name.len()));
+        let digits = name.bytes().take_while(u8::is_ascii_digit).count();
+        let (nn, rest) = name.split_at(digits);
         assert!(
-            nn.bytes().all(|b| b.is_ascii_digit())
+            (2..=3).contains(&nn.len())
                 && rest.starts_with('-')
                 && rest[1..]
                     .bytes()
