@@ -147,7 +147,17 @@ fn describe(d: &Diagnostic) -> String {
 }
 
 fn catalogue() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad_specs");
+    catalogue_in("tests/bad_specs")
+}
+
+/// The org defaults files (`--defaults`) that must be refused, with the same headers; their
+/// paths and lines are the defaults file's own.
+fn defaults_catalogue() -> Vec<PathBuf> {
+    catalogue_in("tests/bad_defaults")
+}
+
+fn catalogue_in(folder: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
@@ -159,6 +169,13 @@ fn catalogue() -> Vec<PathBuf> {
 
 /// Checks one file; returns a description of what is wrong with it, if anything.
 fn check_file(path: &Path) -> Option<String> {
+    check_file_with(path, |name, text| spec::parse(name, text).map(|_| ()))
+}
+
+fn check_file_with(
+    path: &Path,
+    parse: fn(&str, &str) -> Result<(), spec::SpecError>,
+) -> Option<String> {
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     let text = std::fs::read_to_string(path).unwrap();
     let mut expects = Vec::new();
@@ -174,8 +191,8 @@ fn check_file(path: &Path) -> Option<String> {
     if expects.is_empty() {
         return Some(format!("{name}: no `# expect:` header on the first line"));
     }
-    let err = match spec::parse(&name, &text) {
-        Ok(_) => return Some(format!("{name}: parsed without error")),
+    let err = match parse(&name, &text) {
+        Ok(()) => return Some(format!("{name}: parsed without error")),
         Err(e) => e,
     };
     // The rendered report must be producible for every error, and every diagnostic must say
@@ -225,9 +242,34 @@ fn every_bad_spec_is_refused_as_announced() {
 /// and writes nothing at all (no output directory, no state, no temporary file).
 #[test]
 fn every_bad_spec_fails_generate_with_exit_2_located_and_writes_nothing() {
+    generate_refuses(&catalogue(), None);
+}
+
+#[test]
+fn every_bad_defaults_file_is_refused_as_announced() {
+    let files = defaults_catalogue();
+    assert!(files.len() >= 8, "only {} bad defaults files", files.len());
+    let failures: Vec<String> = files
+        .iter()
+        .filter_map(|f| {
+            check_file_with(f, |name, text| spec::parse_defaults(name, text).map(|_| ()))
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `generate --defaults <file>` with a valid spec: refused like a bad spec.
+#[test]
+fn every_bad_defaults_file_fails_generate_with_exit_2_located_and_writes_nothing() {
+    generate_refuses(&defaults_catalogue(), Some(SMALL_SPEC));
+}
+
+/// Runs `chartwright generate` on each file (as the spec, or as `--defaults` beside `spec`) in
+/// a fresh folder and checks exit code, report and that the folder is unchanged.
+fn generate_refuses(files: &[PathBuf], spec: Option<&str>) {
     let bin = env!("CARGO_BIN_EXE_chartwright");
     let mut failures = Vec::new();
-    for f in catalogue() {
+    for f in files {
         let name = f.file_name().unwrap().to_string_lossy().into_owned();
         let text = std::fs::read_to_string(&f).unwrap();
         let expects: Vec<Expect> = text
@@ -237,10 +279,18 @@ fn every_bad_spec_fails_generate_with_exit_2_located_and_writes_nothing() {
             .collect();
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(&name), &text).unwrap();
+        let mut args = vec!["generate", "-o", "deploy", "-f"];
+        match spec {
+            Some(spec) => {
+                std::fs::write(dir.path().join("chartwright.yaml"), spec).unwrap();
+                args.extend(["chartwright.yaml", "--defaults", &name]);
+            }
+            None => args.push(&name),
+        }
         let before = common::snapshot(dir.path());
         let out = std::process::Command::new(bin)
             .current_dir(dir.path())
-            .args(["generate", "-f", &name, "-o", "deploy"])
+            .args(&args)
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -282,7 +332,7 @@ fn every_bad_spec_fails_generate_with_exit_2_located_and_writes_nothing() {
 
 #[test]
 fn catalogue_files_are_named_nn_short_name() {
-    for f in catalogue() {
+    for f in catalogue().into_iter().chain(defaults_catalogue()) {
         let name = f.file_stem().unwrap().to_string_lossy().into_owned();
         let digits = name.bytes().take_while(u8::is_ascii_digit).count();
         let (nn, rest) = name.split_at(digits);
