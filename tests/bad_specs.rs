@@ -271,7 +271,7 @@ fn generate_refuses(files: &[PathBuf], spec: Option<&str>) {
     let mut failures = Vec::new();
     for f in files {
         let name = f.file_name().unwrap().to_string_lossy().into_owned();
-        let text = std::fs::read_to_string(&f).unwrap();
+        let text = std::fs::read_to_string(f).unwrap();
         let expects: Vec<Expect> = text
             .lines()
             .map_while(|l| l.strip_prefix("# expect:"))
