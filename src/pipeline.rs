@@ -7,7 +7,7 @@ use crate::output::{FileSet, OutputError};
 use crate::plan::Plan;
 use crate::render::templates::OverlayError;
 use crate::render::{RenderError, TemplateSet};
-use crate::spec::{self, DefaultsSpec, SpecError};
+use crate::spec::{self, DefaultsFile, SpecError};
 
 /// What a run needs besides the spec path.
 #[derive(Debug, Clone, Default)]
@@ -68,7 +68,7 @@ pub fn plan(inputs: &Inputs) -> Result<(Plan, TemplateSet), Error> {
         Some(p) => Some(load_defaults(p)?),
         None => None,
     };
-    let plan = crate::plan::build(&file.spec, defaults.as_ref());
+    let plan = crate::plan::build(&file, defaults.as_ref())?;
     Ok((plan, templates))
 }
 
@@ -98,7 +98,7 @@ pub fn generate(inputs: &Inputs) -> Result<(Plan, FileSet), Error> {
 }
 
 /// An org defaults file: the `defaults:` block of a spec, on its own.
-pub fn load_defaults(path: &Path) -> Result<DefaultsSpec, Error> {
+pub fn load_defaults(path: &Path) -> Result<DefaultsFile, Error> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| {
         Error::Spec(SpecError {

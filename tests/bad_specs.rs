@@ -169,7 +169,12 @@ fn catalogue_in(folder: &str) -> Vec<PathBuf> {
 
 /// Checks one file; returns a description of what is wrong with it, if anything.
 fn check_file(path: &Path) -> Option<String> {
-    check_file_with(path, |name, text| spec::parse(name, text).map(|_| ()))
+    // Refused by the spec's own checks or, for rules across layers, by the plan.
+    check_file_with(path, |name, text| {
+        spec::parse(name, text)
+            .and_then(|f| chartwright::plan::build(&f, None))
+            .map(|_| ())
+    })
 }
 
 fn check_file_with(
@@ -576,7 +581,7 @@ fn a_thousand_service_spec_parses_validates_and_plans() {
     assert!(text.len() < MAX_SPEC_BYTES, "{} bytes", text.len());
     let file = spec::parse("big.yaml", &text).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(file.spec.services.len(), 1000);
-    let plan = chartwright::plan::build(&file.spec, None);
+    let plan = chartwright::plan::build(&file, None).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(plan.services.len(), 1000);
 }
 

@@ -9,9 +9,10 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    match chartwright::spec::parse("fuzz.yaml", text) {
-        Ok(file) => {
-            let plan = chartwright::plan::build(&file.spec, None);
+    match chartwright::spec::parse("fuzz.yaml", text)
+        .and_then(|file| chartwright::plan::build(&file, None))
+    {
+        Ok(plan) => {
             serde_json::to_value(&plan).expect("a plan serializes");
         }
         Err(e) => {

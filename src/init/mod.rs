@@ -442,11 +442,13 @@ pub fn run(args: &InitArgs, quiet: bool) -> Result<i32, Error> {
     }
 
     let text = write::render(&draft);
-    crate::spec::parse(&args.spec.display().to_string(), &text).map_err(|e| {
-        usage(format!(
-            "the answers do not make a valid spec (nothing was written):\n{e}"
-        ))
-    })?;
+    crate::spec::parse(&args.spec.display().to_string(), &text)
+        .and_then(|file| crate::plan::build(&file, None))
+        .map_err(|e| {
+            usage(format!(
+                "the answers do not make a valid spec (nothing was written):\n{e}"
+            ))
+        })?;
 
     if !quiet {
         eprintln!("\n{}", summary(&draft));

@@ -4,13 +4,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::chart::{image_ref, image_text};
+use super::checks::{Origin, Problems, Source};
 use super::connections::{backing_connection, service_connection, var_prefix};
-use super::layers::EnvSource;
+use super::layers::{Context, EnvSource};
 use super::model::*;
 use super::resources::compose_limits;
 use super::values;
 use crate::catalog;
-use crate::spec::{DefaultsSpec, SecretEntry, Spec};
+use crate::spec::SecretEntry;
 
 /// Compose reads `$` as interpolation; a literal dollar from the spec must stay literal.
 pub fn escape_dollars(s: &str) -> String {
@@ -23,21 +24,24 @@ fn required(name: &str) -> String {
     format!("${{{name}:?set {name} in .env (see .env.example)}}")
 }
 
-/// The host port for `port`: the same number when free, else the next free one, so two
-/// services listening on 8080 in their containers can both be reached from the laptop.
-fn host_port(used: &mut BTreeSet<u32>, port: u32) -> u32 {
-    let mut p = port;
-    while !used.insert(p) {
-        p += 1;
-    }
-    p
+/// The host port for `port`: the same number when free, else the next free one above, so two
+/// services listening on 8080 in their containers can both be reached from the laptop; when
+/// nothing above is free (8080 is near the top, 65535 is the top), the nearest free one below.
+/// `None` only when all 65535 ports are taken.
+fn host_port(used: &mut BTreeSet<u16>, port: u16) -> Option<u16> {
+    let free = (port..=u16::MAX)
+        .find(|p| !used.contains(p))
+        .or_else(|| (1..port).rev().find(|p| !used.contains(p)))?;
+    used.insert(free);
+    Some(free)
 }
 
 pub(super) fn build(
-    spec: &Spec,
-    defaults: &DefaultsSpec,
+    ctx: &Context<'_>,
     envs: &[(EnvironmentPlan, EnvSource<'_>)],
+    problems: &mut Problems,
 ) -> ComposePlan {
+    let (spec, defaults) = (ctx.spec, &ctx.defaults);
     // Local development runs with the resources of the `dev` environment (or the first one).
     let local_env = envs.iter().find(|(e, _)| e.name == "dev").or(envs.first());
     let mut used_ports = BTreeSet::new();
@@ -47,7 +51,7 @@ pub(super) fn build(
 
     for (name, svc) in &spec.services {
         let svc = &svc.value;
-        let values = values::build_values_for(spec, defaults, name, svc, local_env);
+        let values = values::build_values_for(ctx, name, svc, local_env);
         let mut environment: Vec<(String, String)> = values
             .env
             .iter()
@@ -120,17 +124,22 @@ pub(super) fn build(
             ports: values
                 .ports
                 .iter()
-                .map(|p| {
+                .zip(&svc.ports)
+                .map(|(p, at)| {
+                    let host = host_port(&mut used_ports, p.container_port).unwrap_or_else(|| {
+                        problems.push(
+                            &Origin::of(Source::Spec, format!("services.{name}.ports"), at),
+                            "no host port is left for Compose: all 65535 are taken".into(),
+                            None,
+                        );
+                        p.container_port
+                    });
                     // Compose maps TCP unless told otherwise.
                     let proto = match p.protocol.as_str() {
                         "TCP" => String::new(),
                         other => format!("/{}", other.to_ascii_lowercase()),
                     };
-                    format!(
-                        "127.0.0.1:{}:{}{proto}",
-                        host_port(&mut used_ports, u32::from(p.container_port)),
-                        p.container_port
-                    )
+                    format!("127.0.0.1:{host}:{}{proto}", p.container_port)
                 })
                 .collect(),
             environment,
@@ -158,6 +167,7 @@ pub(super) fn build(
     }
 
     for (name, b) in &spec.backing {
+        let b_at = b;
         let b = &b.value;
         let entry = catalog::lookup(&b.kind.value).expect("validated kind");
         let version = b.version.value.as_text();
@@ -203,7 +213,14 @@ pub(super) fn build(
             build: None,
             ports: vec![format!(
                 "127.0.0.1:{}:{}",
-                host_port(&mut used_ports, u32::from(entry.port)),
+                host_port(&mut used_ports, entry.port).unwrap_or_else(|| {
+                    problems.push(
+                        &Origin::of(Source::Spec, format!("backing.{name}"), b_at),
+                        "no host port is left for Compose: all 65535 are taken".into(),
+                        None,
+                    );
+                    entry.port
+                }),
                 entry.port
             )],
             environment: entry
@@ -255,8 +272,19 @@ mod tests {
     #[test]
     fn host_ports_do_not_collide() {
         let mut used = BTreeSet::new();
-        assert_eq!(host_port(&mut used, 8080), 8080);
-        assert_eq!(host_port(&mut used, 8080), 8081);
-        assert_eq!(host_port(&mut used, 8081), 8082);
+        assert_eq!(host_port(&mut used, 8080), Some(8080));
+        assert_eq!(host_port(&mut used, 8080), Some(8081));
+        assert_eq!(host_port(&mut used, 8081), Some(8082));
+    }
+
+    #[test]
+    fn host_ports_never_pass_the_top() {
+        let mut used = BTreeSet::new();
+        assert_eq!(host_port(&mut used, 65535), Some(65535));
+        assert_eq!(host_port(&mut used, 65535), Some(65534));
+        assert_eq!(host_port(&mut used, 65534), Some(65533));
+        assert_eq!(host_port(&mut used, 65533), Some(65532));
+        let mut full: BTreeSet<u16> = (1..=u16::MAX).collect();
+        assert_eq!(host_port(&mut full, 80), None);
     }
 }

@@ -4,9 +4,57 @@
 
 use std::collections::BTreeMap;
 
+use super::checks::Source;
 use super::defaults as d;
 use super::model::EnvironmentPlan;
-use crate::spec::{AutoscalingSpec, DefaultsSpec, EnvironmentSpec, ResourcesSpec, Spec};
+use super::resources::ResourceLayer;
+use crate::spec::{
+    AutoscalingSpec, DefaultsFile, DefaultsSpec, EnvironmentSpec, S, Spec, SpecFile,
+};
+
+/// What every service is planned against: the spec, the org defaults file and both defaults
+/// blocks merged (org under the spec's own `defaults:`).
+pub(super) struct Context<'a> {
+    pub file: &'a SpecFile,
+    pub org: Option<&'a DefaultsFile>,
+    pub spec: &'a Spec,
+    pub defaults: DefaultsSpec,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(file: &'a SpecFile, org: Option<&'a DefaultsFile>) -> Self {
+        let spec = &file.spec;
+        Context {
+            file,
+            org,
+            spec,
+            defaults: merge_defaults(org.map(|o| &o.defaults), spec.defaults.as_ref()),
+        }
+    }
+
+    /// The resource layers under every service: the org file's, then the spec's `defaults:`.
+    pub fn resource_layers(&self) -> Vec<ResourceLayer<'a>> {
+        let org = self
+            .org
+            .and_then(|o| o.defaults.resources.as_ref())
+            .map(|r| ResourceLayer {
+                source: Source::Org,
+                path: "resources".into(),
+                spec: r,
+            });
+        let own = self
+            .spec
+            .defaults
+            .as_ref()
+            .and_then(|d| d.resources.as_ref())
+            .map(|r| ResourceLayer {
+                source: Source::Spec,
+                path: "defaults.resources".into(),
+                spec: r,
+            });
+        org.into_iter().chain(own).collect()
+    }
+}
 
 /// Org defaults with the spec's own `defaults:` over them, field by field.
 pub(super) fn merge_defaults(
@@ -22,30 +70,14 @@ pub(super) fn merge_defaults(
     out.ingress_controller_namespace = s
         .ingress_controller_namespace
         .or(out.ingress_controller_namespace);
-    out.resources = match (out.resources, s.resources) {
-        (Some(o), Some(s)) => Some(layer_resources(&o, &s)),
-        (o, s) => s.or(o),
-    };
+    // Resources are layered one by one, each with its origin, by `Context::resource_layers`:
+    // a merged copy here would lose which file set the value a rule refuses.
+    out.resources = None;
     out.labels.extend(s.labels);
     out.annotations.extend(s.annotations);
     out
 }
 
-fn layer_resources(under: &ResourcesSpec, over: &ResourcesSpec) -> ResourcesSpec {
-    let pick = |u: &Option<crate::spec::QuantitiesSpec>,
-                o: &Option<crate::spec::QuantitiesSpec>| {
-        let u = u.clone().unwrap_or_default();
-        let o = o.clone().unwrap_or_default();
-        Some(crate::spec::QuantitiesSpec {
-            cpu: o.cpu.or(u.cpu),
-            memory: o.memory.or(u.memory),
-        })
-    };
-    ResourcesSpec {
-        requests: pick(&under.requests, &over.requests),
-        limits: pick(&under.limits, &over.limits),
-    }
-}
 /// The environments with their plan entry and their spec (empty for built-in ones).
 pub(super) fn environments<'a>(
     spec: &'a Spec,
@@ -123,8 +155,10 @@ impl<'a> EnvSource<'a> {
 /// What an environment contributes to one service, after the per-service override.
 pub(super) struct EnvLayer<'a> {
     pub replicas: u32,
-    pub autoscaling: Option<&'a AutoscalingSpec>,
-    pub resources: Option<&'a ResourcesSpec>,
+    /// The autoscaling in force and the path of its key in the spec.
+    pub autoscaling: Option<(String, &'a S<AutoscalingSpec>)>,
+    /// The per-service override's resources, the top resource layer.
+    pub resources: Option<ResourceLayer<'a>>,
     pub env: BTreeMap<String, String>,
     pub tls: bool,
     pub rate_limit_rps: u32,
@@ -159,6 +193,7 @@ pub(super) fn env_layer<'a>(
         };
     };
     let e = src.spec();
+    let env_path = format!("environments.{}", plan.name);
     let o = e.and_then(|e| e.overrides.get(name)).map(|o| &o.value);
     let ing = e.and_then(|e| e.ingress.clone()).unwrap_or_default();
     EnvLayer {
@@ -167,11 +202,19 @@ pub(super) fn env_layer<'a>(
             .or(e.and_then(|e| e.replicas.as_ref()))
             .map(|r| r.value as u32)
             .unwrap_or_else(|| builtin_replicas(&plan.name)),
-        autoscaling: o
-            .and_then(|o| o.autoscaling.as_ref())
-            .or(e.and_then(|e| e.autoscaling.as_ref()))
-            .map(|a| &a.value),
-        resources: o.and_then(|o| o.resources.as_ref()),
+        autoscaling: match (o.and_then(|o| o.autoscaling.as_ref()), e) {
+            (Some(a), _) => Some((format!("{env_path}.overrides.{name}.autoscaling"), a)),
+            (None, Some(e)) => e
+                .autoscaling
+                .as_ref()
+                .map(|a| (format!("{env_path}.autoscaling"), a)),
+            (None, None) => None,
+        },
+        resources: o.and_then(|o| o.resources.as_ref()).map(|r| ResourceLayer {
+            source: Source::Spec,
+            path: format!("{env_path}.overrides.{name}.resources"),
+            spec: r,
+        }),
         env: o
             .map(|o| {
                 o.env

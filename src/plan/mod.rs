@@ -9,6 +9,7 @@
 //! same decisions into the local-development project.
 
 mod chart;
+mod checks;
 mod compose;
 mod connections;
 pub mod defaults;
@@ -28,18 +29,24 @@ pub use model::*;
 pub use values::json_diff;
 
 use crate::catalog;
-use crate::spec::{DefaultsSpec, Spec};
-use layers::{environments, merge_defaults};
+use crate::spec::{DefaultsFile, SpecError, SpecFile};
+use checks::Problems;
+use layers::{Context, environments};
 use values::service_plan;
 
-pub fn build(spec: &Spec, org: Option<&DefaultsSpec>) -> Plan {
-    let defaults = merge_defaults(org, spec.defaults.as_ref());
+/// Plans a spec that passed validation. `org` is the org defaults layer (from `--defaults` or
+/// the overlay); the spec's own `defaults:` key is layered over it. Refused when a rule that
+/// spans layers breaks once they are merged (see [`checks`]).
+pub fn build(file: &SpecFile, org: Option<&DefaultsFile>) -> Result<Plan, SpecError> {
+    let ctx = Context::new(file, org);
+    let (spec, defaults) = (ctx.spec, &ctx.defaults);
+    let mut problems = Problems::default();
     let app = spec.app.value.clone();
-    let environments = environments(spec, &defaults);
+    let environments = environments(spec, defaults);
     let services = spec
         .services
         .iter()
-        .map(|(name, svc)| service_plan(spec, &defaults, &environments, name, &svc.value))
+        .map(|(name, svc)| service_plan(&ctx, &environments, name, &svc.value, &mut problems))
         .collect();
     let backing = spec
         .backing
@@ -56,8 +63,9 @@ pub fn build(spec: &Spec, org: Option<&DefaultsSpec>) -> Plan {
             })
         })
         .collect();
-    let compose = compose::build(spec, &defaults, &environments);
-    Plan {
+    let compose = compose::build(&ctx, &environments, &mut problems);
+    problems.into_result(file, org)?;
+    Ok(Plan {
         contract_version: CONTRACT_VERSION,
         generator_version: env!("CARGO_PKG_VERSION").to_string(),
         app,
@@ -65,5 +73,5 @@ pub fn build(spec: &Spec, org: Option<&DefaultsSpec>) -> Plan {
         services,
         backing,
         compose,
-    }
+    })
 }

@@ -1,12 +1,13 @@
 //! Replicas, the HorizontalPodAutoscaler and the PodDisruptionBudget of a service.
 
+use super::checks::{Origin, Problems, Source};
 use super::defaults as d;
 use super::layers::EnvLayer;
 use super::model::{AutoscalingValues, PdbValues, ScaleDownValues};
 
 pub(super) fn autoscaling(layer: &EnvLayer<'_>) -> AutoscalingValues {
     let replicas = layer.replicas;
-    match layer.autoscaling {
+    match layer.autoscaling.as_ref().map(|(_, a)| &a.value) {
         Some(a) => AutoscalingValues {
             enabled: true,
             min_replicas: a.min.value as u32,
@@ -25,6 +26,25 @@ pub(super) fn autoscaling(layer: &EnvLayer<'_>) -> AutoscalingValues {
             target_cpu_utilization_percentage: d::HPA_CPU_PERCENT,
             scale_down: scale_down(),
         },
+    }
+}
+
+/// Autoscaling max at least min, checked on the autoscaling in force (an override's replaces
+/// the environment's whole).
+pub(super) fn check(layer: &EnvLayer<'_>, problems: &mut Problems) {
+    let Some((path, a)) = &layer.autoscaling else {
+        return;
+    };
+    let a = &a.value;
+    if a.max.value < a.min.value {
+        problems.push(
+            &Origin::of(Source::Spec, format!("{path}.max"), &a.max),
+            format!(
+                "autoscaling max ({}) is below min ({})",
+                a.max.value, a.min.value
+            ),
+            None,
+        );
     }
 }
 

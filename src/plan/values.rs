@@ -6,26 +6,28 @@ use std::collections::BTreeMap;
 use sha2::{Digest, Sha256};
 
 use super::chart::{chart_meta, image_ref};
+use super::checks::{Problems, Source};
 use super::defaults as d;
-use super::layers::{EnvSource, env_layer};
+use super::layers::{Context, EnvSource, env_layer};
 use super::model::*;
+use super::resources::ResourceLayer;
 use crate::spec::image::ImageRef;
-use crate::spec::{DefaultsSpec, SecretEntry, ServiceSpec, Spec};
+use crate::spec::{SecretEntry, ServiceSpec};
 
 pub(super) fn service_plan(
-    spec: &Spec,
-    defaults: &DefaultsSpec,
+    ctx: &Context<'_>,
     envs: &[(EnvironmentPlan, EnvSource<'_>)],
     name: &str,
     svc: &ServiceSpec,
+    problems: &mut Problems,
 ) -> ServicePlan {
-    let image = image_ref(svc, defaults);
-    let base = values(spec, defaults, name, svc, &image, None);
+    let image = image_ref(svc, &ctx.defaults);
+    let base = values(ctx, name, svc, &image, None, problems);
     let base_json = serde_json::to_value(&base).expect("values serialize");
     let environments = envs
         .iter()
         .map(|(env, src)| {
-            let values = values(spec, defaults, name, svc, &image, Some((env, *src)));
+            let values = values(ctx, name, svc, &image, Some((env, *src)), problems);
             let overrides = json_diff(
                 &base_json,
                 &serde_json::to_value(&values).expect("values serialize"),
@@ -41,7 +43,7 @@ pub(super) fn service_plan(
         .collect();
     ServicePlan {
         name: name.to_string(),
-        chart: chart_meta(name, &spec.app.value, &image),
+        chart: chart_meta(name, &ctx.spec.app.value, &image),
         base,
         environments,
     }
@@ -49,25 +51,43 @@ pub(super) fn service_plan(
 
 /// The full values of one service in one environment (or the base values with `None`).
 pub(super) fn build_values_for(
-    spec: &Spec,
-    defaults: &DefaultsSpec,
+    ctx: &Context<'_>,
     name: &str,
     svc: &ServiceSpec,
     env: Option<&(EnvironmentPlan, EnvSource<'_>)>,
 ) -> ChartValues {
-    let image = image_ref(svc, defaults);
-    values(spec, defaults, name, svc, &image, env.map(|(p, s)| (p, *s)))
+    let image = image_ref(svc, &ctx.defaults);
+    // The service plans already reported what these values break.
+    let mut seen = Problems::default();
+    values(ctx, name, svc, &image, env.map(|(p, s)| (p, *s)), &mut seen)
 }
 
 fn values(
-    spec: &Spec,
-    defaults: &DefaultsSpec,
+    ctx: &Context<'_>,
     name: &str,
     svc: &ServiceSpec,
     image: &ImageRef,
     env: Option<(&EnvironmentPlan, EnvSource<'_>)>,
+    problems: &mut Problems,
 ) -> ChartValues {
+    let (spec, defaults) = (ctx.spec, &ctx.defaults);
     let layer = env_layer(name, env);
+    super::scaling::check(&layer, problems);
+    let mut resource_layers = ctx.resource_layers();
+    if let Some(r) = &svc.resources {
+        resource_layers.push(ResourceLayer {
+            source: Source::Spec,
+            path: format!("services.{name}.resources"),
+            spec: r,
+        });
+    }
+    resource_layers.extend(layer.resources.iter().map(|l| ResourceLayer {
+        source: l.source,
+        path: l.path.clone(),
+        spec: l.spec,
+    }));
+    let resources = super::resources::resolve(&resource_layers);
+    resources.check(problems, ctx.file, ctx.org);
     let app = &spec.app.value;
     let uid = svc
         .run_as_user
@@ -135,11 +155,7 @@ fn values(
         connections: super::connections::k8s_connections(spec, svc),
         secrets: secrets(app, name, svc),
         probes: super::probes::probes(svc, &first_port),
-        resources: super::resources::resources(&[
-            defaults.resources.as_ref(),
-            svc.resources.as_ref(),
-            layer.resources,
-        ]),
+        resources: resources.values(),
         autoscaling,
         pod_disruption_budget,
         ingress: super::ingress::ingress(defaults, name, svc, &layer, &first_port),

@@ -1,5 +1,7 @@
-//! Spec: the user's `chartwright.yaml`, parsed with locations and checked against every rule
-//! before anything is planned, so that a bad file is reported whole and nothing is written.
+//! Spec: the user's `chartwright.yaml`, parsed with locations and checked field by field before
+//! anything is planned, so that a bad file is reported whole and nothing is written. Rules that
+//! span layers (a limit below a request once org defaults are merged) are the plan's: only it
+//! sees every layer.
 
 pub mod error;
 pub mod image;
@@ -8,6 +10,7 @@ pub mod names;
 mod parse_error;
 pub mod quantity;
 mod rules;
+mod scalars;
 pub mod types;
 mod validate;
 
@@ -139,8 +142,9 @@ pub fn parse(file: &str, text: &str) -> Result<SpecFile, SpecError> {
             ),
         }]));
     }
-    let spec: Spec = serde_saphyr::from_str_with_options(text, parse_options())
+    let mut spec: Spec = serde_saphyr::from_str_with_options(text, parse_options())
         .map_err(|e| error(vec![validate::from_parse_error(&e, text)]))?;
+    scalars::spec(&mut spec, text);
     let diagnostics = validate::validate(&spec, text);
     if diagnostics.is_empty() {
         Ok(SpecFile {
@@ -153,19 +157,34 @@ pub fn parse(file: &str, text: &str) -> Result<SpecFile, SpecError> {
     }
 }
 
+/// An org defaults file as read from disk, with what error messages need to point into it: a
+/// rule broken only once its values are layered under a spec is reported in this file when one
+/// of them set the losing value.
+#[derive(Debug, Clone)]
+pub struct DefaultsFile {
+    pub defaults: DefaultsSpec,
+    pub file: String,
+    pub source_text: String,
+}
+
 /// Parses an org defaults file (the `defaults:` block of a spec, on its own).
-pub fn parse_defaults(file: &str, text: &str) -> Result<DefaultsSpec, SpecError> {
+pub fn parse_defaults(file: &str, text: &str) -> Result<DefaultsFile, SpecError> {
     let error = |diagnostics: Vec<Diagnostic>| SpecError {
         file: file.to_string(),
         source_text: text.to_string(),
         diagnostics,
     };
-    let defaults: DefaultsSpec = serde_saphyr::from_str_with_options(text, parse_options())
+    let mut defaults: DefaultsSpec = serde_saphyr::from_str_with_options(text, parse_options())
         .map_err(|e| error(vec![validate::from_parse_error(&e, text)]))?;
+    scalars::defaults(&mut defaults, text);
     let mut diagnostics = validate::validate_defaults(&defaults);
     diagnostics.extend(rules::check_defaults(&defaults, text));
     if diagnostics.is_empty() {
-        Ok(defaults)
+        Ok(DefaultsFile {
+            defaults,
+            file: file.to_string(),
+            source_text: text.to_string(),
+        })
     } else {
         Err(error(diagnostics))
     }

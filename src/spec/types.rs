@@ -120,8 +120,11 @@ pub struct ServiceSpec {
     pub external_secret: Option<ExternalSecretSpec>,
 }
 
-/// A scalar that the user may have written unquoted (`PORT: 8080`, `DEBUG: true`); it is kept
-/// as the text it stands for, so `0755` stays `0755` and is never re-read as a number.
+/// A value that may be written unquoted (`PORT: 8080`, `DEBUG: true`); it is kept as the exact
+/// text written, so `1.10` stays `1.10` and `0755` stays `0755`.
+//
+// The parser reads numbers and booleans; `spec::parse` then puts back the text of the source
+// (spec/scalars.rs), so after parsing every value is `Scalar::Text`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Scalar {

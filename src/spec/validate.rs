@@ -14,7 +14,6 @@ use super::names::{
 use super::quantity::Quantity;
 use super::types::*;
 use crate::catalog;
-use crate::plan::defaults;
 
 pub(super) use super::parse_error::from_parse_error;
 
@@ -135,7 +134,7 @@ pub(super) fn validate(spec: &Spec, text: &str) -> Vec<Diagnostic> {
     }
     let defaults = spec.defaults.clone().unwrap_or_default();
     for (name, svc) in &spec.services {
-        service(&mut c, spec, name, svc, &defaults);
+        service(&mut c, spec, name, svc);
     }
     for (name, b) in &spec.backing {
         let path = format!("backing.{name}");
@@ -207,8 +206,8 @@ pub(super) fn validate(spec: &Spec, text: &str) -> Vec<Diagnostic> {
         }
     }
     dependency_cycles(&mut c, spec);
-    environments(&mut c, spec, &defaults);
-    defaults_layer(&mut c, &defaults);
+    environments(&mut c, spec);
+    defaults_layer(&mut c, &defaults, "defaults.");
     c.extend(super::rules::check_spec(spec, text));
     if !c.at_keys.is_empty() {
         let keys = super::locate::key_positions(text);
@@ -272,75 +271,7 @@ fn resources_layer(c: &mut Collector, path: &str, r: &ResourcesSpec) -> [Option<
     ]
 }
 
-/// The place to blame when a merged request exceeds a merged limit: the topmost layer's value.
-fn blame<'a>(
-    layers: &[&'a ResourcesSpec],
-    pick: fn(&'a ResourcesSpec) -> Option<&'a S<Scalar>>,
-) -> Option<&'a S<Scalar>> {
-    layers.iter().rev().find_map(|l| pick(l))
-}
-
-/// Limits must not be below requests once every layer is merged, as the plan will merge them.
-fn check_limits(c: &mut Collector, path: &str, layers: &[&ResourcesSpec]) {
-    let builtin = [
-        defaults::REQUEST_CPU,
-        defaults::REQUEST_MEMORY,
-        defaults::LIMIT_CPU,
-        defaults::LIMIT_MEMORY,
-    ]
-    .map(|q| Quantity::parse(q).map(|q| q.value).unwrap_or_default());
-    let mut effective = builtin;
-    for layer in layers {
-        let mut silent = Collector::default();
-        for (slot, v) in resources_layer(&mut silent, path, layer)
-            .into_iter()
-            .enumerate()
-        {
-            if let Some(v) = v {
-                effective[slot] = v;
-            }
-        }
-    }
-    for (what, req, lim) in [("cpu", 0, 2), ("memory", 1, 3)] {
-        if effective[lim] < effective[req] {
-            let at = blame(
-                layers,
-                if lim == 2 {
-                    |l: &ResourcesSpec| l.limits.as_ref().and_then(|q| q.cpu.as_ref())
-                } else {
-                    |l: &ResourcesSpec| l.limits.as_ref().and_then(|q| q.memory.as_ref())
-                },
-            )
-            .or_else(|| {
-                blame(
-                    layers,
-                    if req == 0 {
-                        |l: &ResourcesSpec| l.requests.as_ref().and_then(|q| q.cpu.as_ref())
-                    } else {
-                        |l: &ResourcesSpec| l.requests.as_ref().and_then(|q| q.memory.as_ref())
-                    },
-                )
-            });
-            if let Some(at) = at {
-                c.push(
-                    ErrorKind::Invalid,
-                    format!("{path}.limits.{what}"),
-                    at,
-                    format!("the {what} limit is below the {what} request"),
-                    Some("a limit must be at least the request; raise the limit or lower the request".into()),
-                );
-            }
-        }
-    }
-}
-
-fn service(
-    c: &mut Collector,
-    spec: &Spec,
-    name: &str,
-    svc: &S<ServiceSpec>,
-    defaults: &DefaultsSpec,
-) {
+fn service(c: &mut Collector, spec: &Spec, name: &str, svc: &S<ServiceSpec>) {
     let path = format!("services.{name}");
     let s = &svc.value;
     if let Err(m) = check_dns_label(name, MAX_NAME) {
@@ -488,15 +419,9 @@ fn service(
             );
         }
     }
-    let mut layers: Vec<&ResourcesSpec> = Vec::new();
-    if let Some(r) = &defaults.resources {
-        layers.push(r);
-    }
     if let Some(r) = &s.resources {
         resources_layer(c, &format!("{path}.resources"), r);
-        layers.push(r);
     }
-    check_limits(c, &format!("{path}.resources"), &layers);
     env_vars(c, &format!("{path}.env"), &s.env);
     let mut secret_names = BTreeSet::new();
     for (i, entry) in s.secrets.iter().enumerate() {
@@ -757,18 +682,6 @@ fn autoscaling(c: &mut Collector, path: &str, a: &S<AutoscalingSpec>) {
             None,
         );
     }
-    if a2.max.value < a2.min.value {
-        c.push(
-            ErrorKind::Invalid,
-            format!("{path}.max"),
-            &a2.max,
-            format!(
-                "autoscaling max ({}) is below min ({})",
-                a2.max.value, a2.min.value
-            ),
-            None,
-        );
-    }
     if a2.max.value > 1000 {
         c.push(
             ErrorKind::Invalid,
@@ -805,7 +718,7 @@ fn replicas(c: &mut Collector, path: &str, r: &Option<S<i64>>) {
     }
 }
 
-fn environments(c: &mut Collector, spec: &Spec, defaults: &DefaultsSpec) {
+fn environments(c: &mut Collector, spec: &Spec) {
     let Some(envs) = &spec.environments else {
         return;
     };
@@ -894,15 +807,6 @@ fn environments(c: &mut Collector, spec: &Spec, defaults: &DefaultsSpec) {
             }
             if let Some(r) = &o.value.resources {
                 resources_layer(c, &format!("{op}.resources"), r);
-                let mut layers: Vec<&ResourcesSpec> = Vec::new();
-                if let Some(d) = &defaults.resources {
-                    layers.push(d);
-                }
-                if let Some(s) = &svc.value.resources {
-                    layers.push(s);
-                }
-                layers.push(r);
-                check_limits(c, &format!("{op}.resources"), &layers);
             }
         }
     }
@@ -910,23 +814,21 @@ fn environments(c: &mut Collector, spec: &Spec, defaults: &DefaultsSpec) {
 
 pub(super) fn validate_defaults(d: &DefaultsSpec) -> Vec<Diagnostic> {
     let mut c = Collector::default();
-    defaults_layer(&mut c, d);
-    if let Some(r) = &d.resources {
-        check_limits(&mut c, "resources", &[r]);
-    }
+    defaults_layer(&mut c, d, "");
     c.out
 }
 
-fn defaults_layer(c: &mut Collector, d: &DefaultsSpec) {
+/// `prefix` is where the block sits: `defaults.` in a spec, nothing in an org defaults file.
+fn defaults_layer(c: &mut Collector, d: &DefaultsSpec, prefix: &str) {
     if let Some(r) = &d.resources {
-        resources_layer(c, "defaults.resources", r);
+        resources_layer(c, &format!("{prefix}resources"), r);
     }
     if let Some(reg) = &d.registry {
         let host = reg.value.split('/').next().unwrap_or_default();
         if reg.value.is_empty() || reg.value.ends_with('/') || host.to_ascii_lowercase() != host {
             c.push(
                 ErrorKind::Invalid,
-                "defaults.registry",
+                format!("{prefix}registry"),
                 reg,
                 format!(
                     "`{}` is not a registry prefix like `registry.example.com/team`",

@@ -1,0 +1,197 @@
+//! The core's rules as a user meets them through the binary: layers merged once and checked
+//! merged (org defaults included), Compose host ports, unquoted scalars kept as written, every
+//! unknown key reported at once.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn chartwright() -> Command {
+    Command::cargo_bin("chartwright").unwrap()
+}
+
+const SPEC_HEAD: &str = "version: 1
+app: shop
+services:
+  api:
+    image: registry.example.com/shop/api:1.4.2
+    ports: [{ name: http, port: 3000 }]
+";
+
+/// Runs `generate` on `spec` (and an org defaults file) in a fresh directory; returns the exit
+/// code, stderr and whether anything was written.
+fn generate(spec: &str, org: Option<&str>) -> (i32, String, bool, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("chartwright.yaml"), spec).unwrap();
+    let mut cmd = chartwright();
+    cmd.current_dir(dir.path())
+        .args(["generate", "-f", "chartwright.yaml", "-o", "deploy"]);
+    if let Some(org) = org {
+        std::fs::write(dir.path().join("org-defaults.yaml"), org).unwrap();
+        cmd.args(["--defaults", "org-defaults.yaml"]);
+    }
+    let out = cmd.output().unwrap();
+    let written = dir.path().join("deploy").exists();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        written,
+        dir,
+    )
+}
+
+fn read(dir: &Path, rel: &str) -> String {
+    std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+#[test]
+fn an_org_request_above_the_spec_limit_is_refused_at_the_spec_limit() {
+    let spec = format!("{SPEC_HEAD}    resources:\n      limits: {{ cpu: 300m }}\n");
+    let org = "resources:\n  requests:\n    cpu: 400m\n";
+    let (code, stderr, written, _dir) = generate(&spec, Some(org));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(!written, "nothing may be written");
+    // The spec's limit is the later layer: it is the value to change, and the message says where
+    // the request came from.
+    assert!(
+        stderr.contains("services.api.resources.limits.cpu")
+            && stderr.contains("cpu limit is below the cpu request")
+            && stderr.contains("chartwright.yaml:8")
+            && stderr.contains("org-defaults.yaml:3"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_org_request_above_the_built_in_limit_is_refused_in_the_org_file() {
+    let org = "resources:\n  requests:\n    memory: 1Gi\n";
+    let (code, stderr, written, _dir) = generate(SPEC_HEAD, Some(org));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(!written);
+    assert!(
+        stderr.contains("resources.requests.memory") && stderr.contains("org-defaults.yaml:3"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_org_limit_above_the_spec_request_is_accepted() {
+    let spec = format!("{SPEC_HEAD}    resources:\n      requests: {{ cpu: \"1\" }}\n");
+    let org = "resources:\n  limits:\n    cpu: \"2\"\n";
+    let (code, stderr, written, dir) = generate(&spec, Some(org));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(written);
+    let values = read(dir.path(), "deploy/charts/api/values.yaml");
+    assert!(
+        values.contains("cpu: \"1\"") && values.contains("cpu: \"2\""),
+        "{values}"
+    );
+}
+
+#[test]
+fn an_override_limit_below_an_org_request_is_refused_at_the_override() {
+    let spec = format!(
+        "{SPEC_HEAD}environments:\n  prod:\n    overrides:\n      api:\n        resources:\n          limits: {{ memory: 200Mi }}\n"
+    );
+    let org = "resources:\n  requests:\n    memory: 300Mi\n";
+    let (code, stderr, written, _dir) = generate(&spec, Some(org));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(!written);
+    assert!(
+        stderr.contains("environments.prod.overrides.api.resources.limits.memory"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn compose_host_ports_stay_within_65535() {
+    let spec = "version: 1
+app: shop
+services:
+  a:
+    image: registry.example.com/shop/a:1.0.0
+    ports: [{ name: http, port: 65535 }]
+  b:
+    image: registry.example.com/shop/b:1.0.0
+    ports: [{ name: http, port: 65535 }, { name: admin, port: 65534 }]
+";
+    let (code, stderr, _, dir) = generate(spec, None);
+    assert_eq!(code, 0, "{stderr}");
+    let compose = read(dir.path(), "deploy/docker-compose.yml");
+    let mut hosts = Vec::new();
+    for line in compose.lines() {
+        if let Some(rest) = line
+            .trim()
+            .trim_start_matches("- ")
+            .trim_matches('"')
+            .strip_prefix("127.0.0.1:")
+        {
+            let (host, container) = rest.split_once(':').unwrap();
+            let host: u32 = host.parse().unwrap();
+            assert!((1..=65535).contains(&host), "{line}");
+            hosts.push((host, container.to_string()));
+        }
+    }
+    hosts.sort();
+    assert_eq!(
+        hosts,
+        [
+            (65533, "65534".to_string()),
+            (65534, "65535".to_string()),
+            (65535, "65535".to_string())
+        ],
+        "{compose}"
+    );
+}
+
+#[test]
+fn unquoted_scalars_keep_the_text_as_written_in_every_output() {
+    let written = [
+        ("VER", "1.10"),
+        ("MODE", "0755"),
+        ("HEX", "0x1F"),
+        ("EXP", "1e3"),
+        ("HALF", ".5"),
+        ("PLUS", "+1"),
+        ("FLAG", "true"),
+    ];
+    let mut spec = format!("{SPEC_HEAD}    env:\n");
+    for (k, v) in written {
+        spec.push_str(&format!("      {k}: {v}\n"));
+    }
+    // An override's variables, and a catalog version YAML would read as the number 8.
+    spec.push_str(
+        "    depends_on: [db]\nbacking:\n  db: { kind: mysql, version: 8.0 }\nenvironments:\n  dev:\n    overrides:\n      api:\n        env: { LEVEL: 010 }\n  prod: {}\n",
+    );
+    let (code, stderr, _, dir) = generate(&spec, None);
+    assert_eq!(code, 0, "{stderr}");
+    let outputs = [
+        "deploy/charts/api/values.yaml",
+        "deploy/k8s/dev/api.yaml",
+        "deploy/k8s/prod/api.yaml",
+        "deploy/docker-compose.yml",
+    ];
+    for file in outputs {
+        let text = read(dir.path(), file);
+        for (k, v) in written {
+            let line = text
+                .lines()
+                .find(|l| {
+                    l.trim_start()
+                        .trim_start_matches('"')
+                        .starts_with(&format!("{k}\""))
+                        || l.trim_start().starts_with(&format!("{k}:"))
+                })
+                .unwrap_or_else(|| panic!("{file}: no {k}\n{text}"));
+            assert!(line.ends_with(&format!(": \"{v}\"")), "{file}: {line}");
+        }
+    }
+    let dev = read(dir.path(), "deploy/charts/api/values-dev.yaml");
+    assert!(dev.contains("LEVEL: \"010\""), "{dev}");
+    for file in ["deploy/k8s/dev/api.yaml", "deploy/docker-compose.yml"] {
+        let text = read(dir.path(), file);
+        assert!(text.contains("\"010\""), "{file}: LEVEL\n{text}");
+    }
+    let compose = read(dir.path(), "deploy/docker-compose.yml");
+    assert!(compose.contains("image: \"mysql:8.0.40\""), "{compose}");
+}
