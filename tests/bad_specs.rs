@@ -694,3 +694,33 @@ fn show_catalogue() {
         }
     }
 }
+
+/// A ConfigMap over 1 MiB is refused by the API server: the service's `env`, and an
+/// environment's override merged over it, are measured before anything is written.
+#[test]
+fn a_configmap_over_one_mebibyte_is_refused_where_it_grows() {
+    let big = "x".repeat(600 * 1024);
+    let base = format!("{SMALL_SPEC}    env:\n      A: {big}\n");
+    spec::parse("ok.yaml", &base).unwrap_or_else(|e| panic!("600 KiB is fine: {e}"));
+    let cases = [
+        (format!("{base}      B: {big}\n"), "services.api.env", 7),
+        (
+            format!(
+                "{base}environments:\n  prod:\n    overrides:\n      api:\n        env:\n          B: {big}\n"
+            ),
+            "environments.prod.overrides.api.env",
+            13,
+        ),
+    ];
+    for (text, path, line) in cases {
+        let err = spec::parse("big-env.yaml", &text).unwrap_err();
+        assert_eq!(err.diagnostics.len(), 1, "{err}");
+        let d = &err.diagnostics[0];
+        assert_eq!((d.path.as_str(), d.line), (path, line), "{err}");
+        assert!(d.message.contains("bytes of `env`"), "{err}");
+        assert!(
+            d.hint.as_deref().unwrap().contains("1048576 bytes"),
+            "{err}"
+        );
+    }
+}
