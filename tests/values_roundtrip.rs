@@ -80,6 +80,11 @@ fn env_values_survive_helm_compose_and_kubernetes_validate() {
     for (i, v) in common::TRICKY.iter().enumerate() {
         spec.push_str(&format!("      V{i}: {}\n", common::yaml_quoted(v)));
     }
+    // The same strings in an override, so that they also travel through values-prod.yaml.
+    spec.push_str("environments:\n  dev: {}\n  prod:\n    overrides:\n      api:\n        env:\n");
+    for (i, v) in common::TRICKY.iter().enumerate() {
+        spec.push_str(&format!("          W{i}: {}\n", common::yaml_quoted(v)));
+    }
     let dir = tempfile::tempdir().unwrap();
     let (plan, out) = common::generate_to_dir(dir.path(), &spec);
     let chart = out.join("charts/api");
@@ -113,6 +118,14 @@ fn env_values_survive_helm_compose_and_kubernetes_validate() {
                     "{} changed {v:?}",
                     helm.display()
                 );
+                if env.name == "prod" {
+                    assert_eq!(
+                        cm["data"][format!("W{i}")].as_str(),
+                        Some(*v),
+                        "{} changed {v:?} from values-prod.yaml",
+                        helm.display()
+                    );
+                }
             }
         }
     }
