@@ -3,6 +3,7 @@
 //! it (the connection URL). Placeholders in braces are filled by the plan: `{name}` (the entry's
 //! name in the spec), `{user}`, `{database}`, `{password}`, `{host}`, `{port}`.
 
+#[derive(Debug)]
 pub struct CatalogEntry {
     pub kind: &'static str,
     /// Image names (without tag) that identify this kind when importing a Compose file.
@@ -23,6 +24,7 @@ pub struct CatalogEntry {
     pub url: &'static str,
 }
 
+#[derive(Debug)]
 pub struct Healthcheck {
     pub test: &'static [&'static str],
     pub interval: &'static str,

@@ -3,6 +3,11 @@
 //! The pipeline runs one way: [`spec`] (what the user wrote) → [`plan`] (every default decided)
 //! → [`render`] (templates format the plan) → [`output`] (a file set written, diffed or checked).
 
+/// Version of the template context (`plan::model`). Overlays and specs may declare the version
+/// they were written for; a mismatch is reported instead of failing inside a template. Here, at
+/// the root, because the spec checks its `contract:` key and the spec does not depend on the plan.
+pub const CONTRACT_VERSION: u32 = 1;
+
 pub mod catalog;
 pub mod cli;
 pub mod init;

@@ -195,3 +195,121 @@ fn unquoted_scalars_keep_the_text_as_written_in_every_output() {
     let compose = read(dir.path(), "deploy/docker-compose.yml");
     assert!(compose.contains("image: \"mysql:8.0.40\""), "{compose}");
 }
+
+/// `validate --format json` on `spec`: the exit code and the errors as (kind, path, line, hint).
+fn validate_json(spec: &str) -> (i32, Vec<(String, String, u64, String)>) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("chartwright.yaml"), spec).unwrap();
+    let out = chartwright()
+        .current_dir(dir.path())
+        .args(["validate", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    let errors = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["kind"].as_str().unwrap().to_string(),
+                e["path"].as_str().unwrap().to_string(),
+                e["line"].as_u64().unwrap(),
+                e["hint"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    (out.status.code().unwrap_or(-1), errors)
+}
+
+#[test]
+fn every_unknown_key_is_reported_at_once() {
+    let spec = "version: 1
+app: shop
+services:
+  api:
+    imgae: registry.example.com/shop/api:1.4.2
+    prots: [{ name: http, port: 3000 }]
+environmnets:
+  prod: { replicas: 3 }
+";
+    let (code, errors) = validate_json(spec);
+    assert_eq!(code, 2);
+    let found: Vec<(&str, &str, u64)> = errors
+        .iter()
+        .map(|(k, p, l, _)| (k.as_str(), p.as_str(), *l))
+        .collect();
+    // The missing `image` is the misspelt `imgae`: reported once, as the unknown key.
+    assert_eq!(
+        found,
+        [
+            ("unknown-field", "services.api.imgae", 5),
+            ("unknown-field", "services.api.prots", 6),
+            ("unknown-field", "environmnets", 7),
+        ],
+        "{errors:?}"
+    );
+    for ((_, _, _, hint), meant) in errors.iter().zip(["image", "ports", "environments"]) {
+        assert!(
+            hint.starts_with(&format!("did you mean `{meant}`?")),
+            "{hint}"
+        );
+    }
+}
+
+#[test]
+fn unknown_keys_come_with_the_other_errors() {
+    let spec = "version: 1
+app: Shop
+services:
+  api:
+    image: registry.example.com/shop/api:latest
+    ports: [{ name: http, port: 3000, protocl: TCP }]
+    dependson: [db]
+    health:
+      liveness: { http: /healthz, perod_seconds: 5 }
+environments:
+  prod: { replicas: 3, namspace: shop }
+defaults:
+  registy: registry.example.com
+";
+    let (code, errors) = validate_json(spec);
+    assert_eq!(code, 2);
+    let found: Vec<(&str, &str, u64)> = errors
+        .iter()
+        .map(|(k, p, l, _)| (k.as_str(), p.as_str(), *l))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("invalid", "app", 2),
+            ("invalid", "services.api.image", 5),
+            ("unknown-field", "services.api.ports[0].protocl", 6),
+            ("unknown-field", "services.api.dependson", 7),
+            (
+                "unknown-field",
+                "services.api.health.liveness.perod_seconds",
+                9
+            ),
+            ("unknown-field", "environments.prod.namspace", 11),
+            ("unknown-field", "defaults.registy", 13),
+        ],
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn an_org_defaults_file_reports_every_unknown_key() {
+    let org = "registy: registry.example.com\nresources:\n  limit: { cpu: \"1\" }\n";
+    let (code, stderr, written, _dir) = generate(SPEC_HEAD, Some(org));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(!written);
+    assert!(
+        stderr.contains("unknown field `registy`")
+            && stderr.contains("did you mean `registry`?")
+            && stderr.contains("unknown field `limit`")
+            && stderr.contains("did you mean `limits`?"),
+        "{stderr}"
+    );
+}

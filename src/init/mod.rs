@@ -12,6 +12,7 @@ use std::path::{Component, Path, PathBuf};
 use crate::catalog;
 use crate::output::{self, WriteOptions};
 use crate::pipeline::{self, Error, Inputs};
+use crate::plan::defaults as d;
 use crate::spec::names::did_you_mean;
 use prompt::Asker;
 
@@ -138,8 +139,6 @@ pub struct Draft {
     /// Comment lines at the top of the file.
     pub notes: Vec<String>,
 }
-
-const DEFAULT_ENVS: [&str; 3] = ["dev", "staging", "prod"];
 
 fn usage(m: impl Into<String>) -> Error {
     Error::Usage(m.into())
@@ -368,8 +367,9 @@ pub fn run(args: &InitArgs, quiet: bool) -> Result<i32, Error> {
         if asker.strict {
             asker.missing.push("--env (environments)".into());
         }
-        let items: Vec<String> = DEFAULT_ENVS.iter().map(|s| s.to_string()).collect();
-        let chosen = asker.multi("Environments", &items, &[true, true, true])?;
+        // The environments the plan uses when a spec lists none.
+        let items: Vec<String> = d::ENVIRONMENTS.iter().map(|(n, _)| n.to_string()).collect();
+        let chosen = asker.multi("Environments", &items, &vec![true; items.len()])?;
         let mut envs: Vec<String> = chosen.into_iter().map(|i| items[i].clone()).collect();
         if asker.interactive {
             let extra = asker.text(
@@ -624,7 +624,7 @@ fn ask_service(
         "liveness",
         "Liveness probe path",
         args.liveness.as_deref(),
-        Some(health.as_deref().unwrap_or("/healthz")),
+        Some(health.as_deref().unwrap_or(d::LIVENESS_PATH)),
         &prompt::path_rule,
         false,
     )?;
@@ -632,7 +632,7 @@ fn ask_service(
         "readiness",
         "Readiness probe path",
         args.readiness.as_deref(),
-        Some(health.as_deref().unwrap_or("/ready")),
+        Some(health.as_deref().unwrap_or(d::READINESS_PATH)),
         &prompt::path_rule,
         false,
     )?;
@@ -640,7 +640,7 @@ fn ask_service(
         "cpu-request",
         "CPU request",
         args.cpu_request.as_deref(),
-        Some("250m"),
+        Some(d::REQUEST_CPU),
         &prompt::quantity_rule,
         false,
     )?;
@@ -649,7 +649,7 @@ fn ask_service(
         "cpu-limit",
         "CPU limit",
         args.cpu_limit.as_deref(),
-        Some("500m"),
+        Some(d::LIMIT_CPU),
         &cpu_limit_rule,
         false,
     )?;
@@ -657,7 +657,7 @@ fn ask_service(
         "memory-request",
         "Memory request",
         args.memory_request.as_deref(),
-        Some("256Mi"),
+        Some(d::REQUEST_MEMORY),
         &prompt::quantity_rule,
         false,
     )?;
@@ -666,7 +666,7 @@ fn ask_service(
         "memory-limit",
         "Memory limit",
         args.memory_limit.as_deref(),
-        Some("512Mi"),
+        Some(d::LIMIT_MEMORY),
         &mem_limit_rule,
         false,
     )?;

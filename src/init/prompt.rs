@@ -102,8 +102,12 @@ pub fn env_list_rule(s: &str) -> Result<(), String> {
 
 pub fn replicas_rule(s: &str) -> Result<(), String> {
     match s.parse::<i64>() {
-        Ok(n) if (1..=1000).contains(&n) => Ok(()),
-        _ => Err(format!("`{s}` is not a replica count in 1–1000")),
+        Ok(n) if crate::spec::REPLICAS.contains(&n) => Ok(()),
+        _ => Err(format!(
+            "`{s}` is not a replica count in {}–{}",
+            crate::spec::REPLICAS.start(),
+            crate::spec::REPLICAS.end()
+        )),
     }
 }
 

@@ -161,11 +161,7 @@ pub fn render(d: &Draft) -> String {
     out.push_str("environments:\n");
     let has_ingress = d.services.iter().any(|s| s.ingress_host.is_some());
     for e in &d.environments {
-        let replicas = match e.as_str() {
-            "staging" => 2,
-            "prod" => 3,
-            _ => 1,
-        };
+        let replicas = crate::plan::defaults::replicas_of(e);
         let autoscale = (e == "prod").then_some(d.autoscale).flatten();
         let tls = e == "prod" && has_ingress;
         if autoscale.is_none() && !tls {
@@ -175,10 +171,14 @@ pub fn render(d: &Draft) -> String {
         let _ = writeln!(out, "  {}:", q(e));
         let _ = writeln!(out, "    replicas: {replicas}");
         if let Some((min, max)) = autoscale {
-            out.push_str("    # An HPA scales between these bounds at 70% CPU.\n");
+            let cpu = crate::plan::defaults::HPA_CPU_PERCENT;
             let _ = writeln!(
                 out,
-                "    autoscaling: {{ min: {min}, max: {max}, cpu: 70 }}"
+                "    # An HPA scales between these bounds at {cpu}% CPU."
+            );
+            let _ = writeln!(
+                out,
+                "    autoscaling: {{ min: {min}, max: {max}, cpu: {cpu} }}"
             );
         }
         if tls {

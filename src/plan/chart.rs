@@ -2,16 +2,16 @@
 //! off the image tag.
 
 use super::model::ChartMeta;
+use crate::spec::checked::{Defaults, Service};
 use crate::spec::image::ImageRef;
-use crate::spec::{DefaultsSpec, ServiceSpec};
 
 /// The image reference with the org registry prefix applied.
-pub(super) fn image_ref(svc: &ServiceSpec, defaults: &DefaultsSpec) -> ImageRef {
-    let mut r = ImageRef::parse(&svc.image.value).expect("validated image");
+pub(super) fn image_ref(svc: &Service, defaults: &Defaults) -> ImageRef {
+    let mut r = svc.image.clone();
     if let Some(reg) = &defaults.registry
         && !r.has_registry()
     {
-        r.repository = format!("{}/{}", reg.value.trim_end_matches('/'), r.repository);
+        r.repository = format!("{}/{}", reg.trim_end_matches('/'), r.repository);
     }
     r
 }

@@ -29,8 +29,8 @@ impl Origin {
         Origin {
             source,
             path,
-            line: at.referenced.line() as u32,
-            column: at.referenced.column() as u32,
+            line: u32::try_from(at.referenced.line()).unwrap_or(u32::MAX),
+            column: u32::try_from(at.referenced.column()).unwrap_or(u32::MAX),
         }
     }
 }
@@ -61,6 +61,23 @@ impl Problems {
                 hint,
             },
         ));
+    }
+
+    /// A limit of the output itself (no single place in the file to point at).
+    pub fn limit(&mut self, path: String, message: String) {
+        if self.seen.insert((Source::Spec, path.clone(), 0, 0)) {
+            self.found.push((
+                Source::Spec,
+                Diagnostic {
+                    kind: ErrorKind::Limit,
+                    path,
+                    line: 0,
+                    column: 0,
+                    message,
+                    hint: None,
+                },
+            ));
+        }
     }
 
     /// The problems as one error of the file they are in: the spec's first (that is the file the

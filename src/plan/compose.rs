@@ -4,14 +4,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::chart::{image_ref, image_text};
-use super::checks::{Origin, Problems, Source};
+use super::checks::Problems;
 use super::connections::{backing_connection, service_connection, var_prefix};
 use super::layers::{Context, EnvSource};
 use super::model::*;
-use super::resources::compose_limits;
-use super::values;
-use crate::catalog;
-use crate::spec::SecretEntry;
+use super::resources::Resolved;
 
 /// Compose reads `$` as interpolation; a literal dollar from the spec must stay literal.
 pub fn escape_dollars(s: &str) -> String {
@@ -39,48 +36,53 @@ fn host_port(used: &mut BTreeSet<u16>, port: u16) -> Option<u16> {
 pub(super) fn build(
     ctx: &Context<'_>,
     envs: &[(EnvironmentPlan, EnvSource<'_>)],
+    planned: &[(ServicePlan, Vec<Resolved>)],
     problems: &mut Problems,
 ) -> ComposePlan {
     let (spec, defaults) = (ctx.spec, &ctx.defaults);
-    // Local development runs with the resources of the `dev` environment (or the first one).
-    let local_env = envs.iter().find(|(e, _)| e.name == "dev").or(envs.first());
+    // Local development runs with the values of the `dev` environment (or the first one), as
+    // the service plans decided them.
+    let local = envs
+        .iter()
+        .position(|(e, _)| e.name == "dev")
+        .unwrap_or_default();
     let mut used_ports = BTreeSet::new();
     let mut services = Vec::new();
     let mut volumes = Vec::new();
     let mut variables: BTreeMap<String, ComposeVariable> = BTreeMap::new();
 
-    for (name, svc) in &spec.services {
-        let svc = &svc.value;
-        let values = values::build_values_for(ctx, name, svc, local_env);
+    for ((name, svc), (plan, resolved)) in spec.services.iter().zip(planned) {
+        let (Some(env), Some(resources)) = (plan.environments.get(local), resolved.get(local))
+        else {
+            continue;
+        };
+        let values = &env.values;
         let mut environment: Vec<(String, String)> = values
             .env
             .iter()
             .map(|(k, v)| (k.clone(), escape_dollars(v)))
             .collect();
         for dep in &svc.depends_on {
-            let dep = &dep.value;
             let conns = if let Some(other) = spec.services.get(dep) {
-                service_connection(dep, &other.value)
-            } else {
-                let b = &spec.backing[dep].value;
-                let entry = catalog::lookup(&b.kind.value).expect("validated kind");
+                service_connection(dep, other)
+            } else if let Some(b) = spec.backing.get(dep) {
                 let pw_var = format!("{}_PASSWORD", var_prefix(dep));
-                backing_connection(spec, svc, dep, entry, dep, &required(&pw_var), false)
+                backing_connection(spec, svc, dep, b, dep, &required(&pw_var), false)
+            } else {
+                continue;
             };
             environment.extend(conns.into_iter().map(|c| (c.name, c.value)));
         }
-        for s in &svc.secrets {
-            if let SecretEntry::Name(n) = &s.value {
-                environment.push((n.clone(), required(n)));
-                variables.insert(
-                    n.clone(),
-                    ComposeVariable {
-                        name: n.clone(),
-                        description: format!("secret of service `{name}`"),
-                        example: format!("local-dev-{}", n.to_ascii_lowercase().replace('_', "-")),
-                    },
-                );
-            }
+        for n in &svc.secrets {
+            environment.push((n.clone(), required(n)));
+            variables.insert(
+                n.clone(),
+                ComposeVariable {
+                    name: n.clone(),
+                    description: format!("secret of service `{name}`"),
+                    example: format!("local-dev-{}", n.to_ascii_lowercase().replace('_', "-")),
+                },
+            );
         }
         // The readiness probe's port: validation made sure it is a TCP one.
         let port = values
@@ -89,11 +91,11 @@ pub(super) fn build(
             .find(|p| p.name == values.probes.readiness.port)
             .or(values.ports.first())
             .map(|p| p.container_port)
-            .unwrap_or(80);
-        let test = match svc.health.as_ref().and_then(|h| h.compose_command.as_ref()) {
+            .unwrap_or_default();
+        let test = match &svc.compose_command {
             Some(cmd) => {
                 let mut t = vec!["CMD".to_string()];
-                t.extend(cmd.value.iter().map(|c| escape_dollars(c)));
+                t.extend(cmd.iter().map(|c| escape_dollars(c)));
                 t
             }
             None => vec![
@@ -108,7 +110,8 @@ pub(super) fn build(
                 ),
             ],
         };
-        let (cpus, memory) = compose_limits(&values.resources);
+        let (cpus, memory) = resources.compose_limits();
+        let (read_only, tmpfs, security_opt, cap_drop) = super::security::compose_hardening();
         let image = image_ref(svc, defaults);
         services.push(ComposeService {
             // Every string from the spec is written with `$` escaped: Compose would otherwise
@@ -120,17 +123,15 @@ pub(super) fn build(
                 .collect(),
             name: name.clone(),
             image: escape_dollars(&image_text(&image)),
-            build: svc.build.as_ref().map(|b| escape_dollars(&b.value)),
+            build: svc.build.as_deref().map(escape_dollars),
             ports: values
                 .ports
                 .iter()
-                .zip(&svc.ports)
-                .map(|(p, at)| {
+                .map(|p| {
                     let host = host_port(&mut used_ports, p.container_port).unwrap_or_else(|| {
-                        problems.push(
-                            &Origin::of(Source::Spec, format!("services.{name}.ports"), at),
+                        problems.limit(
+                            format!("services.{name}.ports"),
                             "no host port is left for Compose: all 65535 are taken".into(),
-                            None,
                         );
                         p.container_port
                     });
@@ -150,7 +151,7 @@ pub(super) fn build(
                 retries: 5,
                 start_period: "10s".into(),
             },
-            depends_on: svc.depends_on.iter().map(|d| d.value.clone()).collect(),
+            depends_on: svc.depends_on.clone(),
             volumes: Vec::new(),
             command: svc
                 .command
@@ -161,25 +162,21 @@ pub(super) fn build(
                 .collect(),
             cpus,
             memory,
-            read_only: true,
+            read_only,
             user: Some(format!("{0}:{0}", values.security_context.run_as_user)),
+            tmpfs,
+            security_opt,
+            cap_drop,
         });
     }
 
     for (name, b) in &spec.backing {
-        let b_at = b;
-        let b = &b.value;
-        let entry = catalog::lookup(&b.kind.value).expect("validated kind");
-        let version = b.version.value.as_text();
+        let entry = b.entry;
         let pw_var = format!("{}_PASSWORD", var_prefix(name));
-        let database = b
-            .database
-            .as_ref()
-            .map(|d| d.value.clone())
-            .unwrap_or_else(|| spec.app.value.clone());
+        let database = b.database.clone().unwrap_or_else(|| spec.app.clone());
         let fill = |s: &str| {
             s.replace("{name}", name)
-                .replace("{user}", &spec.app.value)
+                .replace("{user}", &spec.app)
                 .replace("{database}", &database)
                 .replace("{password}", &required(&pw_var))
         };
@@ -206,18 +203,14 @@ pub(super) fn build(
                 .map(|(k, v)| (escape_dollars(k), escape_dollars(v)))
                 .collect(),
             name: name.clone(),
-            image: entry
-                .image_for(&version)
-                .expect("validated version")
-                .to_string(),
+            image: b.image.to_string(),
             build: None,
             ports: vec![format!(
                 "127.0.0.1:{}:{}",
                 host_port(&mut used_ports, entry.port).unwrap_or_else(|| {
-                    problems.push(
-                        &Origin::of(Source::Spec, format!("backing.{name}"), b_at),
+                    problems.limit(
+                        format!("backing.{name}"),
                         "no host port is left for Compose: all 65535 are taken".into(),
-                        None,
                     );
                     entry.port
                 }),
@@ -245,14 +238,19 @@ pub(super) fn build(
             command: entry.command.iter().map(|c| fill(c)).collect(),
             cpus: String::new(),
             memory: String::new(),
+            // The catalog images write to their root filesystem and start as root to drop
+            // privileges themselves.
             read_only: false,
             user: None,
+            tmpfs: Vec::new(),
+            security_opt: Vec::new(),
+            cap_drop: Vec::new(),
         });
     }
     services.sort_by(|a, b| a.name.cmp(&b.name));
     volumes.sort();
     ComposePlan {
-        name: spec.app.value.clone(),
+        name: spec.app.clone(),
         services,
         volumes,
         variables: variables.into_values().collect(),

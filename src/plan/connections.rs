@@ -2,8 +2,7 @@
 //! Compose, only the values differ.
 
 use super::model::EnvVarValues;
-use crate::catalog::{self, CatalogEntry};
-use crate::spec::{ServiceSpec, Spec};
+use crate::spec::checked::{Backing, Checked, Service};
 
 /// `DATABASE-PRIMARY` style prefix of a dependency's variables.
 pub(super) fn var_prefix(name: &str) -> String {
@@ -22,22 +21,18 @@ pub(super) struct Connection {
 /// What a service needs to reach backing entry `name`: host/port/… variables and the URL.
 /// `password` and `host` are how the target output spells them.
 pub(super) fn backing_connection(
-    spec: &Spec,
-    dependent: &ServiceSpec,
+    spec: &Checked,
+    dependent: &Service,
     name: &str,
-    entry: &CatalogEntry,
+    b: &Backing,
     host: &str,
     password: &str,
     k8s: bool,
 ) -> Vec<Connection> {
     let p = var_prefix(name);
-    let b = &spec.backing[name].value;
-    let database = b
-        .database
-        .as_ref()
-        .map(|d| d.value.clone())
-        .unwrap_or_else(|| spec.app.value.clone());
-    let user = spec.app.value.clone();
+    let entry = b.entry;
+    let database = b.database.clone().unwrap_or_else(|| spec.app.clone());
+    let user = spec.app.clone();
     let lit = |n: String, v: String| Connection {
         name: n,
         value: v,
@@ -93,9 +88,9 @@ pub(super) fn backing_connection(
         .depends_on
         .iter()
         .filter(|dep| {
-            spec.backing.get(&dep.value).is_some_and(|o| {
-                catalog::lookup(&o.value.kind.value).is_some_and(|e| e.url_var == entry.url_var)
-            })
+            spec.backing
+                .get(dep.as_str())
+                .is_some_and(|o| o.entry.url_var == entry.url_var)
         })
         .count();
     let url_var = if claimants == 1 {
@@ -108,9 +103,10 @@ pub(super) fn backing_connection(
 }
 
 /// Variables for an own-service dependency: `<DEP>_HOST`, `<DEP>_PORT`, `<DEP>_URL`.
-pub(super) fn service_connection(name: &str, dep: &ServiceSpec) -> Vec<Connection> {
+pub(super) fn service_connection(name: &str, dep: &Service) -> Vec<Connection> {
     let p = var_prefix(name);
-    let port = dep.ports.first().map(|p| p.value.port.value).unwrap_or(80);
+    // Every service has a port (validated); the first is the one dependents use.
+    let port = dep.ports.first().map(|p| p.number).unwrap_or_default();
     vec![
         Connection {
             name: format!("{p}_HOST"),
@@ -132,21 +128,14 @@ pub(super) fn service_connection(name: &str, dep: &ServiceSpec) -> Vec<Connectio
 
 /// The Kubernetes connection variables of a service, in `depends_on` order: passwords are read
 /// from the dependency's credentials Secret, never written out.
-pub(super) fn k8s_connections(spec: &Spec, svc: &ServiceSpec) -> Vec<EnvVarValues> {
+pub(super) fn k8s_connections(spec: &Checked, svc: &Service) -> Vec<EnvVarValues> {
     let mut connections = Vec::new();
     for dep in &svc.depends_on {
-        let dep = &dep.value;
         if let Some(other) = spec.services.get(dep) {
-            connections.extend(service_connection(dep, &other.value));
+            connections.extend(service_connection(dep, other));
         } else if let Some(b) = spec.backing.get(dep) {
-            let entry = catalog::lookup(&b.value.kind.value).expect("validated kind");
-            let host = b
-                .value
-                .host
-                .as_ref()
-                .map(|h| h.value.clone())
-                .unwrap_or_else(|| dep.clone());
-            connections.extend(backing_connection(spec, svc, dep, entry, &host, "", true));
+            let host = b.host.clone().unwrap_or_else(|| dep.clone());
+            connections.extend(backing_connection(spec, svc, dep, b, &host, "", true));
         }
     }
     connections
@@ -170,23 +159,17 @@ pub(super) fn k8s_connections(spec: &Spec, svc: &ServiceSpec) -> Vec<EnvVarValue
 
 /// Every variable the dependencies of `svc` inject into it, with the index of the `depends_on`
 /// entry that brings it, for the collision rule of validation (the one place that knows the
-/// names is the code that makes them). Unknown dependencies and kinds are skipped: validation
-/// reports those on their own.
-pub fn injected_names(spec: &Spec, svc: &ServiceSpec) -> Vec<(String, usize)> {
+/// names is the code that makes them).
+pub fn injected_names(spec: &Checked, svc: &Service) -> Vec<(String, usize)> {
     let mut out = Vec::new();
     for (i, dep) in svc.depends_on.iter().enumerate() {
-        let dep = &dep.value;
         let names: Vec<String> = if let Some(other) = spec.services.get(dep) {
-            service_connection(dep, &other.value)
+            service_connection(dep, other)
                 .into_iter()
                 .map(|c| c.name)
                 .collect()
-        } else if let Some(entry) = spec
-            .backing
-            .get(dep)
-            .and_then(|b| catalog::lookup(&b.value.kind.value))
-        {
-            backing_connection(spec, svc, dep, entry, dep, "", true)
+        } else if let Some(b) = spec.backing.get(dep) {
+            backing_connection(spec, svc, dep, b, dep, "", true)
                 .into_iter()
                 .map(|c| c.name)
                 .collect()

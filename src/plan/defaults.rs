@@ -1,6 +1,6 @@
 //! Built-in defaults: the bottom layer under org defaults, the spec and environment overrides.
-//! They live in one place because validation (limits ≥ requests) must see the same numbers the
-//! plan will use.
+//! One table, read by the plan and by `chartwright init` (whose questions offer these same
+//! values), so that what init proposes is what the plan would decide.
 
 pub const REQUEST_CPU: &str = "250m";
 pub const REQUEST_MEMORY: &str = "256Mi";
@@ -10,10 +10,28 @@ pub const LIMIT_MEMORY: &str = "512Mi";
 pub const LIVENESS_PATH: &str = "/healthz";
 pub const READINESS_PATH: &str = "/ready";
 
+/// Probe timings: initial delay, period, timeout (seconds) and failure threshold.
+pub const LIVENESS_TIMING: [u32; 4] = [10, 10, 3, 3];
+pub const READINESS_TIMING: [u32; 4] = [5, 5, 3, 3];
+/// A startup probe allows 30 × 5 s for a slow start.
+pub const STARTUP_TIMING: [u32; 4] = [0, 5, 3, 30];
+
 /// Environments when the spec lists none, with their replica counts.
 pub const ENVIRONMENTS: [(&str, u32); 3] = [("dev", 1), ("staging", 2), ("prod", 3)];
 /// Replicas for a custom environment name the spec gives no count for.
 pub const REPLICAS: u32 = 1;
+/// Replicas in the chart's base `values.yaml`: two, so that a plain `helm install` survives a
+/// node drain.
+pub const BASE_REPLICAS: u32 = 2;
+
+/// The replicas of environment `name` when the spec gives no count.
+pub fn replicas_of(name: &str) -> u32 {
+    ENVIRONMENTS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, r)| *r)
+        .unwrap_or(REPLICAS)
+}
 
 /// A non-root UID outside the range distributions hand to system users.
 pub const RUN_AS_USER: u32 = 10001;
@@ -26,6 +44,15 @@ pub const SCALE_DOWN_PERIOD_SECONDS: u32 = 60;
 pub const INGRESS_CLASS: &str = "nginx";
 pub const CLUSTER_ISSUER: &str = "letsencrypt";
 pub const INGRESS_CONTROLLER_NAMESPACE: &str = "ingress-nginx";
+/// Ingresses serve HTTPS unless an environment says otherwise.
+pub const TLS: bool = true;
+/// Requests per second per client IP; 0 turns rate limiting off.
+pub const RATE_LIMIT_RPS: u32 = 100;
+
+/// Old ReplicaSets a Deployment keeps for `kubectl rollout undo`.
+pub const REVISION_HISTORY_LIMIT: u32 = 5;
+/// Where the cluster DNS runs, for the NetworkPolicy's DNS egress rule.
+pub const DNS_NAMESPACE: &str = "kube-system";
 
 /// The Helm test pod's image: pinned, small, and ships `wget`.
 pub const TEST_IMAGE: &str = "busybox:1.36.1";

@@ -6,24 +6,24 @@ use std::collections::BTreeMap;
 use super::defaults as d;
 use super::layers::EnvLayer;
 use super::model::{IngressTlsValues, IngressValues};
-use crate::spec::{DefaultsSpec, ServiceSpec};
+use crate::spec::checked::{Defaults, Service};
 
 pub(super) fn ingress(
-    defaults: &DefaultsSpec,
+    defaults: &Defaults,
     name: &str,
-    svc: &ServiceSpec,
+    svc: &Service,
     layer: &EnvLayer<'_>,
     first_port: &str,
 ) -> IngressValues {
     let issuer = layer
         .issuer
         .clone()
-        .or(defaults.issuer.as_ref().map(|i| i.value.clone()))
+        .or(defaults.issuer.clone())
         .unwrap_or_else(|| d::CLUSTER_ISSUER.to_string());
     let class_name = layer
         .ingress_class
         .clone()
-        .or(defaults.ingress_class.as_ref().map(|i| i.value.clone()))
+        .or(defaults.ingress_class.clone())
         .unwrap_or_else(|| d::INGRESS_CLASS.to_string());
     match &svc.ingress {
         Some(ing) => {
@@ -47,20 +47,10 @@ pub(super) fn ingress(
                 host: layer
                     .ingress_host
                     .clone()
-                    .unwrap_or_else(|| ing.value.host.value.clone()),
-                path: ing
-                    .value
-                    .path
-                    .as_ref()
-                    .map(|p| p.value.clone())
-                    .unwrap_or_else(|| "/".into()),
+                    .unwrap_or_else(|| ing.host.clone()),
+                path: ing.path.clone().unwrap_or_else(|| "/".into()),
                 path_type: "Prefix".into(),
-                service_port: ing
-                    .value
-                    .port
-                    .as_ref()
-                    .map(|p| p.value.clone())
-                    .unwrap_or_else(|| first_port.to_string()),
+                service_port: ing.port.clone().unwrap_or_else(|| first_port.to_string()),
                 tls: IngressTlsValues {
                     enabled: layer.tls,
                     secret_name: format!("{name}-tls"),

@@ -8,62 +8,49 @@ use super::checks::Source;
 use super::defaults as d;
 use super::model::EnvironmentPlan;
 use super::resources::ResourceLayer;
-use crate::spec::{
-    AutoscalingSpec, DefaultsFile, DefaultsSpec, EnvironmentSpec, S, Spec, SpecFile,
-};
+use crate::spec::checked::{Autoscaling, Checked, Defaults, Environment};
+use crate::spec::{DefaultsFile, S, SpecFile};
 
-/// What every service is planned against: the spec, the org defaults file and both defaults
-/// blocks merged (org under the spec's own `defaults:`).
+/// What every service is planned against: the checked spec, the org defaults file and both
+/// defaults blocks merged (org under the spec's own `defaults:`).
 pub(super) struct Context<'a> {
     pub file: &'a SpecFile,
     pub org: Option<&'a DefaultsFile>,
-    pub spec: &'a Spec,
-    pub defaults: DefaultsSpec,
+    pub spec: &'a Checked,
+    pub defaults: Defaults,
 }
 
 impl<'a> Context<'a> {
     pub fn new(file: &'a SpecFile, org: Option<&'a DefaultsFile>) -> Self {
-        let spec = &file.spec;
+        let spec = &file.checked;
         Context {
             file,
             org,
             spec,
-            defaults: merge_defaults(org.map(|o| &o.defaults), spec.defaults.as_ref()),
+            defaults: merge_defaults(org.map(|o| &o.checked), &spec.defaults),
         }
     }
 
     /// The resource layers under every service: the org file's, then the spec's `defaults:`.
     pub fn resource_layers(&self) -> Vec<ResourceLayer<'a>> {
-        let org = self
-            .org
-            .and_then(|o| o.defaults.resources.as_ref())
-            .map(|r| ResourceLayer {
-                source: Source::Org,
-                path: "resources".into(),
-                spec: r,
-            });
-        let own = self
-            .spec
-            .defaults
-            .as_ref()
-            .and_then(|d| d.resources.as_ref())
-            .map(|r| ResourceLayer {
-                source: Source::Spec,
-                path: "defaults.resources".into(),
-                spec: r,
-            });
-        org.into_iter().chain(own).collect()
+        let org = self.org.map(|o| ResourceLayer {
+            source: Source::Org,
+            path: "resources".into(),
+            spec: &o.checked.resources,
+        });
+        let own = ResourceLayer {
+            source: Source::Spec,
+            path: "defaults.resources".into(),
+            spec: &self.spec.defaults.resources,
+        };
+        org.into_iter().chain([own]).collect()
     }
 }
 
 /// Org defaults with the spec's own `defaults:` over them, field by field.
-pub(super) fn merge_defaults(
-    org: Option<&DefaultsSpec>,
-    spec: Option<&DefaultsSpec>,
-) -> DefaultsSpec {
+fn merge_defaults(org: Option<&Defaults>, own: &Defaults) -> Defaults {
     let mut out = org.cloned().unwrap_or_default();
-    let Some(s) = spec else { return out };
-    let s = s.clone();
+    let s = own.clone();
     out.registry = s.registry.or(out.registry);
     out.ingress_class = s.ingress_class.or(out.ingress_class);
     out.issuer = s.issuer.or(out.issuer);
@@ -72,7 +59,7 @@ pub(super) fn merge_defaults(
         .or(out.ingress_controller_namespace);
     // Resources are layered one by one, each with its origin, by `Context::resource_layers`:
     // a merged copy here would lose which file set the value a rule refuses.
-    out.resources = None;
+    out.resources = Default::default();
     out.labels.extend(s.labels);
     out.annotations.extend(s.annotations);
     out
@@ -80,16 +67,14 @@ pub(super) fn merge_defaults(
 
 /// The environments with their plan entry and their spec (empty for built-in ones).
 pub(super) fn environments<'a>(
-    spec: &'a Spec,
-    defaults: &DefaultsSpec,
+    spec: &'a Checked,
+    defaults: &Defaults,
 ) -> Vec<(EnvironmentPlan, EnvSource<'a>)> {
-    let app = &spec.app.value;
+    let app = &spec.app;
     let entries: Vec<(String, EnvSource<'_>)> = match &spec.environments {
         Some(envs) => envs
-            .value
-            .0
             .iter()
-            .map(|(n, e)| (n.clone(), EnvSource::Spec(&e.value)))
+            .map(|(n, e)| (n.clone(), EnvSource::Spec(e)))
             .collect(),
         None => d::ENVIRONMENTS
             .iter()
@@ -101,8 +86,7 @@ pub(super) fn environments<'a>(
         .map(|(name, src)| {
             let namespace = src
                 .spec()
-                .and_then(|e| e.namespace.as_ref())
-                .map(|n| n.value.clone())
+                .and_then(|e| e.namespace.clone())
                 .unwrap_or_else(|| format!("{app}-{name}"));
             // Org labels first, so that the standard ones below cannot be overridden.
             let mut labels = defaults.labels.clone();
@@ -140,11 +124,11 @@ pub(super) fn environments<'a>(
 #[derive(Clone, Copy)]
 pub(super) enum EnvSource<'a> {
     Builtin,
-    Spec(&'a EnvironmentSpec),
+    Spec(&'a Environment),
 }
 
 impl<'a> EnvSource<'a> {
-    pub(super) fn spec(self) -> Option<&'a EnvironmentSpec> {
+    pub(super) fn spec(self) -> Option<&'a Environment> {
         match self {
             EnvSource::Builtin => None,
             EnvSource::Spec(e) => Some(e),
@@ -156,7 +140,7 @@ impl<'a> EnvSource<'a> {
 pub(super) struct EnvLayer<'a> {
     pub replicas: u32,
     /// The autoscaling in force and the path of its key in the spec.
-    pub autoscaling: Option<(String, &'a S<AutoscalingSpec>)>,
+    pub autoscaling: Option<(String, &'a S<Autoscaling>)>,
     /// The per-service override's resources, the top resource layer.
     pub resources: Option<ResourceLayer<'a>>,
     pub env: BTreeMap<String, String>,
@@ -171,22 +155,14 @@ pub(super) fn env_layer<'a>(
     name: &str,
     env: Option<(&EnvironmentPlan, EnvSource<'a>)>,
 ) -> EnvLayer<'a> {
-    let builtin_replicas = |env_name: &str| {
-        d::ENVIRONMENTS
-            .iter()
-            .find(|(n, _)| *n == env_name)
-            .map(|(_, r)| *r)
-            .unwrap_or(d::REPLICAS)
-    };
     let Some((plan, src)) = env else {
-        // The base values: two replicas so that a plain `helm install` survives a node drain.
         return EnvLayer {
-            replicas: 2,
+            replicas: d::BASE_REPLICAS,
             autoscaling: None,
             resources: None,
             env: BTreeMap::new(),
-            tls: true,
-            rate_limit_rps: 100,
+            tls: d::TLS,
+            rate_limit_rps: d::RATE_LIMIT_RPS,
             ingress_class: None,
             issuer: None,
             ingress_host: None,
@@ -194,14 +170,12 @@ pub(super) fn env_layer<'a>(
     };
     let e = src.spec();
     let env_path = format!("environments.{}", plan.name);
-    let o = e.and_then(|e| e.overrides.get(name)).map(|o| &o.value);
-    let ing = e.and_then(|e| e.ingress.clone()).unwrap_or_default();
+    let o = e.and_then(|e| e.overrides.get(name));
     EnvLayer {
         replicas: o
-            .and_then(|o| o.replicas.as_ref())
-            .or(e.and_then(|e| e.replicas.as_ref()))
-            .map(|r| r.value as u32)
-            .unwrap_or_else(|| builtin_replicas(&plan.name)),
+            .and_then(|o| o.replicas)
+            .or(e.and_then(|e| e.replicas))
+            .unwrap_or_else(|| d::replicas_of(&plan.name)),
         autoscaling: match (o.and_then(|o| o.autoscaling.as_ref()), e) {
             (Some(a), _) => Some((format!("{env_path}.overrides.{name}.autoscaling"), a)),
             (None, Some(e)) => e
@@ -210,25 +184,18 @@ pub(super) fn env_layer<'a>(
                 .map(|a| (format!("{env_path}.autoscaling"), a)),
             (None, None) => None,
         },
-        resources: o.and_then(|o| o.resources.as_ref()).map(|r| ResourceLayer {
+        resources: o.map(|o| ResourceLayer {
             source: Source::Spec,
             path: format!("{env_path}.overrides.{name}.resources"),
-            spec: r,
+            spec: &o.resources,
         }),
-        env: o
-            .map(|o| {
-                o.env
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.value.as_text()))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        tls: ing.tls.unwrap_or(true),
-        rate_limit_rps: ing.rate_limit_rps.map(|r| r.value as u32).unwrap_or(100),
-        ingress_class: ing.class.map(|c| c.value),
-        issuer: ing.issuer.map(|c| c.value),
-        ingress_host: o
-            .and_then(|o| o.ingress_host.as_ref())
-            .map(|h| h.value.clone()),
+        env: o.map(|o| o.env.clone()).unwrap_or_default(),
+        tls: e.and_then(|e| e.tls).unwrap_or(d::TLS),
+        rate_limit_rps: e
+            .and_then(|e| e.rate_limit_rps)
+            .unwrap_or(d::RATE_LIMIT_RPS),
+        ingress_class: e.and_then(|e| e.ingress_class.clone()),
+        issuer: e.and_then(|e| e.issuer.clone()),
+        ingress_host: o.and_then(|o| o.ingress_host.clone()),
     }
 }

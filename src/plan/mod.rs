@@ -28,7 +28,6 @@ pub use connections::injected_names;
 pub use model::*;
 pub use values::json_diff;
 
-use crate::catalog;
 use crate::spec::{DefaultsFile, SpecError, SpecFile};
 use checks::Problems;
 use layers::{Context, environments};
@@ -41,34 +40,30 @@ pub fn build(file: &SpecFile, org: Option<&DefaultsFile>) -> Result<Plan, SpecEr
     let ctx = Context::new(file, org);
     let (spec, defaults) = (ctx.spec, &ctx.defaults);
     let mut problems = Problems::default();
-    let app = spec.app.value.clone();
     let environments = environments(spec, defaults);
-    let services = spec
+    let planned: Vec<_> = spec
         .services
         .iter()
-        .map(|(name, svc)| service_plan(&ctx, &environments, name, &svc.value, &mut problems))
+        .map(|(name, svc)| service_plan(&ctx, &environments, name, svc, &mut problems))
         .collect();
     let backing = spec
         .backing
         .iter()
-        .filter_map(|(name, b)| {
-            let entry = catalog::lookup(&b.value.kind.value)?;
-            let version = b.value.version.value.as_text();
-            Some(BackingPlan {
-                name: name.clone(),
-                kind: entry.kind.to_string(),
-                image: entry.image_for(&version)?.to_string(),
-                version,
-                port: entry.port,
-            })
+        .map(|(name, b)| BackingPlan {
+            name: name.clone(),
+            kind: b.entry.kind.to_string(),
+            image: b.image.to_string(),
+            version: b.version.clone(),
+            port: b.entry.port,
         })
         .collect();
-    let compose = compose::build(&ctx, &environments, &mut problems);
+    let compose = compose::build(&ctx, &environments, &planned, &mut problems);
     problems.into_result(file, org)?;
+    let services = planned.into_iter().map(|(plan, _)| plan).collect();
     Ok(Plan {
         contract_version: CONTRACT_VERSION,
         generator_version: env!("CARGO_PKG_VERSION").to_string(),
-        app,
+        app: spec.app.clone(),
         environments: environments.iter().map(|(plan, _)| plan.clone()).collect(),
         services,
         backing,

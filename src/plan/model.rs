@@ -7,15 +7,16 @@
 //! [`ChartValues`] is serialized twice: into the chart's `values*.yaml` (Helm reads it) and into
 //! the context of the plain-manifest templates (chartwright reads it). Both template sets format
 //! the very same fields, which is what keeps `k8s/<env>/` equal to `helm template`.
+//!
+//! Over 400 lines on purpose: the whole template contract in one file, so that a change to it
+//! is one reviewable diff (and `docs/template-context.md` is generated from it).
 
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
 use serde::Serialize;
 
-/// Version of the template context. Overlays and specs may declare the version they were
-/// written for; a mismatch is reported instead of failing inside a template.
-pub const CONTRACT_VERSION: u32 = 1;
+pub use crate::CONTRACT_VERSION;
 
 /// Everything chartwright will generate for one spec.
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
@@ -53,6 +54,29 @@ pub struct ServicePlan {
     /// The complete values per environment (base merged with the environment's settings), in
     /// environment order. `values-<env>.yaml` holds only the difference from `base`.
     pub environments: Vec<ServiceEnvironment>,
+    /// Decisions the chart bakes into its templates rather than offering as values.
+    pub policy: WorkloadPolicy,
+}
+
+/// What every workload gets regardless of environment, decided by the plan and written as
+/// literals into the chart's templates and the manifests (not Helm values: changing them is a
+/// chartwright decision, not a deploy-time one).
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+pub struct WorkloadPolicy {
+    /// The Deployment's `revisionHistoryLimit`: old ReplicaSets kept for `rollout undo`.
+    pub revision_history_limit: u32,
+    /// The pod's `automountServiceAccountToken`: the workloads never call the Kubernetes API.
+    pub automount_service_account_token: bool,
+    /// The NetworkPolicy egress rule that lets pods resolve names.
+    pub dns_egress: DnsEgressPolicy,
+}
+
+/// Egress to the cluster DNS.
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+pub struct DnsEgressPolicy {
+    /// The namespace the DNS pods run in (`kubernetes.io/metadata.name`).
+    pub namespace: String,
+    pub ports: Vec<NetworkPortValues>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
@@ -431,8 +455,15 @@ pub struct ComposeService {
     /// `deploy.resources.limits`: cpus as a decimal string, memory with a Compose unit.
     pub cpus: String,
     pub memory: String,
+    /// Read-only root filesystem (own services; backing services write to theirs).
     pub read_only: bool,
     pub user: Option<String>,
+    /// Writable tmpfs mounts (with a read-only root filesystem).
+    pub tmpfs: Vec<String>,
+    /// `security_opt` entries, e.g. `no-new-privileges:true`.
+    pub security_opt: Vec<String>,
+    /// Linux capabilities dropped.
+    pub cap_drop: Vec<String>,
     /// The org's `defaults.labels` (overlay or `--defaults`, then the spec's `defaults:`). The
     /// embedded template does not write them; team overlays may.
     pub labels: BTreeMap<String, String>,

@@ -2,39 +2,35 @@
 
 use super::defaults as d;
 use super::model::{EgressRuleValues, NetworkPolicyValues, NetworkPortValues};
-use crate::catalog;
-use crate::spec::{DefaultsSpec, ServiceSpec, Spec};
+use crate::spec::checked::{Checked, Defaults, Service};
 
 pub(super) fn network_policy(
-    spec: &Spec,
-    defaults: &DefaultsSpec,
+    spec: &Checked,
+    defaults: &Defaults,
     name: &str,
-    svc: &ServiceSpec,
+    svc: &Service,
 ) -> NetworkPolicyValues {
     let mut egress = Vec::new();
     for dep in &svc.depends_on {
-        let dep = &dep.value;
         if let Some(other) = spec.services.get(dep) {
             egress.push(EgressRuleValues {
                 name: dep.clone(),
                 pod_selector_name: dep.clone(),
                 ports: other
-                    .value
                     .ports
                     .iter()
                     .map(|p| NetworkPortValues {
-                        port: p.value.port.value as u16,
-                        protocol: super::values::protocol(&p.value.protocol),
+                        port: p.number,
+                        protocol: super::values::protocol(p),
                     })
                     .collect(),
             });
         } else if let Some(b) = spec.backing.get(dep) {
-            let entry = catalog::lookup(&b.value.kind.value).expect("validated kind");
             egress.push(EgressRuleValues {
                 name: dep.clone(),
                 pod_selector_name: String::new(),
                 ports: vec![NetworkPortValues {
-                    port: entry.port,
+                    port: b.entry.port,
                     protocol: "TCP".into(),
                 }],
             });
@@ -43,7 +39,7 @@ pub(super) fn network_policy(
     let ingress_from: Vec<String> = spec
         .services
         .iter()
-        .filter(|(_, s)| s.value.depends_on.iter().any(|dd| dd.value == name))
+        .filter(|(_, s)| s.depends_on.iter().any(|dd| dd == name))
         .map(|(n, _)| n.clone())
         .collect();
     NetworkPolicyValues {
@@ -51,8 +47,7 @@ pub(super) fn network_policy(
         ingress_from,
         ingress_controller_namespace: defaults
             .ingress_controller_namespace
-            .as_ref()
-            .map(|n| n.value.clone())
+            .clone()
             .unwrap_or_else(|| d::INGRESS_CONTROLLER_NAMESPACE.into()),
         egress,
     }

@@ -2,69 +2,56 @@
 
 use super::defaults as d;
 use super::model::{ProbeValues, ProbesValues};
-use crate::spec::{ProbeSpec, ServiceSpec};
+use crate::spec::checked::{Probe, Service};
 
 fn probe(
-    spec: Option<&ProbeSpec>,
+    spec: Option<&Probe>,
     default_path: &str,
     first_port: &str,
-    ports: &ServiceSpec,
     timing: [u32; 4],
 ) -> ProbeValues {
-    let port = spec
-        .and_then(|p| p.port.as_ref())
-        .map(|p| {
-            let text = p.value.as_text();
-            // A number is turned into the port's name so that every probe names its port alike.
-            ports
-                .ports
-                .iter()
-                .find(|pp| pp.value.port.value.to_string() == text)
-                .map(|pp| pp.value.name.value.clone())
-                .unwrap_or(text)
-        })
-        .unwrap_or_else(|| first_port.to_string());
-    let num =
-        |v: Option<&crate::spec::S<i64>>, dflt: u32| v.map(|v| v.value as u32).unwrap_or(dflt);
+    let [initial_delay, period, timeout, failures] = timing;
     ProbeValues {
         enabled: true,
         path: spec
-            .map(|p| p.http.value.clone())
+            .map(|p| p.path.clone())
             .unwrap_or_else(|| default_path.to_string()),
-        port,
-        initial_delay_seconds: num(
-            spec.and_then(|p| p.initial_delay_seconds.as_ref()),
-            timing[0],
-        ),
-        period_seconds: num(spec.and_then(|p| p.period_seconds.as_ref()), timing[1]),
-        timeout_seconds: num(spec.and_then(|p| p.timeout_seconds.as_ref()), timing[2]),
-        failure_threshold: num(spec.and_then(|p| p.failure_threshold.as_ref()), timing[3]),
+        port: spec
+            .and_then(|p| p.port.clone())
+            .unwrap_or_else(|| first_port.to_string()),
+        initial_delay_seconds: spec
+            .and_then(|p| p.initial_delay_seconds)
+            .unwrap_or(initial_delay),
+        period_seconds: spec.and_then(|p| p.period_seconds).unwrap_or(period),
+        timeout_seconds: spec.and_then(|p| p.timeout_seconds).unwrap_or(timeout),
+        failure_threshold: spec.and_then(|p| p.failure_threshold).unwrap_or(failures),
     }
 }
 
 /// The three probes of a service; `first_port` is the port they use when the spec names none.
-pub(super) fn probes(svc: &ServiceSpec, first_port: &str) -> ProbesValues {
-    let health = svc.health.as_ref();
+pub(super) fn probes(svc: &Service, first_port: &str) -> ProbesValues {
     ProbesValues {
         liveness: probe(
-            health.and_then(|h| h.liveness.as_ref()).map(|p| &p.value),
+            svc.liveness.as_ref(),
             d::LIVENESS_PATH,
             first_port,
-            svc,
-            [10, 10, 3, 3],
+            d::LIVENESS_TIMING,
         ),
         readiness: probe(
-            health.and_then(|h| h.readiness.as_ref()).map(|p| &p.value),
+            svc.readiness.as_ref(),
             d::READINESS_PATH,
             first_port,
-            svc,
-            [5, 5, 3, 3],
+            d::READINESS_TIMING,
         ),
-        startup: {
-            let s = health.and_then(|h| h.startup.as_ref()).map(|p| &p.value);
-            let mut p = probe(s, d::LIVENESS_PATH, first_port, svc, [0, 5, 3, 30]);
-            p.enabled = s.is_some();
-            p
+        startup: ProbeValues {
+            // Off unless the spec asks for one; the values are still complete for overlays.
+            enabled: svc.startup.is_some(),
+            ..probe(
+                svc.startup.as_ref(),
+                d::LIVENESS_PATH,
+                first_port,
+                d::STARTUP_TIMING,
+            )
         },
     }
 }

@@ -3,37 +3,41 @@
 use super::checks::{Origin, Problems, Source, describe};
 use super::defaults as d;
 use super::model::{ResourceQuantities, ResourcesValues};
+use crate::spec::checked::{Quantities, Resources};
 use crate::spec::quantity::Quantity;
-use crate::spec::{DefaultsFile, QuantitiesSpec, ResourcesSpec, S, Scalar, SpecFile};
+use crate::spec::{DefaultsFile, S, SpecFile};
 
 /// One layer's resources and where they are written (`path` leads to its `resources` key).
 pub(super) struct ResourceLayer<'a> {
     pub source: Source,
     pub path: String,
-    pub spec: &'a ResourcesSpec,
+    pub spec: &'a Resources,
 }
 
 /// One merged quantity with the layer that set it (`None`: the built-in default).
+#[derive(Clone)]
 struct Setting {
-    text: String,
-    value: f64,
+    quantity: Quantity,
     /// Position in the layer stack: later layers win, and are blamed first.
     rank: usize,
     origin: Option<Origin>,
 }
 
-impl Setting {
-    fn builtin(text: &str) -> Self {
-        Setting {
+/// A built-in quantity; the table's values are checked by a test to parse.
+fn builtin(text: &str) -> Setting {
+    Setting {
+        quantity: Quantity::parse(text).unwrap_or(Quantity {
             text: text.to_string(),
-            value: Quantity::parse(text).map(|q| q.value).unwrap_or_default(),
-            rank: 0,
-            origin: None,
-        }
+            value: 0.0,
+            suffix: String::new(),
+        }),
+        rank: 0,
+        origin: None,
     }
 }
 
 /// Requests and limits after every layer, each knowing where it came from.
+#[derive(Clone)]
 pub(super) struct Resolved {
     /// requests.cpu, requests.memory, limits.cpu, limits.memory
     settings: [Setting; 4],
@@ -46,6 +50,15 @@ const FIELDS: [(&str, &str); 4] = [
     ("limits", "memory"),
 ];
 
+fn field(r: &Resources, slot: usize) -> Option<&S<Quantity>> {
+    let q: &Quantities = if slot < 2 { &r.requests } else { &r.limits };
+    if slot.is_multiple_of(2) {
+        q.cpu.as_ref()
+    } else {
+        q.memory.as_ref()
+    }
+}
+
 /// Resolves requests and limits through `layers`, lowest first, over the built-in defaults.
 pub(super) fn resolve(layers: &[ResourceLayer<'_>]) -> Resolved {
     let mut settings = [
@@ -54,26 +67,12 @@ pub(super) fn resolve(layers: &[ResourceLayer<'_>]) -> Resolved {
         d::LIMIT_CPU,
         d::LIMIT_MEMORY,
     ]
-    .map(Setting::builtin);
+    .map(builtin);
     for (rank, layer) in layers.iter().enumerate() {
         for (slot, (group, what)) in FIELDS.iter().enumerate() {
-            let quantities: Option<&QuantitiesSpec> = if *group == "requests" {
-                layer.spec.requests.as_ref()
-            } else {
-                layer.spec.limits.as_ref()
-            };
-            let q: Option<&S<Scalar>> = quantities.and_then(|q| {
-                if *what == "cpu" {
-                    q.cpu.as_ref()
-                } else {
-                    q.memory.as_ref()
-                }
-            });
-            if let Some(q) = q {
-                let text = q.value.as_text();
+            if let Some(q) = field(layer.spec, slot) {
                 settings[slot] = Setting {
-                    value: Quantity::parse(&text).map(|q| q.value).unwrap_or_default(),
-                    text,
+                    quantity: q.value.clone(),
                     rank: rank + 1,
                     origin: Some(Origin::of(
                         layer.source,
@@ -92,14 +91,22 @@ impl Resolved {
         let [rc, rm, lc, lm] = &self.settings;
         ResourcesValues {
             requests: ResourceQuantities {
-                cpu: rc.text.clone(),
-                memory: rm.text.clone(),
+                cpu: rc.quantity.text.clone(),
+                memory: rm.quantity.text.clone(),
             },
             limits: ResourceQuantities {
-                cpu: lc.text.clone(),
-                memory: lm.text.clone(),
+                cpu: lc.quantity.text.clone(),
+                memory: lm.quantity.text.clone(),
             },
         }
+    }
+
+    /// The limits in the forms Compose expects (see [`Quantity::compose_cpus`]).
+    pub fn compose_limits(&self) -> (String, String) {
+        (
+            self.settings[2].quantity.compose_cpus(),
+            self.settings[3].quantity.compose_memory(),
+        )
     }
 
     /// A limit below its request is refused (the API server would reject the Deployment). The
@@ -107,7 +114,7 @@ impl Resolved {
     pub fn check(&self, problems: &mut Problems, spec: &SpecFile, org: Option<&DefaultsFile>) {
         for (what, req, lim) in [("cpu", 0, 2), ("memory", 1, 3)] {
             let (req, lim) = (&self.settings[req], &self.settings[lim]);
-            if lim.value >= req.value {
+            if lim.quantity.value >= req.quantity.value {
                 continue;
             }
             let (blamed, other, other_name) = if req.rank > lim.rank {
@@ -120,11 +127,11 @@ impl Resolved {
                 at,
                 format!(
                     "the {what} limit is below the {what} request ({} < {})",
-                    lim.text, req.text
+                    lim.quantity.text, req.quantity.text
                 ),
                 Some(format!(
                     "the {what} {other_name} `{}` comes from {}; a limit must be at least the request: raise the limit or lower the request",
-                    other.text,
+                    other.quantity.text,
                     describe(other.origin.as_ref(), spec, org)
                 )),
             );
@@ -132,13 +139,23 @@ impl Resolved {
     }
 }
 
-/// Quantities in the forms Compose expects (see [`Quantity::compose_cpus`]).
-pub(super) fn compose_limits(r: &ResourcesValues) -> (String, String) {
-    let cpus = Quantity::parse(&r.limits.cpu)
-        .map(|q| q.compose_cpus())
-        .unwrap_or_default();
-    let memory = Quantity::parse(&r.limits.memory)
-        .map(|q| q.compose_memory())
-        .unwrap_or_default();
-    (cpus, memory)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_quantities_parse_and_fit() {
+        for q in [
+            d::REQUEST_CPU,
+            d::REQUEST_MEMORY,
+            d::LIMIT_CPU,
+            d::LIMIT_MEMORY,
+        ] {
+            assert!(Quantity::parse(q).is_ok(), "{q}");
+        }
+        let r = resolve(&[]);
+        for (req, lim) in [(0, 2), (1, 3)] {
+            assert!(r.settings[lim].quantity.value >= r.settings[req].quantity.value);
+        }
+    }
 }

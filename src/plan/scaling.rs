@@ -10,13 +10,9 @@ pub(super) fn autoscaling(layer: &EnvLayer<'_>) -> AutoscalingValues {
     match layer.autoscaling.as_ref().map(|(_, a)| &a.value) {
         Some(a) => AutoscalingValues {
             enabled: true,
-            min_replicas: a.min.value as u32,
-            max_replicas: a.max.value as u32,
-            target_cpu_utilization_percentage: a
-                .cpu
-                .as_ref()
-                .map(|c| c.value as u32)
-                .unwrap_or(d::HPA_CPU_PERCENT),
+            min_replicas: a.min.value,
+            max_replicas: a.max.value,
+            target_cpu_utilization_percentage: a.cpu.unwrap_or(d::HPA_CPU_PERCENT),
             scale_down: scale_down(),
         },
         None => AutoscalingValues {

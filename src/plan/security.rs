@@ -3,10 +3,40 @@
 
 use std::collections::BTreeMap;
 
+use super::defaults as d;
 use super::model::{
-    Capabilities, ContainerSecurityContext, PodSecurityContext, SeccompProfile,
-    ServiceAccountValues,
+    Capabilities, ContainerSecurityContext, DnsEgressPolicy, NetworkPortValues, PodSecurityContext,
+    SeccompProfile, ServiceAccountValues, WorkloadPolicy,
 };
+
+/// The policy every workload gets (see [`WorkloadPolicy`]).
+pub(super) fn workload_policy() -> WorkloadPolicy {
+    WorkloadPolicy {
+        revision_history_limit: d::REVISION_HISTORY_LIMIT,
+        automount_service_account_token: false,
+        dns_egress: DnsEgressPolicy {
+            namespace: d::DNS_NAMESPACE.into(),
+            ports: ["UDP", "TCP"]
+                .map(|protocol| NetworkPortValues {
+                    port: 53,
+                    protocol: protocol.into(),
+                })
+                .into(),
+        },
+    }
+}
+
+/// The Compose hardening of an own service: the restricted profile's equivalent (read-only
+/// root with a writable /tmp, no privilege escalation, no capabilities), as (read_only, tmpfs,
+/// security_opt, cap_drop).
+pub(super) fn compose_hardening() -> (bool, Vec<String>, Vec<String>, Vec<String>) {
+    (
+        true,
+        vec!["/tmp".into()],
+        vec!["no-new-privileges:true".into()],
+        vec!["ALL".into()],
+    )
+}
 
 pub(super) fn service_account() -> ServiceAccountValues {
     ServiceAccountValues {

@@ -10,24 +10,28 @@ use super::checks::{Problems, Source};
 use super::defaults as d;
 use super::layers::{Context, EnvSource, env_layer};
 use super::model::*;
-use super::resources::ResourceLayer;
+use super::resources::{Resolved, ResourceLayer};
+use crate::spec::checked::{Port, Service};
 use crate::spec::image::ImageRef;
-use crate::spec::{SecretEntry, ServiceSpec};
 
+/// A service's plan, and for each of its environments (in order) its resolved resources, which
+/// the Compose plan reads for the local one.
 pub(super) fn service_plan(
     ctx: &Context<'_>,
     envs: &[(EnvironmentPlan, EnvSource<'_>)],
     name: &str,
-    svc: &ServiceSpec,
+    svc: &Service,
     problems: &mut Problems,
-) -> ServicePlan {
+) -> (ServicePlan, Vec<Resolved>) {
     let image = image_ref(svc, &ctx.defaults);
-    let base = values(ctx, name, svc, &image, None, problems);
+    let (base, _) = values(ctx, name, svc, &image, None, problems);
     let base_json = serde_json::to_value(&base).expect("values serialize");
+    let mut resolved = Vec::with_capacity(envs.len());
     let environments = envs
         .iter()
         .map(|(env, src)| {
-            let values = values(ctx, name, svc, &image, Some((env, *src)), problems);
+            let (values, resources) = values(ctx, name, svc, &image, Some((env, *src)), problems);
+            resolved.push(resources);
             let overrides = json_diff(
                 &base_json,
                 &serde_json::to_value(&values).expect("values serialize"),
@@ -41,46 +45,35 @@ pub(super) fn service_plan(
             }
         })
         .collect();
-    ServicePlan {
+    let plan = ServicePlan {
         name: name.to_string(),
-        chart: chart_meta(name, &ctx.spec.app.value, &image),
+        chart: chart_meta(name, &ctx.spec.app, &image),
         base,
         environments,
-    }
+        policy: super::security::workload_policy(),
+    };
+    (plan, resolved)
 }
 
-/// The full values of one service in one environment (or the base values with `None`).
-pub(super) fn build_values_for(
-    ctx: &Context<'_>,
-    name: &str,
-    svc: &ServiceSpec,
-    env: Option<&(EnvironmentPlan, EnvSource<'_>)>,
-) -> ChartValues {
-    let image = image_ref(svc, &ctx.defaults);
-    // The service plans already reported what these values break.
-    let mut seen = Problems::default();
-    values(ctx, name, svc, &image, env.map(|(p, s)| (p, *s)), &mut seen)
-}
-
+/// The full values of one service in one environment (or the base values with `None`), with
+/// its resources as resolved through the layers.
 fn values(
     ctx: &Context<'_>,
     name: &str,
-    svc: &ServiceSpec,
+    svc: &Service,
     image: &ImageRef,
     env: Option<(&EnvironmentPlan, EnvSource<'_>)>,
     problems: &mut Problems,
-) -> ChartValues {
+) -> (ChartValues, Resolved) {
     let (spec, defaults) = (ctx.spec, &ctx.defaults);
     let layer = env_layer(name, env);
     super::scaling::check(&layer, problems);
     let mut resource_layers = ctx.resource_layers();
-    if let Some(r) = &svc.resources {
-        resource_layers.push(ResourceLayer {
-            source: Source::Spec,
-            path: format!("services.{name}.resources"),
-            spec: r,
-        });
-    }
+    resource_layers.push(ResourceLayer {
+        source: Source::Spec,
+        path: format!("services.{name}.resources"),
+        spec: &svc.resources,
+    });
     resource_layers.extend(layer.resources.iter().map(|l| ResourceLayer {
         source: l.source,
         path: l.path.clone(),
@@ -88,22 +81,15 @@ fn values(
     }));
     let resources = super::resources::resolve(&resource_layers);
     resources.check(problems, ctx.file, ctx.org);
-    let app = &spec.app.value;
-    let uid = svc
-        .run_as_user
-        .as_ref()
-        .map(|u| u.value as u32)
-        .unwrap_or(d::RUN_AS_USER);
+    let app = &spec.app;
+    let uid = svc.run_as_user.unwrap_or(d::RUN_AS_USER);
+    // Every service has a port (validated): probes and the ingress default to the first.
     let first_port = svc
         .ports
         .first()
-        .map(|p| p.value.name.value.clone())
-        .unwrap_or_else(|| "http".into());
-    let mut env_vars: BTreeMap<String, String> = svc
-        .env
-        .iter()
-        .map(|(k, v)| (k.clone(), v.value.as_text()))
-        .collect();
+        .map(|p| p.name.clone())
+        .unwrap_or_default();
+    let mut env_vars = svc.env.clone();
     env_vars.extend(layer.env.clone());
 
     let replicas = layer.replicas;
@@ -113,7 +99,7 @@ fn values(
     let mut pod_annotations = defaults.annotations.clone();
     // Pods restart when their configuration changes, and only then.
     pod_annotations.insert("checksum/config".into(), config_checksum(&env_vars));
-    ChartValues {
+    let values = ChartValues {
         fullname_override: name.to_string(),
         part_of: app.clone(),
         image: ImageValues {
@@ -133,9 +119,9 @@ fn values(
             .ports
             .iter()
             .map(|p| PortValues {
-                name: p.value.name.value.clone(),
-                container_port: p.value.port.value as u16,
-                protocol: protocol(&p.value.protocol),
+                name: p.name.clone(),
+                container_port: p.number,
+                protocol: protocol(p),
             })
             .collect(),
         service: ServiceValues {
@@ -144,10 +130,10 @@ fn values(
                 .ports
                 .iter()
                 .map(|p| ServicePortValues {
-                    name: p.value.name.value.clone(),
-                    port: p.value.port.value as u16,
-                    target_port: p.value.name.value.clone(),
-                    protocol: protocol(&p.value.protocol),
+                    name: p.name.clone(),
+                    port: p.number,
+                    target_port: p.name.clone(),
+                    protocol: protocol(p),
                 })
                 .collect(),
         },
@@ -186,34 +172,25 @@ fn values(
                 },
             },
         },
-    }
+    };
+    (values, resources)
 }
 
 /// The Secret the service reads its secret variables from, or the ExternalSecret that fills it.
-fn secrets(app: &str, name: &str, svc: &ServiceSpec) -> SecretsValues {
-    let keys: Vec<String> = svc
-        .secrets
-        .iter()
-        .filter_map(|s| match &s.value {
-            SecretEntry::Name(n) => Some(n.clone()),
-            SecretEntry::WithValue(_) => None,
-        })
-        .collect();
+fn secrets(app: &str, name: &str, svc: &Service) -> SecretsValues {
+    let keys = svc.secrets.clone();
     let es = svc.external_secret.as_ref();
     let external_secret = ExternalSecretValues {
         enabled: es.is_some() && !keys.is_empty(),
-        secret_store_name: es.map(|e| e.store.value.clone()).unwrap_or_default(),
+        secret_store_name: es.map(|e| e.store.clone()).unwrap_or_default(),
         secret_store_kind: es
-            .and_then(|e| e.store_kind.as_ref())
-            .map(|k| k.value.clone())
+            .and_then(|e| e.store_kind.clone())
             .unwrap_or_else(|| "ClusterSecretStore".into()),
         refresh_interval: es
-            .and_then(|e| e.refresh_interval.as_ref())
-            .map(|k| k.value.clone())
+            .and_then(|e| e.refresh_interval.clone())
             .unwrap_or_else(|| "1h".into()),
         remote_key_prefix: es
-            .and_then(|e| e.remote_key_prefix.as_ref())
-            .map(|k| k.value.clone())
+            .and_then(|e| e.remote_key_prefix.clone())
             .unwrap_or_else(|| format!("{app}/{name}/")),
     };
     SecretsValues {
@@ -223,10 +200,8 @@ fn secrets(app: &str, name: &str, svc: &ServiceSpec) -> SecretsValues {
     }
 }
 
-pub(super) fn protocol(p: &Option<crate::spec::S<String>>) -> String {
-    p.as_ref()
-        .map(|p| p.value.clone())
-        .unwrap_or_else(|| "TCP".into())
+pub(super) fn protocol(p: &Port) -> String {
+    p.protocol.clone().unwrap_or_else(|| "TCP".into())
 }
 
 fn config_checksum(env: &BTreeMap<String, String>) -> String {

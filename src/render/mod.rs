@@ -397,6 +397,17 @@ impl Contexts {
     }
 }
 
+/// The context a template at a path with service `service` and environment `env` (indexes into
+/// the plan) receives, as JSON: what tests compare with [`context`] and its documentation.
+#[doc(hidden)]
+pub fn received_context(
+    plan: &Plan,
+    service: Option<usize>,
+    env: Option<usize>,
+) -> serde_json::Value {
+    serde_json::to_value(Contexts::new(plan).get(service, env)).expect("a context serializes")
+}
+
 /// Builds the minijinja environment over a template set.
 pub fn environment(set: &TemplateSet) -> Result<Environment<'static>, RenderError> {
     let mut env = Environment::new();

@@ -3,6 +3,7 @@
 //! span layers (a limit below a request once org defaults are merged) are the plan's: only it
 //! sees every layer.
 
+pub mod checked;
 pub mod error;
 pub mod image;
 mod locate;
@@ -12,6 +13,7 @@ pub mod quantity;
 mod rules;
 mod scalars;
 pub mod types;
+mod unknown_keys;
 mod validate;
 
 use std::io::Read;
@@ -29,13 +31,20 @@ pub const SPEC_VERSION: i64 = 1;
 /// a hostile file from costing unbounded memory.
 pub const MAX_SPEC_BYTES: usize = 4 * 1024 * 1024;
 
+/// Replica counts (and autoscaling bounds) a spec may ask for; more is taken for a typo. The
+/// interactive prompt asks within the same range.
+pub const REPLICAS: std::ops::RangeInclusive<i64> = 1..=1000;
+
 /// Deepest nesting of mappings and lists read; a real spec needs about eight levels.
 pub const MAX_DEPTH: usize = 32;
 
 /// A spec as read from disk, with what error messages need to point into it.
 #[derive(Debug)]
 pub struct SpecFile {
+    /// What the user wrote, with places (for messages and tools).
     pub spec: Spec,
+    /// The same, typed and checked: what the plan reads.
+    pub checked: checked::Checked,
     /// The path as the user gave it, for messages.
     pub file: String,
     pub source_text: String,
@@ -142,12 +151,22 @@ pub fn parse(file: &str, text: &str) -> Result<SpecFile, SpecError> {
             ),
         }]));
     }
+    let unknown = unknown_keys::find(text, unknown_keys::Root::Spec, parse_options());
     let mut spec: Spec = serde_saphyr::from_str_with_options(text, parse_options())
-        .map_err(|e| error(vec![validate::from_parse_error(&e, text)]))?;
+        .map_err(|e| error(with_unknown(unknown.clone(), &e, text)))?;
     scalars::spec(&mut spec, text);
-    let diagnostics = validate::validate(&spec, text);
+    let mut diagnostics = validate::validate(&spec, text);
+    merge(&mut diagnostics, unknown);
     if diagnostics.is_empty() {
+        let checked = checked::spec(&spec).map_err(error)?;
+        // Rules that read what the plan derives (the variables a dependency injects) run on
+        // the checked model, so that they use the plan's own names.
+        let late = rules::check_checked(&spec, &checked);
+        if !late.is_empty() {
+            return Err(error(late));
+        }
         Ok(SpecFile {
+            checked,
             spec,
             file: file.to_string(),
             source_text: text.to_string(),
@@ -163,6 +182,8 @@ pub fn parse(file: &str, text: &str) -> Result<SpecFile, SpecError> {
 #[derive(Debug, Clone)]
 pub struct DefaultsFile {
     pub defaults: DefaultsSpec,
+    /// The same, typed and checked: what the plan reads.
+    pub checked: checked::Defaults,
     pub file: String,
     pub source_text: String,
 }
@@ -174,13 +195,16 @@ pub fn parse_defaults(file: &str, text: &str) -> Result<DefaultsFile, SpecError>
         source_text: text.to_string(),
         diagnostics,
     };
+    let unknown = unknown_keys::find(text, unknown_keys::Root::Defaults, parse_options());
     let mut defaults: DefaultsSpec = serde_saphyr::from_str_with_options(text, parse_options())
-        .map_err(|e| error(vec![validate::from_parse_error(&e, text)]))?;
+        .map_err(|e| error(with_unknown(unknown.clone(), &e, text)))?;
     scalars::defaults(&mut defaults, text);
     let mut diagnostics = validate::validate_defaults(&defaults);
     diagnostics.extend(rules::check_defaults(&defaults, text));
+    merge(&mut diagnostics, unknown);
     if diagnostics.is_empty() {
         Ok(DefaultsFile {
+            checked: checked::defaults(&defaults).map_err(error)?,
             defaults,
             file: file.to_string(),
             source_text: text.to_string(),
@@ -188,6 +212,49 @@ pub fn parse_defaults(file: &str, text: &str) -> Result<DefaultsFile, SpecError>
     } else {
         Err(error(diagnostics))
     }
+}
+
+/// The unknown keys and the parser's error. A field the parser found missing is left out when
+/// an unknown key of the same mapping most likely meant it: the misspelt key (`imgae`) is the
+/// mistake, and its hint names the field.
+fn with_unknown(
+    unknown: Vec<unknown_keys::UnknownKey>,
+    e: &serde_saphyr::Error,
+    text: &str,
+) -> Vec<Diagnostic> {
+    let parsed = validate::from_parse_error(e, text);
+    let explained = parse_error::missing_field(e).is_some_and(|field| {
+        let missing = if parsed.path.is_empty() {
+            field.to_string()
+        } else {
+            format!("{}.{field}", parsed.path)
+        };
+        unknown
+            .iter()
+            .any(|u| u.meant.as_deref() == Some(missing.as_str()))
+    });
+    let mut out: Vec<Diagnostic> = unknown.into_iter().map(|u| u.diagnostic).collect();
+    if !explained {
+        out.push(parsed);
+    }
+    out.sort_by_key(|d| (d.line, d.column));
+    out
+}
+
+/// Adds the unknown-key diagnostics to validation's, in the order of the file. A complaint about
+/// a field that is absent (`services.api.ports` empty) is left out when an unknown key most
+/// likely meant that field (`prots`).
+fn merge(diagnostics: &mut Vec<Diagnostic>, unknown: Vec<unknown_keys::UnknownKey>) {
+    if unknown.is_empty() {
+        return;
+    }
+    diagnostics.retain(|d| {
+        !unknown
+            .iter()
+            .any(|u| u.meant.as_deref() == Some(d.path.as_str()))
+    });
+    diagnostics.extend(unknown.into_iter().map(|u| u.diagnostic));
+    diagnostics.sort_by_key(|d| (d.line, d.column));
 }
 
 /// Strict YAML: duplicate keys are errors, aliases are bounded (no "billion laughs"), and only

@@ -108,22 +108,6 @@ pub fn looks_secret(name: &str) -> bool {
     .any(|w| upper.contains(w))
 }
 
-/// Levenshtein distance, for "did you mean" hints.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
-
 /// The closest candidate within a small distance, if any.
 ///
 /// Words and candidates longer than a name can sensibly be are skipped, and so are candidates
@@ -144,7 +128,7 @@ pub fn did_you_mean<'a>(
             let n = c.chars().count();
             n <= LONGEST && n.abs_diff(len) <= 2.max(n / 3)
         })
-        .map(|c| (edit_distance(word, c), c))
+        .map(|c| (strsim::levenshtein(word, c), c))
         .filter(|(d, c)| *d <= 2.max(c.len() / 3))
         .min()
         .map(|(_, c)| c)

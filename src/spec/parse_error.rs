@@ -5,6 +5,9 @@
 //! i64", "expected mapping start", "set DuplicateKeyPolicy in Options"); here each error kind is
 //! reworded, placed on the field path read off the text (see [`super::locate`]), and moved to
 //! where the mistake most likely is when the parser noticed it later (an unclosed `[`, a tab).
+//!
+//! Over 400 lines on purpose: one match over every error kind of the parser, each with its
+//! wording and hint; the hints for YAML syntax sit next to the match that uses them.
 
 use serde_saphyr::Error;
 use serde_saphyr::budget::BudgetBreach;
@@ -180,6 +183,15 @@ pub(crate) fn from_parse_error(e: &Error, text: &str) -> Diagnostic {
         }
     }
     d
+}
+
+/// The field the parser found missing, if that is where it stopped (a misspelt key often
+/// explains it).
+pub(crate) fn missing_field(e: &Error) -> Option<&str> {
+    match innermost(e) {
+        Error::SerdeMissingField { field, .. } => Some(field),
+        _ => None,
+    }
 }
 
 /// The error under snippet and alias wrappers (whose position is already taken).

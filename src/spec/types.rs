@@ -7,6 +7,13 @@
 //! The same types describe the file to editors: `chartwright schema` derives its JSON Schema from
 //! them (doc comments become descriptions). A `Spanned<T>` reads as a plain `T`, so each spanned
 //! field carries `#[schemars(with = "T")]`.
+//!
+//! Unknown keys are closed off in the schema (`#[schemars(deny_unknown_fields)]`) but not in
+//! serde, which would stop at the first: `spec/unknown_keys.rs` walks the file along that schema
+//! and reports every one.
+//!
+//! Over 400 lines on purpose: these types are the spec's schema, and their doc comments are its
+//! reference for editors; one file reads as one document.
 
 use std::collections::BTreeMap;
 
@@ -21,7 +28,7 @@ pub type S<T> = Spanned<T>;
 /// chartwright spec: one file that describes an application's services, the backing services
 /// they use and the environments they run in.
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 #[schemars(title = "chartwright.yaml")]
 pub struct Spec {
     /// The spec format version (not the application's); this chartwright reads `1`.
@@ -68,7 +75,7 @@ pub struct Spec {
 /// One of the application's services: a container image with its ports, probes, resources and
 /// configuration.
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct ServiceSpec {
     /// The container image, pinned by tag or digest (`latest` is refused).
     #[schemars(with = "String", example = &"registry.example.com/shop/api:1.4.2")]
@@ -163,7 +170,7 @@ pub struct SecretName(String);
 
 /// A container port.
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct PortSpec {
     /// The port's name (an IANA service name such as `http`), used by probes and ingress.
     #[schemars(with = "String", example = &"http")]
@@ -179,7 +186,7 @@ pub struct PortSpec {
 
 /// Liveness, readiness and startup probes.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct HealthSpec {
     /// Restart the container when this fails.
     #[serde(default)]
@@ -201,7 +208,7 @@ pub struct HealthSpec {
 
 /// An HTTP GET probe.
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct ProbeSpec {
     /// The path to GET.
     #[schemars(with = "String", example = &"/healthz")]
@@ -230,7 +237,7 @@ pub struct ProbeSpec {
 
 /// Resource requests (what the scheduler reserves) and limits (the ceiling).
 #[derive(Debug, Default, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct ResourcesSpec {
     /// What the scheduler reserves for each container.
     #[serde(default)]
@@ -244,7 +251,7 @@ pub struct ResourcesSpec {
 
 /// CPU and memory as Kubernetes quantities.
 #[derive(Debug, Default, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct QuantitiesSpec {
     /// CPU in cores or millicores (`0.5`, `500m`).
     #[serde(default)]
@@ -258,7 +265,7 @@ pub struct QuantitiesSpec {
 
 /// An Ingress for the service.
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct IngressSpec {
     /// The host name to serve.
     #[schemars(with = "String", example = &"api.example.com")]
@@ -275,7 +282,7 @@ pub struct IngressSpec {
 
 /// Secrets synced from an External Secrets Operator store.
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct ExternalSecretSpec {
     /// The name of the SecretStore or ClusterSecretStore.
     #[schemars(with = "String", example = &"vault")]
@@ -297,7 +304,7 @@ pub struct ExternalSecretSpec {
 /// A backing service (database, cache, broker): a container for docker-compose, a connection for
 /// Kubernetes.
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct BackingSpec {
     /// What it is, from chartwright's catalog (e.g. `postgres`, `redis`).
     #[schemars(with = "String", example = &"postgres")]
@@ -317,7 +324,7 @@ pub struct BackingSpec {
 
 /// One deployment environment.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct EnvironmentSpec {
     /// Replicas of every service (unless autoscaled or overridden).
     #[serde(default)]
@@ -346,7 +353,7 @@ pub struct EnvironmentSpec {
 
 /// Horizontal pod autoscaling on CPU utilisation.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct AutoscalingSpec {
     /// The fewest replicas.
     #[schemars(with = "i64", example = 2)]
@@ -362,7 +369,7 @@ pub struct AutoscalingSpec {
 
 /// Ingress settings shared by every service of an environment.
 #[derive(Debug, Default, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct EnvIngressSpec {
     /// Serve HTTPS with a cert-manager certificate.
     #[serde(default)]
@@ -384,7 +391,7 @@ pub struct EnvIngressSpec {
 
 /// What an environment may change for one service.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct ServiceOverride {
     /// Replicas of this service in this environment.
     #[serde(default)]
@@ -410,7 +417,7 @@ pub struct ServiceOverride {
 
 /// Organisation defaults, layered under the spec: built-in < defaults < spec < environment.
 #[derive(Debug, Default, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct DefaultsSpec {
     /// Prepended to image references that name no registry.
     #[serde(default)]

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::Out;
+use crate::spec::checked::Checked;
 use crate::spec::error::ErrorKind;
 use crate::spec::types::{S, SecretEntry, ServiceSpec, Spec};
 
@@ -21,21 +22,29 @@ fn line_of<T>(s: &S<T>) -> u32 {
     s.referenced.line() as u32
 }
 
-pub(super) fn check(out: &mut Out, spec: &Spec) {
+pub(super) fn env_vars_all(out: &mut Out, spec: &Spec, checked: &Checked) {
     for (name, svc) in &spec.services {
-        env_vars(out, spec, name, &svc.value);
+        if let Some(c) = checked.services.get(name) {
+            env_vars(out, spec, checked, name, &svc.value, c);
+        }
     }
-    ingress_routes(out, spec);
 }
 
 const RENAME: &str = "every variable of a container must have one source: rename yours, or drop it and use the injected one (the README's spec reference lists what each dependency injects)";
 
-fn env_vars(out: &mut Out, spec: &Spec, name: &str, svc: &ServiceSpec) {
+fn env_vars(
+    out: &mut Out,
+    spec: &Spec,
+    checked: &Checked,
+    name: &str,
+    svc: &ServiceSpec,
+    checked_svc: &crate::spec::checked::Service,
+) {
     let path = format!("services.{name}");
     let mut claims: BTreeMap<String, Claim> = BTreeMap::new();
     // Per `depends_on` entry, the names it would inject that an earlier entry already does.
     let mut clashes: BTreeMap<usize, (String, Vec<String>)> = BTreeMap::new();
-    for (var, dep) in crate::plan::injected_names(spec, svc) {
+    for (var, dep) in crate::plan::injected_names(checked, checked_svc) {
         let entry = &svc.depends_on[dep];
         // A dependency listed twice is reported as such, not as its variables.
         if svc.depends_on[..dep].iter().any(|d| d.value == entry.value) {
@@ -135,7 +144,7 @@ fn env_vars(out: &mut Out, spec: &Spec, name: &str, svc: &ServiceSpec) {
     }
 }
 
-fn ingress_routes(out: &mut Out, spec: &Spec) {
+pub(super) fn ingress_routes(out: &mut Out, spec: &Spec) {
     let envs: Vec<(String, Option<&crate::spec::types::EnvironmentSpec>)> = match &spec.environments
     {
         Some(envs) => envs

@@ -96,13 +96,20 @@ impl<'t> Out<'t> {
 pub(crate) fn check_spec(spec: &Spec, text: &str) -> Vec<Diagnostic> {
     let mut out = Out::new(text);
     namespaces::check(&mut out, spec);
-    collisions::check(&mut out, spec);
+    collisions::ingress_routes(&mut out, spec);
     kube::check(&mut out, spec);
     text::check(&mut out, spec);
     udp::check(&mut out, spec);
     if let Some(d) = &spec.defaults {
         defaults(&mut out, d, "defaults.");
     }
+    out.diags
+}
+
+/// The rules that read the checked model (they need what the plan derives from it).
+pub(crate) fn check_checked(spec: &Spec, checked: &super::checked::Checked) -> Vec<Diagnostic> {
+    let mut out = Out::new("");
+    collisions::env_vars_all(&mut out, spec, checked);
     out.diags
 }
 

@@ -1,0 +1,315 @@
+//! The conversion of a validated spec into the checked model.
+
+use super::super::error::{Diagnostic, ErrorKind};
+use super::super::image::ImageRef;
+use super::super::quantity::Quantity;
+use super::super::types::{self as raw, S, Scalar, SecretEntry};
+use super::*;
+use crate::catalog;
+
+/// Converts a validated spec; `Err` lists what did not convert (validation missed it).
+pub(in crate::spec) fn spec(s: &raw::Spec) -> Result<Checked, Vec<Diagnostic>> {
+    let mut c = Converter::default();
+    let services = s
+        .services
+        .iter()
+        .filter_map(|(name, svc)| Some((name.clone(), c.service(name, &svc.value)?)))
+        .collect();
+    let backing = s
+        .backing
+        .iter()
+        .filter_map(|(name, b)| Some((name.clone(), c.backing(name, b)?)))
+        .collect();
+    let environments = s.environments.as_ref().map(|envs| {
+        envs.value
+            .0
+            .iter()
+            .map(|(name, e)| (name.clone(), c.environment(name, &e.value)))
+            .collect()
+    });
+    let defaults = s
+        .defaults
+        .as_ref()
+        .map(|d| c.defaults("defaults.", d))
+        .unwrap_or_default();
+    c.finish(Checked {
+        app: s.app.value.clone(),
+        services,
+        backing,
+        environments,
+        defaults,
+    })
+}
+
+/// Converts a validated org defaults file.
+pub(in crate::spec) fn defaults(d: &raw::DefaultsSpec) -> Result<Defaults, Vec<Diagnostic>> {
+    let mut c = Converter::default();
+    let out = c.defaults("", d);
+    c.finish(out)
+}
+
+#[derive(Default)]
+struct Converter {
+    problems: Vec<Diagnostic>,
+}
+
+impl Converter {
+    fn finish<T>(self, value: T) -> Result<T, Vec<Diagnostic>> {
+        if self.problems.is_empty() {
+            Ok(value)
+        } else {
+            Err(self.problems)
+        }
+    }
+
+    fn fail<T>(&mut self, path: String, at: &S<T>, message: String) {
+        self.problems.push(Diagnostic {
+            kind: ErrorKind::Invalid,
+            path,
+            line: u32::try_from(at.referenced.line()).unwrap_or(u32::MAX),
+            column: u32::try_from(at.referenced.column()).unwrap_or(u32::MAX),
+            message,
+            hint: None,
+        });
+    }
+
+    /// A whole number in the range of `U`.
+    fn number<U: TryFrom<i64>>(&mut self, path: String, v: &S<i64>) -> Option<U> {
+        match U::try_from(v.value) {
+            Ok(n) => Some(n),
+            Err(_) => {
+                self.fail(path, v, format!("{} is out of range here", v.value));
+                None
+            }
+        }
+    }
+
+    fn opt_number<U: TryFrom<i64>>(&mut self, path: String, v: &Option<S<i64>>) -> Option<U> {
+        v.as_ref().and_then(|v| self.number(path, v))
+    }
+
+    fn quantity(&mut self, path: String, q: &Option<S<Scalar>>) -> Option<S<Quantity>> {
+        let q = q.as_ref()?;
+        match Quantity::parse(&q.value.as_text()) {
+            Ok(parsed) => Some(S::new(parsed, q.referenced, q.defined)),
+            Err(e) => {
+                self.fail(path, q, e.0);
+                None
+            }
+        }
+    }
+
+    fn resources(&mut self, path: &str, r: &Option<raw::ResourcesSpec>) -> Resources {
+        let Some(r) = r else {
+            return Resources::default();
+        };
+        let mut quantities = |group: &str, q: &Option<raw::QuantitiesSpec>| {
+            let Some(q) = q else {
+                return Quantities::default();
+            };
+            Quantities {
+                cpu: self.quantity(format!("{path}.{group}.cpu"), &q.cpu),
+                memory: self.quantity(format!("{path}.{group}.memory"), &q.memory),
+            }
+        };
+        Resources {
+            requests: quantities("requests", &r.requests),
+            limits: quantities("limits", &r.limits),
+        }
+    }
+
+    fn service(&mut self, name: &str, s: &raw::ServiceSpec) -> Option<Service> {
+        let path = format!("services.{name}");
+        let image = match ImageRef::parse(&s.image.value) {
+            Ok(i) => i,
+            Err(e) => {
+                self.fail(format!("{path}.image"), &s.image, e.message);
+                return None;
+            }
+        };
+        let ports: Vec<Port> = s
+            .ports
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                Some(Port {
+                    name: p.value.name.value.clone(),
+                    number: self.number(format!("{path}.ports[{i}].port"), &p.value.port)?,
+                    protocol: p.value.protocol.as_ref().map(|p| p.value.clone()),
+                })
+            })
+            .collect();
+        let health = s.health.as_ref();
+        let mut probe = |which: &str, p: Option<&S<raw::ProbeSpec>>| {
+            let p = &p?.value;
+            let pp = format!("{path}.health.{which}");
+            Some(Probe {
+                path: p.http.value.clone(),
+                port: p.port.as_ref().map(|port| {
+                    // A number names its port, so that every probe names its port alike.
+                    let text = port.value.as_text();
+                    ports
+                        .iter()
+                        .find(|pp| pp.number.to_string() == text)
+                        .map(|pp| pp.name.clone())
+                        .unwrap_or(text)
+                }),
+                initial_delay_seconds: self.opt_number(
+                    format!("{pp}.initial_delay_seconds"),
+                    &p.initial_delay_seconds,
+                ),
+                period_seconds: self.opt_number(format!("{pp}.period_seconds"), &p.period_seconds),
+                timeout_seconds: self
+                    .opt_number(format!("{pp}.timeout_seconds"), &p.timeout_seconds),
+                failure_threshold: self
+                    .opt_number(format!("{pp}.failure_threshold"), &p.failure_threshold),
+            })
+        };
+        let liveness = probe("liveness", health.and_then(|h| h.liveness.as_ref()));
+        let readiness = probe("readiness", health.and_then(|h| h.readiness.as_ref()));
+        let startup = probe("startup", health.and_then(|h| h.startup.as_ref()));
+        Some(Service {
+            image,
+            build: s.build.as_ref().map(|b| b.value.clone()),
+            liveness,
+            readiness,
+            startup,
+            compose_command: health
+                .and_then(|h| h.compose_command.as_ref())
+                .map(|c| c.value.clone()),
+            resources: self.resources(&format!("{path}.resources"), &s.resources),
+            env: s
+                .env
+                .iter()
+                .map(|(k, v)| (k.clone(), v.value.as_text()))
+                .collect(),
+            secrets: s
+                .secrets
+                .iter()
+                .filter_map(|e| match &e.value {
+                    SecretEntry::Name(n) => Some(n.clone()),
+                    SecretEntry::WithValue(_) => None,
+                })
+                .collect(),
+            depends_on: s.depends_on.iter().map(|d| d.value.clone()).collect(),
+            ingress: s.ingress.as_ref().map(|i| Ingress {
+                host: i.value.host.value.clone(),
+                path: i.value.path.as_ref().map(|p| p.value.clone()),
+                port: i.value.port.as_ref().map(|p| p.value.clone()),
+            }),
+            run_as_user: self.opt_number(format!("{path}.run_as_user"), &s.run_as_user),
+            command: s.command.clone(),
+            external_secret: s.external_secret.as_ref().map(|e| ExternalSecret {
+                store: e.store.value.clone(),
+                store_kind: e.store_kind.as_ref().map(|k| k.value.clone()),
+                refresh_interval: e.refresh_interval.as_ref().map(|k| k.value.clone()),
+                remote_key_prefix: e.remote_key_prefix.as_ref().map(|k| k.value.clone()),
+            }),
+            ports,
+        })
+    }
+
+    fn backing(&mut self, name: &str, b: &S<raw::BackingSpec>) -> Option<Backing> {
+        let path = format!("backing.{name}");
+        let Some(entry) = catalog::lookup(&b.value.kind.value) else {
+            self.fail(
+                format!("{path}.kind"),
+                &b.value.kind,
+                format!("`{}` is not in the catalog", b.value.kind.value),
+            );
+            return None;
+        };
+        let version = b.value.version.value.as_text();
+        let Some(image) = entry.image_for(&version) else {
+            self.fail(
+                format!("{path}.version"),
+                &b.value.version,
+                format!("{} version `{version}` is not in the catalog", entry.kind),
+            );
+            return None;
+        };
+        Some(Backing {
+            entry,
+            version,
+            image,
+            database: b.value.database.as_ref().map(|d| d.value.clone()),
+            host: b.value.host.as_ref().map(|h| h.value.clone()),
+        })
+    }
+
+    fn autoscaling(&mut self, path: &str, a: &S<raw::AutoscalingSpec>) -> Option<S<Autoscaling>> {
+        let v = &a.value;
+        let spanned = |n: u32, at: &S<i64>| S::new(n, at.referenced, at.defined);
+        let min = self.number(format!("{path}.min"), &v.min)?;
+        let max = self.number(format!("{path}.max"), &v.max)?;
+        Some(S::new(
+            Autoscaling {
+                min: spanned(min, &v.min),
+                max: spanned(max, &v.max),
+                cpu: self.opt_number(format!("{path}.cpu"), &v.cpu),
+            },
+            a.referenced,
+            a.defined,
+        ))
+    }
+
+    fn environment(&mut self, name: &str, e: &raw::EnvironmentSpec) -> Environment {
+        let path = format!("environments.{name}");
+        let ingress = e.ingress.clone().unwrap_or_default();
+        let overrides = e
+            .overrides
+            .iter()
+            .map(|(svc, o)| {
+                let op = format!("{path}.overrides.{svc}");
+                let o = &o.value;
+                let out = Override {
+                    replicas: self.opt_number(format!("{op}.replicas"), &o.replicas),
+                    resources: self.resources(&format!("{op}.resources"), &o.resources),
+                    autoscaling: o
+                        .autoscaling
+                        .as_ref()
+                        .and_then(|a| self.autoscaling(&format!("{op}.autoscaling"), a)),
+                    env: o
+                        .env
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.value.as_text()))
+                        .collect(),
+                    ingress_host: o.ingress_host.as_ref().map(|h| h.value.clone()),
+                };
+                (svc.clone(), out)
+            })
+            .collect();
+        Environment {
+            replicas: self.opt_number(format!("{path}.replicas"), &e.replicas),
+            autoscaling: e
+                .autoscaling
+                .as_ref()
+                .and_then(|a| self.autoscaling(&format!("{path}.autoscaling"), a)),
+            tls: ingress.tls,
+            rate_limit_rps: self.opt_number(
+                format!("{path}.ingress.rate_limit_rps"),
+                &ingress.rate_limit_rps,
+            ),
+            ingress_class: ingress.class.map(|c| c.value),
+            issuer: ingress.issuer.map(|c| c.value),
+            namespace: e.namespace.as_ref().map(|n| n.value.clone()),
+            overrides,
+        }
+    }
+
+    /// `prefix` is where the block sits: `defaults.` in a spec, nothing in an org file.
+    fn defaults(&mut self, prefix: &str, d: &raw::DefaultsSpec) -> Defaults {
+        Defaults {
+            registry: d.registry.as_ref().map(|r| r.value.clone()),
+            resources: self.resources(&format!("{prefix}resources"), &d.resources),
+            ingress_class: d.ingress_class.as_ref().map(|c| c.value.clone()),
+            issuer: d.issuer.as_ref().map(|c| c.value.clone()),
+            labels: d.labels.clone(),
+            annotations: d.annotations.clone(),
+            ingress_controller_namespace: d
+                .ingress_controller_namespace
+                .as_ref()
+                .map(|n| n.value.clone()),
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! The spec as the plan receives it: every value typed and already checked (ports as `u16`,
+//! parsed image references and quantities, catalog entries), so that planning cannot fail on a
+//! value and never re-reads one. Built from a spec that passed validation; a value that still
+//! does not convert is reported like any other problem, never a panic.
+//!
+//! Values a cross-layer rule may refuse keep their place in the file ([`S`]), so that the plan
+//! can point at them.
+
+mod convert;
+
+use std::collections::BTreeMap;
+
+use super::image::ImageRef;
+use super::quantity::Quantity;
+use super::types::S;
+use crate::catalog::CatalogEntry;
+
+pub(super) use convert::{defaults, spec};
+
+/// A checked spec.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub app: String,
+    pub services: BTreeMap<String, Service>,
+    pub backing: BTreeMap<String, Backing>,
+    /// `None`: the spec lists none (the plan decides which). Otherwise in the order written.
+    pub environments: Option<Vec<(String, Environment)>>,
+    /// The spec's own `defaults:` block.
+    pub defaults: Defaults,
+}
+
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub image: ImageRef,
+    pub build: Option<String>,
+    /// At least one.
+    pub ports: Vec<Port>,
+    pub liveness: Option<Probe>,
+    pub readiness: Option<Probe>,
+    pub startup: Option<Probe>,
+    pub compose_command: Option<Vec<String>>,
+    pub resources: Resources,
+    pub env: BTreeMap<String, String>,
+    /// Secret variable names.
+    pub secrets: Vec<String>,
+    /// Names of services and backing entries, each existing, none twice.
+    pub depends_on: Vec<String>,
+    pub ingress: Option<Ingress>,
+    pub run_as_user: Option<u32>,
+    pub command: Option<Vec<String>>,
+    pub external_secret: Option<ExternalSecret>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Port {
+    pub name: String,
+    pub number: u16,
+    /// `TCP`, `UDP` or `SCTP`; `None` when the spec says nothing.
+    pub protocol: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Probe {
+    pub path: String,
+    /// The name of one of the service's ports (a number in the spec is turned into its name).
+    pub port: Option<String>,
+    pub initial_delay_seconds: Option<u32>,
+    pub period_seconds: Option<u32>,
+    pub timeout_seconds: Option<u32>,
+    pub failure_threshold: Option<u32>,
+}
+
+/// One layer's requests and limits; each quantity keeps its place for cross-layer messages.
+#[derive(Debug, Clone, Default)]
+pub struct Resources {
+    pub requests: Quantities,
+    pub limits: Quantities,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Quantities {
+    pub cpu: Option<S<Quantity>>,
+    pub memory: Option<S<Quantity>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Ingress {
+    pub host: String,
+    pub path: Option<String>,
+    /// One of the service's port names.
+    pub port: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ExternalSecret {
+    pub store: String,
+    pub store_kind: Option<String>,
+    pub refresh_interval: Option<String>,
+    pub remote_key_prefix: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Backing {
+    pub entry: &'static CatalogEntry,
+    pub version: String,
+    /// The pinned image of that version.
+    pub image: &'static str,
+    pub database: Option<String>,
+    pub host: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Environment {
+    pub replicas: Option<u32>,
+    pub autoscaling: Option<S<Autoscaling>>,
+    pub tls: Option<bool>,
+    pub rate_limit_rps: Option<u32>,
+    pub ingress_class: Option<String>,
+    pub issuer: Option<String>,
+    pub namespace: Option<String>,
+    /// By service name; every name is a service of the spec.
+    pub overrides: BTreeMap<String, Override>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Autoscaling {
+    pub min: S<u32>,
+    pub max: S<u32>,
+    pub cpu: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Override {
+    pub replicas: Option<u32>,
+    pub resources: Resources,
+    pub autoscaling: Option<S<Autoscaling>>,
+    pub env: BTreeMap<String, String>,
+    pub ingress_host: Option<String>,
+}
+
+/// A defaults block: the spec's `defaults:`, or an org defaults file.
+#[derive(Debug, Clone, Default)]
+pub struct Defaults {
+    pub registry: Option<String>,
+    pub resources: Resources,
+    pub ingress_class: Option<String>,
+    pub issuer: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, String>,
+    pub ingress_controller_namespace: Option<String>,
+}

@@ -1,0 +1,159 @@
+//! Structural invariants, proved without the conformance tools: the chart's values files are
+//! the plan's values, and templates receive exactly the context `templates context` prints and
+//! docs/template-context.md documents.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use chartwright::pipeline::{self, Inputs};
+use serde_json::Value;
+
+fn yaml(text: &str) -> Value {
+    // An empty document (a values file with only comments) is an empty map to Helm.
+    if text
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        return Value::Object(Default::default());
+    }
+    serde_saphyr::from_str(text).unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+#[test]
+fn values_files_are_the_plans_values() {
+    for spec in common::examples() {
+        let (plan, files) = pipeline::generate(&Inputs {
+            spec: spec.clone(),
+            ..Inputs::default()
+        })
+        .unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
+        for s in &plan.services {
+            let path = format!("charts/{}/values.yaml", s.name);
+            let text = files.get(&path).unwrap_or_else(|| panic!("{path}"));
+            assert_eq!(
+                yaml(text),
+                serde_json::to_value(&s.base).unwrap(),
+                "{}: {path} is not the plan's base values",
+                spec.display()
+            );
+            for e in &s.environments {
+                let path = format!("charts/{}/values-{}.yaml", s.name, e.env);
+                let text = files.get(&path).unwrap_or_else(|| panic!("{path}"));
+                assert_eq!(
+                    yaml(text),
+                    e.overrides,
+                    "{}: {path} is not the plan's overrides",
+                    spec.display()
+                );
+            }
+        }
+    }
+}
+
+/// Every path of a JSON value, as docs/template-context.md writes them (`a.b`, `a[].b`).
+fn paths(v: &Value, at: &str, out: &mut BTreeSet<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, v) in m {
+                let p = if at.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{at}.{k}")
+                };
+                out.insert(p.clone());
+                paths(v, &p, out);
+            }
+        }
+        Value::Array(items) => {
+            let item_path = format!("{at}[]");
+            for item in items {
+                out.insert(item_path.clone());
+                paths(item, &item_path, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The documented paths; maps with free keys (labels, env…) are documented as a whole.
+fn documented() -> BTreeSet<String> {
+    chartwright::render::context_doc()
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix("| `")?
+                .split_once('`')
+                .map(|(p, _)| p.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn templates_receive_the_documented_context() {
+    let documented = documented();
+    let mut seen = BTreeSet::new();
+    for spec in common::examples() {
+        let (plan, _) = pipeline::generate(&Inputs {
+            spec: spec.clone(),
+            ..Inputs::default()
+        })
+        .unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
+        let schema = chartwright::render::values_schema();
+        let services = (0..plan.services.len()).map(Some).chain([None]);
+        for s in services {
+            for e in (0..plan.environments.len()).map(Some).chain([None]) {
+                let received = chartwright::render::received_context(&plan, s, e);
+                let printed = serde_json::to_value(chartwright::render::context(
+                    &plan,
+                    s.map(|s| &plan.services[s]),
+                    e.map(|e| &plan.environments[e]),
+                    &schema,
+                ))
+                .unwrap();
+                assert_eq!(
+                    received,
+                    printed,
+                    "{}: service {s:?}, env {e:?}: templates receive another context than `templates context` prints",
+                    spec.display()
+                );
+                let mut found = BTreeSet::new();
+                paths(&received, "", &mut found);
+                for p in &found {
+                    // A map's keys are data (`labels.<key>`); a JSON Schema and the overrides
+                    // (a part of the values) are documented whole.
+                    let documented_here = documented.contains(p)
+                        // The items of a documented list of pairs (`environment[]`).
+                        || p.strip_suffix("[]").is_some_and(|l| l.ends_with("[]") && documented.contains(l))
+                        || documented.iter().any(|d| {
+                            d.split_once("<key>").is_some_and(|(prefix, suffix)| {
+                                p.starts_with(prefix) && p.ends_with(suffix)
+                            })
+                        })
+                        || [
+                            "values_schema",
+                            "overrides",
+                            "services[].environments[].overrides",
+                            "service.environments[].overrides",
+                        ]
+                        .iter()
+                        .any(|whole| p.starts_with(&format!("{whole}.")));
+                    assert!(
+                        documented_here,
+                        "{}: `{p}` reaches templates but is not documented",
+                        spec.display()
+                    );
+                }
+                seen.extend(found);
+            }
+        }
+    }
+    // Every documented field reaches templates in at least one example.
+    let missing: Vec<&String> = documented
+        .iter()
+        .filter(|d| !d.contains("<key>") && !seen.contains(*d))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "documented but never received: {missing:?}"
+    );
+}
