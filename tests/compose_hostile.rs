@@ -137,3 +137,27 @@ fn two_databases_get_one_url_each() {
     assert_eq!(names.len(), unique.len(), "{names:?}");
     assert!(names.contains(&"ORDERS_URL") && names.contains(&"LEGACY_URL"));
 }
+
+/// A dependent reaches a service whose first port is UDP on its first TCP port: an `http://`
+/// URL on a UDP port would never answer.
+#[test]
+fn a_dependency_url_uses_the_first_tcp_port() {
+    let text = spec(
+        "    ports:\n      - { name: dns, port: 5353, protocol: UDP }\n      - { name: admin, port: 8080 }\n    health:\n      liveness: { http: /healthz, port: admin }\n      readiness: { http: /ready, port: admin }\n  web:\n    image: registry.example.com/shop/web:1.0.0\n    ports: [{ name: http, port: 3000 }]\n    depends_on: [api]\n",
+        "",
+    );
+    let Some((plan, config)) = config(&text) else {
+        return;
+    };
+    let env = &config["services"]["web"]["environment"];
+    assert_eq!(env["API_URL"], "http://api:8080", "{env}");
+    assert_eq!(env["API_PORT"], "8080", "{env}");
+    let web = plan.services.iter().find(|s| s.name == "web").unwrap();
+    let url = web
+        .base
+        .connections
+        .iter()
+        .find(|c| c.name == "API_URL")
+        .unwrap();
+    assert_eq!(url.value, "http://api:8080");
+}

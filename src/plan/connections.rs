@@ -105,8 +105,15 @@ pub(super) fn backing_connection(
 /// Variables for an own-service dependency: `<DEP>_HOST`, `<DEP>_PORT`, `<DEP>_URL`.
 pub(super) fn service_connection(name: &str, dep: &Service) -> Vec<Connection> {
     let p = var_prefix(name);
-    // Every service has a port (validated); the first is the one dependents use.
-    let port = dep.ports.first().map(|p| p.number).unwrap_or_default();
+    // Every service has a TCP port (validated: its probes need one); the first TCP port is the
+    // one dependents reach over `http://`, a UDP port cannot serve that URL.
+    let port = dep
+        .ports
+        .iter()
+        .find(|p| p.protocol.as_deref().is_none_or(|p| p == "TCP"))
+        .or(dep.ports.first())
+        .map(|p| p.number)
+        .unwrap_or_default();
     vec![
         Connection {
             name: format!("{p}_HOST"),
