@@ -159,6 +159,8 @@ fn unquoted_scalars_keep_the_text_as_written_in_every_output() {
     for (k, v) in written {
         spec.push_str(&format!("      {k}: {v}\n"));
     }
+    // A quantity written unquoted, as Kubernetes reads it.
+    spec.push_str("    resources: { limits: { cpu: .5, memory: 1e9 } }\n");
     // An override's variables, and a catalog version YAML would read as the number 8.
     spec.push_str(
         "    depends_on: [db]\nbacking:\n  db: { kind: mysql, version: 8.0 }\nenvironments:\n  dev:\n    overrides:\n      api:\n        env: { LEVEL: 010 }\n  prod: {}\n",
@@ -194,6 +196,12 @@ fn unquoted_scalars_keep_the_text_as_written_in_every_output() {
     }
     let compose = read(dir.path(), "deploy/docker-compose.yml");
     assert!(compose.contains("image: \"mysql:8.0.40\""), "{compose}");
+    let values = read(dir.path(), "deploy/charts/api/values.yaml");
+    assert!(
+        values.contains("cpu: \".5\"") && values.contains("memory: \"1e9\""),
+        "{values}"
+    );
+    assert!(compose.contains("cpus: \"0.5\""), "{compose}");
 }
 
 /// `validate --format json` on `spec`: the exit code and the errors as (kind, path, line, hint).

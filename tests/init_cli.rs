@@ -237,12 +237,11 @@ fn flags_and_yes_write_a_valid_spec_and_generate() {
         .as_ref()
         .unwrap()
         .value
-        .0
-        .iter()
-        .map(|(n, _)| n.as_str())
+        .keys()
+        .map(String::as_str)
         .collect();
     assert_eq!(envs, ["dev", "qa", "prod"]);
-    let prod = &f.spec.environments.as_ref().unwrap().value.0[2].1.value;
+    let prod = &f.spec.environments.as_ref().unwrap().value[2].value;
     let a = &prod.autoscaling.as_ref().unwrap().value;
     assert_eq!((a.min.value, a.max.value), (3, 12));
     assert!(dir.path().join("deploy/docker-compose.yml").is_file());

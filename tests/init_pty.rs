@@ -67,9 +67,8 @@ fn the_prompt_reasks_a_bad_image_and_writes_a_valid_spec() {
         .as_ref()
         .unwrap()
         .value
-        .0
-        .iter()
-        .map(|(n, _)| n.as_str())
+        .keys()
+        .map(String::as_str)
         .collect();
     assert_eq!(envs, ["dev", "staging", "prod", "qa"]);
     assert_eq!(

@@ -64,7 +64,8 @@ impl Quantity {
         if number.is_empty() {
             return Err(bad("it does not start with a number"));
         }
-        if number.matches('.').count() > 1 || number.starts_with('.') || number.ends_with('.') {
+        // Kubernetes reads `.5` as half; `1.` (and `.`) are refused as likely slips.
+        if number.matches('.').count() > 1 || number == "." || number.ends_with('.') {
             return Err(bad("the number is malformed"));
         }
         let n: f64 = number.parse().map_err(|_| bad("the number is malformed"))?;
@@ -195,6 +196,7 @@ mod tests {
         assert_eq!(Quantity::parse("250m").unwrap().value, 0.25);
         assert_eq!(Quantity::parse("2").unwrap().value, 2.0);
         assert_eq!(Quantity::parse("1.5").unwrap().value, 1.5);
+        assert_eq!(Quantity::parse(".5").unwrap().value, 0.5);
         assert_eq!(Quantity::parse("512Mi").unwrap().value, 536870912.0);
         assert_eq!(Quantity::parse("1G").unwrap().value, 1e9);
         assert_eq!(Quantity::parse("1e3").unwrap().value, 1000.0);

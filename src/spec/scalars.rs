@@ -64,7 +64,7 @@ pub(super) fn spec(spec: &mut Spec, text: &str) {
         keep(&mut b.value.version, text);
     }
     if let Some(envs) = &mut spec.environments {
-        for (_, e) in envs.value.0.iter_mut() {
+        for e in envs.value.values_mut() {
             for o in e.value.overrides.values_mut() {
                 env(&mut o.value.env, text);
                 resources(&mut o.value.resources, text);

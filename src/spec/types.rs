@@ -17,9 +17,9 @@
 
 use std::collections::BTreeMap;
 
+use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::json;
 use serde_saphyr::Spanned;
 
@@ -62,10 +62,10 @@ pub struct Spec {
     /// Absent: dev, staging and prod. Present: exactly these, in this order.
     #[serde(default)]
     #[schemars(
-        with = "Option<OrderedMap<EnvironmentSpec>>",
+        with = "Option<IndexMap<String, EnvironmentSpec>>",
         example = json!({"dev": {"replicas": 1}, "prod": {"replicas": 3, "ingress": {"tls": true}}})
     )]
-    pub environments: Option<S<OrderedMap<S<EnvironmentSpec>>>>,
+    pub environments: Option<S<IndexMap<String, S<EnvironmentSpec>>>>,
     /// Organisation defaults, layered under the rest of the spec.
     #[serde(default)]
     #[schemars(example = json!({"registry": "registry.example.com", "ingress_class": "nginx"}))]
@@ -447,45 +447,4 @@ pub struct DefaultsSpec {
     #[serde(default)]
     #[schemars(with = "Option<String>", example = &"ingress-nginx")]
     pub ingress_controller_namespace: Option<S<String>>,
-}
-
-/// A mapping whose order matters (environments are listed in the order the user wrote them).
-#[derive(Debug, Default)]
-pub struct OrderedMap<V>(pub Vec<(String, V)>);
-
-impl<V: JsonSchema> JsonSchema for OrderedMap<V> {
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        format!("OrderedMap_of_{}", V::schema_name()).into()
-    }
-
-    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "type": "object",
-            "additionalProperties": generator.subschema_for::<V>(),
-        })
-    }
-}
-
-impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct MapVisitor<V>(std::marker::PhantomData<V>);
-        impl<'de, V: Deserialize<'de>> Visitor<'de> for MapVisitor<V> {
-            type Value = OrderedMap<V>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a mapping")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut entries = Vec::new();
-                while let Some((k, v)) = map.next_entry::<String, V>()? {
-                    entries.push((k, v));
-                }
-                Ok(OrderedMap(entries))
-            }
-        }
-        deserializer.deserialize_map(MapVisitor(std::marker::PhantomData))
-    }
 }

@@ -22,7 +22,6 @@ pub(in crate::spec) fn spec(s: &raw::Spec) -> Result<Checked, Vec<Diagnostic>> {
         .collect();
     let environments = s.environments.as_ref().map(|envs| {
         envs.value
-            .0
             .iter()
             .map(|(name, e)| (name.clone(), c.environment(name, &e.value)))
             .collect()

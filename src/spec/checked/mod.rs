@@ -10,6 +10,8 @@ mod convert;
 
 use std::collections::BTreeMap;
 
+use indexmap::IndexMap;
+
 use super::image::ImageRef;
 use super::quantity::Quantity;
 use super::types::S;
@@ -24,7 +26,7 @@ pub struct Checked {
     pub services: BTreeMap<String, Service>,
     pub backing: BTreeMap<String, Backing>,
     /// `None`: the spec lists none (the plan decides which). Otherwise in the order written.
-    pub environments: Option<Vec<(String, Environment)>>,
+    pub environments: Option<IndexMap<String, Environment>>,
     /// The spec's own `defaults:` block.
     pub defaults: Defaults,
 }

@@ -1,8 +1,6 @@
 //! The rules of the environments: names, namespaces, replicas, autoscaling, ingress settings
 //! and per-service overrides.
 
-use std::collections::BTreeSet;
-
 use super::super::names::{MAX_ENV_NAME, check_dns_label, check_hostname, did_you_mean};
 use super::super::types::*;
 use super::service::env_vars;
@@ -68,7 +66,7 @@ pub(super) fn environments(c: &mut Collector, spec: &Spec) {
     let Some(envs) = &spec.environments else {
         return;
     };
-    if envs.value.0.is_empty() {
+    if envs.value.is_empty() {
         c.push(
             ErrorKind::Invalid,
             "environments",
@@ -77,20 +75,11 @@ pub(super) fn environments(c: &mut Collector, spec: &Spec) {
             Some("remove it to get dev, staging and prod, or list at least one".into()),
         );
     }
-    let mut seen = BTreeSet::new();
-    for (name, env) in &envs.value.0 {
+    // A name given twice is refused by the parser (duplicate keys are errors).
+    for (name, env) in &envs.value {
         let path = format!("environments.{name}");
         if let Err(m) = check_dns_label(name, MAX_ENV_NAME) {
             c.push_at_key(ErrorKind::Invalid, &path, &path, env, m, None);
-        }
-        if !seen.insert(name) {
-            c.push(
-                ErrorKind::DuplicateKey,
-                &path,
-                env,
-                format!("environment `{name}` is declared twice"),
-                None,
-            );
         }
         let e = &env.value;
         if let Some(ns) = &e.namespace
