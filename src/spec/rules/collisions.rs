@@ -117,7 +117,7 @@ fn env_vars(
     let Some(envs) = &spec.environments else {
         return;
     };
-    for (env, e) in &envs.value.0 {
+    for (env, e) in &envs.value {
         let Some(o) = e.value.overrides.get(name) else {
             continue;
         };
@@ -149,7 +149,6 @@ pub(super) fn ingress_routes(out: &mut Out, spec: &Spec) {
     {
         Some(envs) => envs
             .value
-            .0
             .iter()
             .map(|(n, e)| (n.clone(), Some(&e.value)))
             .collect(),

@@ -126,7 +126,7 @@ pub(super) fn check(out: &mut Out, spec: &Spec) {
         configmap_size(out, spec, name);
     }
     if let Some(envs) = &spec.environments {
-        for (env, e) in &envs.value.0 {
+        for (env, e) in &envs.value {
             if let Some(ing) = &e.value.ingress {
                 let path = format!("environments.{env}.ingress");
                 if let Some(c) = &ing.class {
@@ -167,7 +167,7 @@ fn configmap_size(out: &mut Out, spec: &Spec, name: &str) {
     let Some(envs) = &spec.environments else {
         return;
     };
-    for (env, e) in &envs.value.0 {
+    for (env, e) in &envs.value {
         let Some(o) = e.value.overrides.get(name) else {
             continue;
         };

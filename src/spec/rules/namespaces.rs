@@ -27,7 +27,7 @@ pub(super) fn check(out: &mut Out, spec: &Spec) {
     let mut first: BTreeMap<String, String> = BTreeMap::new();
     match &spec.environments {
         Some(envs) => {
-            for (name, env) in &envs.value.0 {
+            for (name, env) in &envs.value {
                 let path = format!("environments.{name}");
                 let (ns, explicit) = match &env.value.namespace {
                     Some(ns) => (ns.value.clone(), Some(ns)),

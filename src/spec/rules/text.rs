@@ -87,7 +87,7 @@ pub(super) fn check(out: &mut Out, spec: &Spec) {
         }
     }
     if let Some(envs) = &spec.environments {
-        for (env, e) in &envs.value.0 {
+        for (env, e) in &envs.value {
             for (name, o) in &e.value.overrides {
                 for (k, v) in &o.value.env {
                     scalar(
