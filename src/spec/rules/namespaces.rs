@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::Out;
-use crate::plan::defaults::ENVIRONMENTS;
+use crate::plan::defaults::{ENVIRONMENTS, namespace};
 use crate::spec::error::ErrorKind;
 use crate::spec::types::Spec;
 
@@ -31,7 +31,7 @@ pub(super) fn check(out: &mut Out, spec: &Spec) {
                 let path = format!("environments.{name}");
                 let (ns, explicit) = match &env.value.namespace {
                     Some(ns) => (ns.value.clone(), Some(ns)),
-                    None => (format!("{app}-{name}"), None),
+                    None => (namespace(app, name), None),
                 };
                 let problem = if is_system(&ns) {
                     Some((
@@ -55,7 +55,7 @@ pub(super) fn check(out: &mut Out, spec: &Spec) {
                 match explicit {
                     Some(span) => out.at(kind, format!("{path}.namespace"), span, message, hint),
                     None => {
-                        let message = format!("{message} (`<app>-<env>` is `{app}-{name}`)");
+                        let message = format!("{message} (`<app>-<env>` is `{ns}`)");
                         out.at_key(kind, path.clone(), &path, Some(env), message, hint)
                     }
                 }
@@ -63,7 +63,7 @@ pub(super) fn check(out: &mut Out, spec: &Spec) {
         }
         None => {
             for (name, _) in ENVIRONMENTS {
-                let ns = format!("{app}-{name}");
+                let ns = namespace(app, name);
                 if is_system(&ns) {
                     out.at(
                         ErrorKind::Invalid,
