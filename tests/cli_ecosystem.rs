@@ -263,7 +263,11 @@ fn validate_exit_codes_and_json() {
     assert_eq!(out.status.code(), Some(2));
     let v = stdout_json(&out);
     assert_eq!(v["valid"], false);
-    let e = &v["errors"][0];
+    // Every error at once: the missing ports (line 4) and the unknown key (line 6).
+    let errors = v["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(errors[0]["path"], "services.api.ports");
+    let e = &errors[1];
     assert_eq!(
         keys(e),
         ["kind", "path", "line", "column", "message", "hint"]
