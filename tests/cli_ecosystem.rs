@@ -245,7 +245,7 @@ fn validate_exit_codes_and_json() {
 
     std::fs::write(
         dir.path().join("bad.yaml"),
-        "version: 1\napp: shop\nservices:\n  api:\n    image: registry.example.com/a:1\n    imgae: x\n    ports: [{ name: http, port: 80 }]\n",
+        "version: 1\napp: shop\nservices:\n  api:\n    image: registry.example.com/a:1\n    imgae: x\n",
     )
     .unwrap();
     let out = cw(dir.path())
