@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::chart::{image_ref, image_text};
 use super::checks::Problems;
 use super::connections::{backing_connection, service_connection, var_prefix};
+use super::defaults as d;
 use super::layers::{Context, EnvSource};
 use super::model::*;
 use super::resources::Resolved;
@@ -146,10 +147,10 @@ pub(super) fn build(
             environment,
             healthcheck: ComposeHealthcheck {
                 test,
-                interval: "10s".into(),
-                timeout: "3s".into(),
-                retries: 5,
-                start_period: "10s".into(),
+                interval: d::COMPOSE_HEALTHCHECK.0.into(),
+                timeout: d::COMPOSE_HEALTHCHECK.1.into(),
+                retries: d::COMPOSE_HEALTHCHECK.2,
+                start_period: d::COMPOSE_HEALTHCHECK.3.into(),
             },
             depends_on: svc.depends_on.clone(),
             volumes: Vec::new(),

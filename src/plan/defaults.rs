@@ -55,6 +55,25 @@ pub const TLS: bool = true;
 /// Requests per second per client IP; 0 turns rate limiting off.
 pub const RATE_LIMIT_RPS: u32 = 100;
 
+pub const IMAGE_PULL_POLICY: &str = "IfNotPresent";
+/// Writable `/tmp` (the root filesystem is read-only).
+pub const TMP_SIZE_LIMIT: &str = "64Mi";
+
+/// Pods of a service spread over zones (soft), and away from each other's nodes (preferred).
+pub const TOPOLOGY_KEY: &str = "topology.kubernetes.io/zone";
+pub const ANTI_AFFINITY_WEIGHT: u32 = 100;
+
+/// External Secrets Operator: the store kind and refresh interval when the spec names none.
+pub const SECRET_STORE_KIND: &str = "ClusterSecretStore";
+pub const SECRET_REFRESH_INTERVAL: &str = "1h";
+
+/// The Helm test pod's requests and limits: (cpu, memory).
+pub const TEST_REQUESTS: (&str, &str) = ("10m", "16Mi");
+pub const TEST_LIMITS: (&str, &str) = ("100m", "64Mi");
+
+/// The Compose healthcheck of an own service: interval, timeout, retries, start period.
+pub const COMPOSE_HEALTHCHECK: (&str, &str, u32, &str) = ("10s", "3s", 5, "10s");
+
 /// Old ReplicaSets a Deployment keeps for `kubectl rollout undo`.
 pub const REVISION_HISTORY_LIMIT: u32 = 5;
 /// Where the cluster DNS runs, for the NetworkPolicy's DNS egress rule.

@@ -106,7 +106,7 @@ fn values(
             repository: image.repository.clone(),
             tag: image.tag.clone().unwrap_or_default(),
             digest: image.digest.clone().unwrap_or_default(),
-            pull_policy: "IfNotPresent".into(),
+            pull_policy: d::IMAGE_PULL_POLICY.into(),
         },
         replica_count: replicas,
         service_account: super::security::service_account(),
@@ -147,28 +147,28 @@ fn values(
         ingress: super::ingress::ingress(defaults, name, svc, &layer, &first_port),
         network_policy: super::network_policy::network_policy(spec, defaults, name, svc),
         scheduling: SchedulingValues {
-            anti_affinity_weight: 100,
+            anti_affinity_weight: d::ANTI_AFFINITY_WEIGHT,
             topology_spread: TopologySpreadValues {
                 enabled: true,
                 max_skew: 1,
-                topology_key: "topology.kubernetes.io/zone".into(),
+                topology_key: d::TOPOLOGY_KEY.into(),
                 when_unsatisfiable: "ScheduleAnyway".into(),
             },
         },
         tmp_volume: TmpVolumeValues {
-            size_limit: "64Mi".into(),
+            size_limit: d::TMP_SIZE_LIMIT.into(),
         },
         tests: TestValues {
             enabled: true,
             image: d::TEST_IMAGE.into(),
             resources: ResourcesValues {
                 requests: ResourceQuantities {
-                    cpu: "10m".into(),
-                    memory: "16Mi".into(),
+                    cpu: d::TEST_REQUESTS.0.into(),
+                    memory: d::TEST_REQUESTS.1.into(),
                 },
                 limits: ResourceQuantities {
-                    cpu: "100m".into(),
-                    memory: "64Mi".into(),
+                    cpu: d::TEST_LIMITS.0.into(),
+                    memory: d::TEST_LIMITS.1.into(),
                 },
             },
         },
@@ -185,10 +185,10 @@ fn secrets(app: &str, name: &str, svc: &Service) -> SecretsValues {
         secret_store_name: es.map(|e| e.store.clone()).unwrap_or_default(),
         secret_store_kind: es
             .and_then(|e| e.store_kind.clone())
-            .unwrap_or_else(|| "ClusterSecretStore".into()),
+            .unwrap_or_else(|| d::SECRET_STORE_KIND.into()),
         refresh_interval: es
             .and_then(|e| e.refresh_interval.clone())
-            .unwrap_or_else(|| "1h".into()),
+            .unwrap_or_else(|| d::SECRET_REFRESH_INTERVAL.into()),
         remote_key_prefix: es
             .and_then(|e| e.remote_key_prefix.clone())
             .unwrap_or_else(|| format!("{app}/{name}/")),

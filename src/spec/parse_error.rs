@@ -20,7 +20,7 @@ use super::names::did_you_mean;
 pub(crate) fn from_parse_error(e: &Error, text: &str) -> Diagnostic {
     let (line, column) = e
         .location()
-        .map(|l| (clamp(l.line()), clamp(l.column())))
+        .map(|l| within_text(text, clamp(l.line()), clamp(l.column())))
         .unwrap_or((0, 0));
     let token = e
         .location()
@@ -192,6 +192,18 @@ pub(crate) fn missing_field(e: &Error) -> Option<&str> {
         Error::SerdeMissingField { field, .. } => Some(field),
         _ => None,
     }
+}
+
+/// The parser reports an error found at the end of input (`?` with no key, a value left empty
+/// on the last line) on the line after the final line break, which no editor shows: such a
+/// position moves to the end of the last line.
+fn within_text(text: &str, line: u32, column: u32) -> (u32, u32) {
+    let last = text.lines().count().max(1);
+    if (line as usize) <= last {
+        return (line, column);
+    }
+    let width = text.lines().last().map_or(0, |l| l.chars().count());
+    (last as u32, width as u32 + 1)
 }
 
 /// The error under snippet and alias wrappers (whose position is already taken).

@@ -164,7 +164,7 @@ pub(super) fn find(text: &str, root: Root, options: serde_saphyr::Options) -> Ve
                 .get(&path)
                 .or_else(|| keys.get(&parent))
                 .copied()
-                .unwrap_or((1, 1));
+                .unwrap_or_else(|| first_content(text));
             let list = known.join(", ");
             let meant = did_you_mean(&key, known.iter().map(String::as_str));
             let hint = match meant {
@@ -191,6 +191,20 @@ pub(super) fn find(text: &str, root: Root, options: serde_saphyr::Options) -> Ve
             }
         })
         .collect()
+}
+
+/// Where a key the text scanner cannot place (an explicit `? key`, an empty key) is reported:
+/// the first line that holds anything but comments and document markers.
+fn first_content(text: &str) -> (u32, u32) {
+    text.lines()
+        .enumerate()
+        .find_map(|(i, l)| {
+            let t = l.trim_start();
+            let blank =
+                t.is_empty() || t.starts_with('#') || t.starts_with("---") || t.starts_with('%');
+            (!blank).then(|| (i as u32 + 1, (l.len() - t.len()) as u32 + 1))
+        })
+        .unwrap_or((1, 1))
 }
 
 /// An unknown key: the path of its mapping, the key, the keys known there.
