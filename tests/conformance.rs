@@ -189,38 +189,77 @@ fn helm_template_equals_the_plain_manifests() {
         return;
     }
     for g in all_generated() {
-        for svc in &g.plan.services {
-            for env in &g.plan.environments {
-                let plain = normalise(manifests(&g, &env.name, &svc.name));
-                assert!(
-                    !plain.is_empty(),
-                    "{}: no manifests for {} in {}",
-                    g.name,
-                    svc.name,
-                    env.name
+        assert_helm_template_equals_the_manifests(&helms, &g);
+    }
+}
+
+/// A team overlay of a chart template (a changed Deployment, a new ServiceMonitor) reaches
+/// k8s/ exactly as Helm renders it.
+#[test]
+fn helm_template_equals_the_plain_manifests_under_a_chart_overlay() {
+    let helms = helms();
+    if helms.is_empty() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let spec = std::fs::read_to_string(common::root().join("examples/shop/chartwright.yaml"))
+        .unwrap()
+        .replace("\nservices:", "\ntemplates: overlay\nservices:");
+    assert!(spec.contains("templates: overlay"));
+    std::fs::write(dir.path().join("chartwright.yaml"), spec).unwrap();
+    let templates = dir.path().join("overlay/charts/__service__/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let deployment = std::fs::read_to_string(
+        common::root().join("templates/charts/__service__/templates/deployment.yaml.j2"),
+    )
+    .unwrap();
+    let deployment = common::with_min_ready_seconds(&deployment);
+    std::fs::write(templates.join("deployment.yaml.j2"), deployment).unwrap();
+    std::fs::copy(
+        common::root().join(
+            "examples/team-overlay/templates/charts/__service__/templates/servicemonitor.yaml.j2",
+        ),
+        templates.join("servicemonitor.yaml.j2"),
+    )
+    .unwrap();
+    let g = generate_to_disk(&dir.path().join("chartwright.yaml"));
+    let env = &g.plan.environments[0];
+    let svc = &g.plan.services[0];
+    let docs = manifests(&g, &env.name, &svc.name);
+    assert!(docs.iter().any(|d| d["kind"] == "ServiceMonitor"));
+    assert!(
+        docs.iter()
+            .any(|d| d["kind"] == "Deployment" && d["spec"]["minReadySeconds"] == 15)
+    );
+    assert_helm_template_equals_the_manifests(&helms, &g);
+}
+
+fn assert_helm_template_equals_the_manifests(helms: &[(&str, PathBuf)], g: &Generated) {
+    for svc in &g.plan.services {
+        for env in &g.plan.environments {
+            let plain = normalise(manifests(g, &env.name, &svc.name));
+            assert!(
+                !plain.is_empty(),
+                "{}: no manifests for {} in {}",
+                g.name,
+                svc.name,
+                env.name
+            );
+            for (label, helm) in helms {
+                let rendered =
+                    normalise(helm_template(helm, g, &svc.name, &env.name, &env.namespace));
+                let (a, b): (Vec<_>, Vec<_>) = (rendered.keys().collect(), plain.keys().collect());
+                assert_eq!(
+                    a, b,
+                    "{label} {}/{} ({}): different objects",
+                    g.name, svc.name, env.name
                 );
-                for (label, helm) in &helms {
-                    let rendered = normalise(helm_template(
-                        helm,
-                        &g,
-                        &svc.name,
-                        &env.name,
-                        &env.namespace,
-                    ));
-                    let (a, b): (Vec<_>, Vec<_>) =
-                        (rendered.keys().collect(), plain.keys().collect());
+                for (key, obj) in &rendered {
                     assert_eq!(
-                        a, b,
-                        "{label} {}/{} ({}): different objects",
+                        obj, &plain[key],
+                        "{label} {}/{} ({}): {key:?} differs between helm template and k8s/",
                         g.name, svc.name, env.name
                     );
-                    for (key, obj) in &rendered {
-                        assert_eq!(
-                            obj, &plain[key],
-                            "{label} {}/{} ({}): {key:?} differs between helm template and k8s/",
-                            g.name, svc.name, env.name
-                        );
-                    }
                 }
             }
         }

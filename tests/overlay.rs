@@ -57,15 +57,14 @@ fn example_adds_drops_and_labels() {
     })
     .unwrap();
     let paths: Vec<&str> = files.iter().map(|(p, _)| p).collect();
+    assert!(!paths.contains(&".env.example"), "{paths:?}");
+    // The ServiceMonitor is one chart template; the plain manifests get it from the chart.
     assert!(
-        paths.contains(&"k8s/prod/servicemonitor-api-server.yaml"),
+        paths.contains(&"charts/api-server/templates/servicemonitor.yaml"),
         "{paths:?}"
     );
-    assert!(!paths.contains(&".env.example"), "{paths:?}");
-    let monitor = files
-        .get("k8s/prod/servicemonitor-api-server.yaml")
-        .unwrap();
-    assert!(monitor.contains("apiVersion: monitoring.coreos.com/v1"));
+    let monitor = files.get("k8s/prod/api-server.yaml").unwrap();
+    assert!(monitor.contains("apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor"));
     assert!(monitor.contains("\"team.example.com/owner\": \"payments\""));
     let compose = files.get("docker-compose.yml").unwrap();
     assert_eq!(
@@ -297,7 +296,7 @@ fn spec_templates_key_is_relative_to_the_spec() {
     );
     assert!(text.contains("embedded  docker-compose.yml.j2"), "{text}");
     assert!(
-        text.contains("overlay   k8s/__env__/servicemonitor-__service__.yaml.j2"),
+        text.contains("overlay   charts/__service__/templates/servicemonitor.yaml.j2"),
         "{text}"
     );
 }

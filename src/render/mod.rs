@@ -4,6 +4,7 @@
 //! `{{ }}` passes through untouched; strict undefined, so a misspelt field fails instead of
 //! rendering empty; no auto-escaping, because YAML is quoted explicitly with `tojson`.
 
+mod helm;
 pub mod templates;
 
 use std::fmt;
@@ -239,7 +240,10 @@ pub fn render(plan: &Plan, set: &TemplateSet) -> Result<FileSet, RenderError> {
     // proven to by the test suite (snapshots, conformance, fuzzing), and parsing every output
     // again would cost more than rendering it.
     let check_output = set.templates.values().any(|t| t.origin == Origin::Overlay);
+    refuse_mirrors(set)?;
     let mut files = FileSet::new();
+    // Output path -> template path, for naming the template when a chart file fails later.
+    let mut origins = std::collections::HashMap::new();
     for (path, template) in set.outputs() {
         let services: Vec<Option<usize>> = if path.contains("__service__") {
             (0..plan.services.len()).map(Some).collect()
@@ -267,6 +271,7 @@ pub fn render(plan: &Plan, set: &TemplateSet) -> Result<FileSet, RenderError> {
                         snippet: None,
                     });
                 }
+                origins.insert(out.clone(), path.to_string());
                 if !path.ends_with(JINJA_SUFFIX) {
                     files.insert(out, template.source.clone());
                     continue;
@@ -298,7 +303,34 @@ pub fn render(plan: &Plan, set: &TemplateSet) -> Result<FileSet, RenderError> {
             }
         }
     }
+    helm::render_manifests(plan, &mut files, &origins, set, check_output)?;
     Ok(files)
+}
+
+/// Templates that would put a per-service object in `k8s/` beside the chart's: the plain
+/// manifests are rendered from the chart, so such a file would be a second source (or, for
+/// the former Jinja twins, a file nothing reads any more).
+fn refuse_mirrors(set: &TemplateSet) -> Result<(), RenderError> {
+    for (path, t) in &set.templates {
+        let twin = path == "_partials/k8s.j2" || path.starts_with("_partials/k8s/");
+        let per_service_manifest = path.starts_with("k8s/") && path.contains("__service__");
+        if !(twin || per_service_manifest) {
+            continue;
+        }
+        let message = if twin {
+            "chartwright no longer has this template: `k8s/<env>/<service>.yaml` is rendered from the chart's own templates, so a change here would reach nothing. Make it in the chart template (`charts/__service__/templates/<object>.yaml.j2`) instead: it reaches both the chart and k8s/"
+        } else {
+            "per-service objects in k8s/ are rendered from the chart: move this template to `charts/__service__/templates/` (as a Helm template) and it reaches both the chart and `k8s/<env>/<service>.yaml`"
+        };
+        return Err(RenderError {
+            template: path.clone(),
+            file: t.file.as_ref().map(|f| f.display().to_string()),
+            line: None,
+            message: message.into(),
+            snippet: None,
+        });
+    }
+    Ok(())
 }
 
 /// The [`Context`] of every (service, environment) pair, built from values converted once.

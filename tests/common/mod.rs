@@ -267,3 +267,22 @@ pub fn compose_config(
     }
     Ok(serde_json::from_str(&stdout).unwrap())
 }
+
+/// The embedded Deployment template with `minReadySeconds: 15` added to its spec (after the
+/// `revisionHistoryLimit:` line), as a team overlay would add it.
+pub fn with_min_ready_seconds(deployment: &str) -> String {
+    let mut out = String::new();
+    let mut added = false;
+    for line in deployment.split_inclusive('\n') {
+        out.push_str(line);
+        if !added && line.starts_with("  revisionHistoryLimit:") {
+            out.push_str("  minReadySeconds: 15\n");
+            added = true;
+        }
+    }
+    assert!(
+        added,
+        "the Deployment template has a revisionHistoryLimit line"
+    );
+    out
+}
