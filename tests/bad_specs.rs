@@ -18,6 +18,8 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+mod common;
+
 use chartwright::spec::{self, Diagnostic, ErrorKind, MAX_SPEC_BYTES};
 
 #[derive(Debug, Default)]
@@ -145,7 +147,17 @@ fn describe(d: &Diagnostic) -> String {
 }
 
 fn catalogue() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad_specs");
+    catalogue_in("tests/bad_specs")
+}
+
+/// The org defaults files (`--defaults`) that must be refused, with the same headers; their
+/// paths and lines are the defaults file's own.
+fn defaults_catalogue() -> Vec<PathBuf> {
+    catalogue_in("tests/bad_defaults")
+}
+
+fn catalogue_in(folder: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
@@ -157,6 +169,18 @@ fn catalogue() -> Vec<PathBuf> {
 
 /// Checks one file; returns a description of what is wrong with it, if anything.
 fn check_file(path: &Path) -> Option<String> {
+    // Refused by the spec's own checks or, for rules across layers, by the plan.
+    check_file_with(path, |name, text| {
+        spec::parse(name, text)
+            .and_then(|f| chartwright::plan::build(&f, None))
+            .map(|_| ())
+    })
+}
+
+fn check_file_with(
+    path: &Path,
+    parse: fn(&str, &str) -> Result<(), spec::SpecError>,
+) -> Option<String> {
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     let text = std::fs::read_to_string(path).unwrap();
     let mut expects = Vec::new();
@@ -172,9 +196,8 @@ fn check_file(path: &Path) -> Option<String> {
     if expects.is_empty() {
         return Some(format!("{name}: no `# expect:` header on the first line"));
     }
-    // Refused by the spec's own checks or, for rules across layers, by the plan.
-    let err = match spec::parse(&name, &text).and_then(|f| chartwright::plan::build(&f, None)) {
-        Ok(_) => return Some(format!("{name}: parsed without error")),
+    let err = match parse(&name, &text) {
+        Ok(()) => return Some(format!("{name}: parsed without error")),
         Err(e) => e,
     };
     // The rendered report must be producible for every error, and every diagnostic must say
@@ -208,7 +231,7 @@ fn check_file(path: &Path) -> Option<String> {
 #[test]
 fn every_bad_spec_is_refused_as_announced() {
     let files = catalogue();
-    assert!(files.len() >= 45, "only {} bad specs", files.len());
+    assert!(files.len() >= 120, "only {} bad specs", files.len());
     let failures: Vec<String> = files.iter().filter_map(|f| check_file(f)).collect();
     assert!(
         failures.is_empty(),
@@ -219,9 +242,102 @@ fn every_bad_spec_is_refused_as_announced() {
     );
 }
 
+/// The catalogue as users meet it: `chartwright generate` on each file exits 2, reports every
+/// expected diagnostic at its `file:line` with its message on stderr, prints nothing on stdout,
+/// and writes nothing at all (no output directory, no state, no temporary file).
+#[test]
+fn every_bad_spec_fails_generate_with_exit_2_located_and_writes_nothing() {
+    generate_refuses(&catalogue(), None);
+}
+
+#[test]
+fn every_bad_defaults_file_is_refused_as_announced() {
+    let files = defaults_catalogue();
+    assert!(files.len() >= 8, "only {} bad defaults files", files.len());
+    let failures: Vec<String> = files
+        .iter()
+        .filter_map(|f| {
+            check_file_with(f, |name, text| spec::parse_defaults(name, text).map(|_| ()))
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `generate --defaults <file>` with a valid spec: refused like a bad spec.
+#[test]
+fn every_bad_defaults_file_fails_generate_with_exit_2_located_and_writes_nothing() {
+    generate_refuses(&defaults_catalogue(), Some(SMALL_SPEC));
+}
+
+/// Runs `chartwright generate` on each file (as the spec, or as `--defaults` beside `spec`) in
+/// a fresh folder and checks exit code, report and that the folder is unchanged.
+fn generate_refuses(files: &[PathBuf], spec: Option<&str>) {
+    let bin = env!("CARGO_BIN_EXE_chartwright");
+    let mut failures = Vec::new();
+    for f in files {
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(f).unwrap();
+        let expects: Vec<Expect> = text
+            .lines()
+            .map_while(|l| l.strip_prefix("# expect:"))
+            .map(|e| parse_expect(e).unwrap())
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(&name), &text).unwrap();
+        let mut args = vec!["generate", "-o", "deploy", "-f"];
+        match spec {
+            Some(spec) => {
+                std::fs::write(dir.path().join("chartwright.yaml"), spec).unwrap();
+                args.extend(["chartwright.yaml", "--defaults", &name]);
+            }
+            None => args.push(&name),
+        }
+        let before = common::snapshot(dir.path());
+        let out = std::process::Command::new(bin)
+            .current_dir(dir.path())
+            .args(&args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let mut problems = Vec::new();
+        if out.status.code() != Some(2) {
+            problems.push(format!("exit code {:?}, not 2", out.status.code()));
+        }
+        if !out.stdout.is_empty() {
+            problems.push(format!("stdout: {}", String::from_utf8_lossy(&out.stdout)));
+        }
+        for e in &expects {
+            if let Some(line) = e.line {
+                let place = match e.column {
+                    Some(c) => format!("--> {name}:{line}:{c}\n"),
+                    None => format!("--> {name}:{line}:"),
+                };
+                if !stderr.contains(&place) {
+                    problems.push(format!("no `{}` in the report", place.trim_end()));
+                }
+            }
+            for c in &e.contains {
+                if !stderr.contains(spec::error::printable(c).as_ref()) {
+                    problems.push(format!("no {c:?} in the report"));
+                }
+            }
+        }
+        if common::snapshot(dir.path()) != before {
+            problems.push(format!(
+                "files were written: {:?}",
+                common::snapshot(dir.path()).keys().collect::<Vec<_>>()
+            ));
+        }
+        if !problems.is_empty() {
+            failures.push(format!("{name}:\n  {}\n{stderr}", problems.join("\n  ")));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 #[test]
 fn catalogue_files_are_named_nn_short_name() {
-    for f in catalogue() {
+    for f in catalogue().into_iter().chain(defaults_catalogue()) {
         let name = f.file_stem().unwrap().to_string_lossy().into_owned();
         // Two digits or more: the catalogue has grown past 99 entries.
         let digits = name.bytes().take_while(u8::is_ascii_digit).count();
@@ -583,5 +699,35 @@ fn show_catalogue() {
             Ok(_) => println!("=== {name}: ACCEPTED\n"),
             Err(e) => println!("=== {name}\n{e}\n"),
         }
+    }
+}
+
+/// A ConfigMap over 1 MiB is refused by the API server: the service's `env`, and an
+/// environment's override merged over it, are measured before anything is written.
+#[test]
+fn a_configmap_over_one_mebibyte_is_refused_where_it_grows() {
+    let big = "x".repeat(600 * 1024);
+    let base = format!("{SMALL_SPEC}    env:\n      A: {big}\n");
+    spec::parse("ok.yaml", &base).unwrap_or_else(|e| panic!("600 KiB is fine: {e}"));
+    let cases = [
+        (format!("{base}      B: {big}\n"), "services.api.env", 7),
+        (
+            format!(
+                "{base}environments:\n  prod:\n    overrides:\n      api:\n        env:\n          B: {big}\n"
+            ),
+            "environments.prod.overrides.api.env",
+            13,
+        ),
+    ];
+    for (text, path, line) in cases {
+        let err = spec::parse("big-env.yaml", &text).unwrap_err();
+        assert_eq!(err.diagnostics.len(), 1, "{err}");
+        let d = &err.diagnostics[0];
+        assert_eq!((d.path.as_str(), d.line), (path, line), "{err}");
+        assert!(d.message.contains("bytes of `env`"), "{err}");
+        assert!(
+            d.hint.as_deref().unwrap().contains("1048576 bytes"),
+            "{err}"
+        );
     }
 }

@@ -14,46 +14,7 @@ use chartwright::plan::Plan;
 use chartwright::yaml::parse_documents;
 use serde_json::Value;
 
-/// Finds a tool on PATH or in the repository's `.tools/bin`.
-fn tool(name: &str) -> Option<PathBuf> {
-    let local = common::root().join(".tools/bin").join(name);
-    if local.exists() {
-        return Some(local);
-    }
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|p| p.join(name))
-            .find(|p| p.is_file())
-    })
-}
-
-fn require(name: &str) -> Option<PathBuf> {
-    match tool(name) {
-        Some(p) => Some(p),
-        None if std::env::var_os("CHARTWRIGHT_REQUIRE_TOOLS").is_some() => {
-            panic!(
-                "{name} is required (CHARTWRIGHT_REQUIRE_TOOLS is set) but not installed: run scripts/install-test-tools"
-            )
-        }
-        None => {
-            eprintln!(
-                "\n*** SKIPPED: {name} is not installed; run scripts/test to install it and run this conformance test ***\n"
-            );
-            None
-        }
-    }
-}
-
-fn run(cmd: &mut Command) -> (bool, String, String) {
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::{require, run, tool};
 
 /// A generated example on disk.
 struct Generated {
@@ -660,64 +621,6 @@ fn checkov_passes_but_for_documented_choices() {
                 spec.display(),
                 if tag_pinned { "tag" } else { "digest" }
             );
-        }
-    }
-}
-
-#[test]
-fn tricky_values_survive_helm_and_compose_verbatim() {
-    let helm = require("helm3");
-    let compose = require("docker-compose");
-    if helm.is_none() && compose.is_none() {
-        return;
-    }
-    let mut spec = String::from(
-        "version: 1\napp: shop\nservices:\n  api:\n    image: registry.example.com/api:1.0.0\n    ports: [{ name: http, port: 8080 }]\n    env:\n",
-    );
-    for (i, v) in common::TRICKY.iter().enumerate() {
-        spec.push_str(&format!(
-            "      V{i}: {}\n",
-            serde_json::to_string(v).unwrap()
-        ));
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("chartwright.yaml");
-    std::fs::write(&path, spec).unwrap();
-    let g = generate_to_disk(&path);
-    if let Some(helm) = &helm {
-        for env in &g.plan.environments {
-            let docs = helm_template(helm, &g, "api", &env.name, &env.namespace);
-            let cm = docs
-                .iter()
-                .find(|d| d["kind"] == "ConfigMap")
-                .expect("a ConfigMap");
-            for (i, v) in common::TRICKY.iter().enumerate() {
-                assert_eq!(
-                    cm["data"][format!("V{i}")].as_str(),
-                    Some(*v),
-                    "helm template changed {v:?}"
-                );
-            }
-        }
-    }
-    if let Some(compose) = &compose {
-        let (ok, stdout, stderr) = run(Command::new(compose)
-            .arg("-f")
-            .arg(g.out.join("docker-compose.yml"))
-            .arg("--project-directory")
-            .arg(&g.out)
-            .arg("config")
-            .arg("--format")
-            .arg("json"));
-        assert!(ok, "{stderr}");
-        let config: Value = serde_json::from_str(&stdout).unwrap();
-        // `config` prints a Compose file again, so it writes a literal `$` as `$$`; undoing that
-        // gives what the container receives. An unescaped `$HOME` would have been interpolated.
-        for (i, v) in common::TRICKY.iter().enumerate() {
-            let got = config["services"]["api"]["environment"][format!("V{i}")]
-                .as_str()
-                .map(|s| s.replace("$$", "$"));
-            assert_eq!(got.as_deref(), Some(*v), "compose changed {v:?}");
         }
     }
 }

@@ -1,5 +1,8 @@
-//! Property-based fuzzing of the spec boundary: whatever the text, `spec::parse` returns (it
-//! never panics), its report renders, and a spec it accepts plans without panicking.
+//! Property-based fuzzing of the input boundaries: whatever the text, `spec::parse` returns (it
+//! never panics), its report renders, and a spec it accepts plans without panicking. The same
+//! holds for an org defaults file (`spec::parse_defaults`, then planned under a spec) and for an
+//! overlay's `chartwright-overlay.yaml` (`TemplateSet::with_overlay`, then rendered), which must
+//! also answer quickly (an exclude glob once took exponential time).
 //!
 //! Inputs are (a) arbitrary bytes and strings, plain and biased towards YAML punctuation, and
 //! (b) mutations of known specs (the examples, a spec using every field, the bad-spec
@@ -14,6 +17,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use chartwright::render::TemplateSet;
 use chartwright::spec;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -163,6 +167,8 @@ const KEYS: &[&str] = &[
     "requests", "limits", "cpu", "memory", "env", "secrets", "depends_on", "ingress", "host",
     "path", "replicas", "autoscaling", "min", "max", "overrides", "kind", "tls", "<<", "? x",
     "api", "db", "\"quoted key\"", "Api", "api_server", "-", "",
+    "registry", "ingress_class", "issuer", "labels", "annotations", "ingress_controller_namespace",
+    "exclude", "contract", "app.kubernetes.io/name", "example.com/team",
 ];
 
 /// Scalars and fragments that sit on the edges of YAML and of the spec's rules.
@@ -354,6 +360,125 @@ fn bytes_as_text() -> impl Strategy<Value = String> {
         .prop_map(|b| String::from_utf8_lossy(&b).into_owned())
 }
 
+/// Org defaults files the mutations start from: a complete one, then the bad-defaults catalogue.
+fn defaults_seeds() -> &'static [String] {
+    static SEEDS: OnceLock<Vec<String>> = OnceLock::new();
+    SEEDS.get_or_init(|| {
+        let mut seeds = vec![DEFAULTS_SINK.to_string()];
+        seeds.extend(catalogue("tests/bad_defaults"));
+        seeds
+    })
+}
+
+const DEFAULTS_SINK: &str = r#"registry: registry.example.com/org
+resources:
+  requests: { cpu: 100m, memory: 128Mi }
+  limits: { cpu: "1", memory: 1Gi }
+ingress_class: nginx
+issuer: letsencrypt-prod
+labels: { example.com/team: payments, cost-center: "1234" }
+annotations: { example.com/owner: "payments@example.com", example.com/runbook: "https://x/y" }
+ingress_controller_namespace: ingress-nginx
+"#;
+
+/// Overlay configurations the mutations start from.
+const OVERLAY_SEEDS: &[&str] = &[
+    "exclude: [k8s/**, \"charts/__service__/templates/hpa.yaml\"]\ncontract: 1\n",
+    "exclude:\n  - \"**/networkpolicy.yaml.j2\"\n  - .env.example\ndefaults: org.yaml\n",
+    "exclude: [\"*/*/*/*\", \"charts/*/README.md\", \"**/?*.j2\"]\n",
+    "contract: 2\n",
+    "defaults: ../outside.yaml\n",
+];
+
+fn catalogue(folder: &str) -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<_> = std::fs::read_dir(root.join(folder))
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect()
+}
+
+fn small_spec() -> &'static spec::SpecFile {
+    static SPEC: OnceLock<spec::SpecFile> = OnceLock::new();
+    SPEC.get_or_init(|| spec::parse("spec.yaml", KITCHEN_SINK).expect("the kitchen sink is valid"))
+}
+
+/// The property for a defaults file: parse it, then plan the kitchen sink under it, or render
+/// the report. Returns whether it was accepted.
+fn check_defaults(text: &str) -> bool {
+    let outcome = spec::parse_defaults("defaults.yaml", text)
+        .and_then(|org| chartwright::plan::build(small_spec(), Some(&org)));
+    match outcome {
+        Ok(plan) => {
+            serde_json::to_value(&plan).expect("a plan serializes");
+            true
+        }
+        Err(e) => {
+            assert!(!e.diagnostics.is_empty(), "an error without diagnostics");
+            for d in &e.diagnostics {
+                assert!(!d.message.is_empty(), "an empty message: {d:?}");
+            }
+            let _ = e.to_string();
+            false
+        }
+    }
+}
+
+/// The property for an overlay configuration: load an overlay folder holding it (and a valid
+/// org defaults file it may name), render the kitchen sink with it when it loads, all within a
+/// few seconds. Returns whether the overlay loaded.
+fn check_overlay(text: &str) -> bool {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("overlay");
+    std::fs::create_dir(&overlay).unwrap();
+    std::fs::write(overlay.join("chartwright-overlay.yaml"), text).unwrap();
+    std::fs::write(overlay.join("org.yaml"), DEFAULTS_SINK).unwrap();
+    let started = Instant::now();
+    let loaded = match TemplateSet::with_overlay(&overlay) {
+        Ok(set) => {
+            if let Ok(plan) = chartwright::plan::build(small_spec(), None) {
+                // Excluding a partial that another template imports is the overlay's mistake,
+                // reported as a render error; only a panic or a hang would be ours.
+                let _ = chartwright::render::render(&plan, &set).map_err(|e| e.to_string());
+            }
+            true
+        }
+        Err(e) => {
+            assert!(!e.to_string().is_empty());
+            false
+        }
+    };
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?} for {text:?}",
+        started.elapsed()
+    );
+    loaded
+}
+
+fn mutated_from(seeds: fn() -> Vec<String>) -> impl Strategy<Value = String> {
+    (any::<usize>(), proptest::collection::vec(mutation(), 1..5)).prop_map(move |(seed, ms)| {
+        let seeds = seeds();
+        let mut text = seeds[seed % seeds.len()].clone();
+        for m in &ms {
+            text = apply(&text, m);
+        }
+        text
+    })
+}
+
+fn mutated_defaults() -> impl Strategy<Value = String> {
+    mutated_from(|| defaults_seeds().to_vec())
+}
+
+fn mutated_overlay_config() -> impl Strategy<Value = String> {
+    mutated_from(|| OVERLAY_SEEDS.iter().map(|s| s.to_string()).collect())
+}
+
 proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(text in bytes_as_text()) {
@@ -379,6 +504,39 @@ proptest! {
     fn tweaked_specs_never_panic(text in tweaked_spec()) {
         check(&text);
     }
+
+    #[test]
+    fn defaults_files_never_panic(text in prop_oneof![mutated_defaults(), yamlish()]) {
+        check_defaults(&text);
+    }
+}
+
+proptest! {
+    // Each case writes a folder and loads the template tree: fewer cases than the others.
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn overlay_configs_never_panic_or_hang(text in prop_oneof![3 => mutated_overlay_config(), 1 => yamlish()]) {
+        check_overlay(&text);
+    }
+}
+
+#[test]
+fn the_defaults_and_overlay_seeds_are_what_they_claim() {
+    assert!(
+        check_defaults(DEFAULTS_SINK),
+        "the complete defaults file is valid"
+    );
+    assert!(
+        defaults_seeds().len() > 8,
+        "the bad-defaults catalogue is missing"
+    );
+    for bad in &defaults_seeds()[1..] {
+        assert!(!check_defaults(bad), "{bad}");
+    }
+    assert!(check_overlay(OVERLAY_SEEDS[0]) && check_overlay(OVERLAY_SEEDS[1]));
+    check_overlay(OVERLAY_SEEDS[2]);
+    assert!(!check_overlay(OVERLAY_SEEDS[3]) && !check_overlay(OVERLAY_SEEDS[4]));
 }
 
 #[test]
@@ -407,12 +565,16 @@ fn fuzz_for_a_while() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(u64::MAX);
     let deadline = Instant::now() + Duration::from_secs(seconds);
-    let generators: Vec<(&str, BoxedStrategy<String>)> = vec![
-        ("bytes", bytes_as_text().boxed()),
-        ("strings", any::<String>().boxed()),
-        ("yaml-like", yamlish().boxed()),
-        ("mutated", mutated_spec().boxed()),
-        ("tweaked", tweaked_spec().boxed()),
+    type Check = fn(&str) -> bool;
+    let generators: Vec<(&str, BoxedStrategy<String>, Check)> = vec![
+        ("bytes", bytes_as_text().boxed(), check),
+        ("strings", any::<String>().boxed(), check),
+        ("yaml-like", yamlish().boxed(), check),
+        ("mutated", mutated_spec().boxed(), check),
+        ("tweaked", tweaked_spec().boxed(), check),
+        ("defaults", mutated_defaults().boxed(), check_defaults),
+        ("defaults-yaml-like", yamlish().boxed(), check_defaults),
+        ("overlay", mutated_overlay_config().boxed(), check_overlay),
     ];
     let mut runner = TestRunner::default();
     let mut counts = vec![0u64; generators.len()];
@@ -424,7 +586,7 @@ fn fuzz_for_a_while() {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     'run: while Instant::now() < deadline {
-        for (g, (_, strategy)) in generators.iter().enumerate() {
+        for (g, (_, strategy, check)) in generators.iter().enumerate() {
             if counts[g] >= max_cases {
                 break 'run;
             }
@@ -460,7 +622,7 @@ fn fuzz_for_a_while() {
     let per: Vec<String> = generators
         .iter()
         .zip(&counts)
-        .map(|((name, _), n)| format!("{name} {n}"))
+        .map(|((name, _, _), n)| format!("{name} {n}"))
         .collect();
     println!(
         "fuzz_spec: {total} executions in {seconds}s or less ({}); {accepted} accepted, {refused} refused, {} panics",

@@ -85,10 +85,12 @@ pub(super) fn build(
                 },
             );
         }
-        // Every service has a port (validated); the healthcheck asks the first.
+        // The readiness probe's port: validation made sure it is a TCP one.
         let port = values
             .ports
-            .first()
+            .iter()
+            .find(|p| p.name == values.probes.readiness.port)
+            .or(values.ports.first())
             .map(|p| p.container_port)
             .unwrap_or_default();
         let test = match &svc.compose_command {
@@ -113,10 +115,16 @@ pub(super) fn build(
         let (read_only, tmpfs, security_opt, cap_drop) = super::security::compose_hardening();
         let image = image_ref(svc, defaults);
         services.push(ComposeService {
-            labels: defaults.labels.clone(),
+            // Every string from the spec is written with `$` escaped: Compose would otherwise
+            // interpolate `${HOME}` in a build path or `$USER` in a registry.
+            labels: defaults
+                .labels
+                .iter()
+                .map(|(k, v)| (escape_dollars(k), escape_dollars(v)))
+                .collect(),
             name: name.clone(),
-            image: image_text(&image),
-            build: svc.build.clone(),
+            image: escape_dollars(&image_text(&image)),
+            build: svc.build.as_deref().map(escape_dollars),
             ports: values
                 .ports
                 .iter()
@@ -128,7 +136,12 @@ pub(super) fn build(
                         );
                         p.container_port
                     });
-                    format!("127.0.0.1:{host}:{}", p.container_port)
+                    // Compose maps TCP unless told otherwise.
+                    let proto = match p.protocol.as_str() {
+                        "TCP" => String::new(),
+                        other => format!("/{}", other.to_ascii_lowercase()),
+                    };
+                    format!("127.0.0.1:{host}:{}{proto}", p.container_port)
                 })
                 .collect(),
             environment,
@@ -185,7 +198,11 @@ pub(super) fn build(
             volumes.push(volume);
         }
         services.push(ComposeService {
-            labels: defaults.labels.clone(),
+            labels: defaults
+                .labels
+                .iter()
+                .map(|(k, v)| (escape_dollars(k), escape_dollars(v)))
+                .collect(),
             name: name.clone(),
             image: b.image.to_string(),
             build: None,

@@ -81,16 +81,19 @@ pub(super) fn backing_connection(
         .replace("{database}", &db)
         .replace("{user}", &u)
         .replace("{password}", &pw);
-    let same_kind = dependent
+    // The conventional name (`DATABASE_URL`) only when no other dependency of this service
+    // claims it too (postgres and mysql both would): otherwise each is namespaced by its own
+    // name (`<NAME>_URL`), so that neither silently shadows the other.
+    let claimants = dependent
         .depends_on
         .iter()
         .filter(|dep| {
             spec.backing
                 .get(dep.as_str())
-                .is_some_and(|o| o.entry.kind == entry.kind)
+                .is_some_and(|o| o.entry.url_var == entry.url_var)
         })
         .count();
-    let url_var = if same_kind == 1 {
+    let url_var = if claimants == 1 {
         entry.url_var.to_string()
     } else {
         format!("{p}_URL")
@@ -102,8 +105,15 @@ pub(super) fn backing_connection(
 /// Variables for an own-service dependency: `<DEP>_HOST`, `<DEP>_PORT`, `<DEP>_URL`.
 pub(super) fn service_connection(name: &str, dep: &Service) -> Vec<Connection> {
     let p = var_prefix(name);
-    // Every service has a port (validated); the first is the one dependents use.
-    let port = dep.ports.first().map(|p| p.number).unwrap_or_default();
+    // Every service has a TCP port (validated: its probes need one); the first TCP port is the
+    // one dependents reach over `http://`, a UDP port cannot serve that URL.
+    let port = dep
+        .ports
+        .iter()
+        .find(|p| p.protocol.as_deref().is_none_or(|p| p == "TCP"))
+        .or(dep.ports.first())
+        .map(|p| p.number)
+        .unwrap_or_default();
     vec![
         Connection {
             name: format!("{p}_HOST"),
@@ -152,4 +162,28 @@ pub(super) fn k8s_connections(spec: &Checked, svc: &Service) -> Vec<EnvVarValues
             secret_name: c.secret.unwrap_or_default(),
         })
         .collect()
+}
+
+/// Every variable the dependencies of `svc` inject into it, with the index of the `depends_on`
+/// entry that brings it, for the collision rule of validation (the one place that knows the
+/// names is the code that makes them).
+pub fn injected_names(spec: &Checked, svc: &Service) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    for (i, dep) in svc.depends_on.iter().enumerate() {
+        let names: Vec<String> = if let Some(other) = spec.services.get(dep) {
+            service_connection(dep, other)
+                .into_iter()
+                .map(|c| c.name)
+                .collect()
+        } else if let Some(b) = spec.backing.get(dep) {
+            backing_connection(spec, svc, dep, b, dep, "", true)
+                .into_iter()
+                .map(|c| c.name)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        out.extend(names.into_iter().map(|n| (n, i)));
+    }
+    out
 }

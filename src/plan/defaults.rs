@@ -18,6 +18,12 @@ pub const STARTUP_TIMING: [u32; 4] = [0, 5, 3, 30];
 
 /// Environments when the spec lists none, with their replica counts.
 pub const ENVIRONMENTS: [(&str, u32); 3] = [("dev", 1), ("staging", 2), ("prod", 3)];
+
+/// The namespace of an environment that names none. Validation derives it the same way to
+/// refuse system and shared namespaces.
+pub fn namespace(app: &str, env: &str) -> String {
+    format!("{app}-{env}")
+}
 /// Replicas for a custom environment name the spec gives no count for.
 pub const REPLICAS: u32 = 1;
 /// Replicas in the chart's base `values.yaml`: two, so that a plain `helm install` survives a

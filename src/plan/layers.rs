@@ -87,7 +87,7 @@ pub(super) fn environments<'a>(
             let namespace = src
                 .spec()
                 .and_then(|e| e.namespace.clone())
-                .unwrap_or_else(|| format!("{app}-{name}"));
+                .unwrap_or_else(|| d::namespace(app, &name));
             // Org labels first, so that the standard ones below cannot be overridden.
             let mut labels = defaults.labels.clone();
             labels.extend([

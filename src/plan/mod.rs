@@ -24,6 +24,7 @@ mod security;
 mod values;
 
 pub use compose::escape_dollars;
+pub use connections::injected_names;
 pub use model::*;
 pub use values::json_diff;
 

@@ -438,9 +438,11 @@ pub struct ComposePlan {
 pub struct ComposeService {
     pub name: String,
     pub image: String,
-    /// Build context for own services that declare one.
+    /// Build context for own services that declare one. Like `image`, `labels` and
+    /// `environment`, a literal `$` from the spec is already escaped as `$$`.
     pub build: Option<String>,
-    /// `host:container` pairs, bound to 127.0.0.1 so a laptop does not expose them.
+    /// `host:container` pairs, bound to 127.0.0.1 so a laptop does not expose them; a UDP or
+    /// SCTP port carries its `/udp` or `/sctp` suffix.
     pub ports: Vec<String>,
     /// Final environment strings. Literal `$` is already escaped as `$$`; `${VAR:?…}` is an
     /// intended interpolation from `.env`.

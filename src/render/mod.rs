@@ -559,7 +559,34 @@ fn tojson(value: Value, indent: Option<usize>) -> Result<Value, minijinja::Error
             String::from_utf8(buf).expect("JSON is UTF-8")
         }
     };
-    Ok(Value::from_safe_string(text))
+    Ok(Value::from_safe_string(yaml_safe_json(text)))
+}
+
+/// JSON text that YAML readers take back unchanged. serde_json escapes only C0 controls, but a
+/// YAML stream may not carry DEL, C1 controls, U+FFFE/U+FFFF or a BOM raw (Helm, Compose and
+/// kubectl refuse the file), and YAML 1.1 readers (go-yaml) take NEL, LS and PS for line breaks
+/// and fold them into spaces. Outside strings JSON is ASCII, so escaping these characters
+/// wherever they appear only touches string contents; `\uXXXX` means the same in JSON and in
+/// a YAML double-quoted scalar.
+pub fn yaml_safe_json(text: String) -> String {
+    let unsafe_char = |c: char| {
+        matches!(
+            c,
+            '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+        )
+    };
+    if !text.chars().any(unsafe_char) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// One-line JSON with a space after `,` and `:`, the flow style YAML linters expect.

@@ -42,6 +42,48 @@ fn is_registry(c: &str) -> bool {
     c == "localhost" || c.contains('.') || c.contains(':')
 }
 
+/// Why `host` (`name[:port]`) is not a registry host an engine pulls from, if it is not one.
+/// Host names are lowercase here: Docker and containerd normalise references by their
+/// lowercase form, and Kubernetes compares image strings byte for byte, so `Registry.io` and
+/// `registry.io` would be two different images to the kubelet.
+fn registry_host_problem(host: &str) -> Option<&'static str> {
+    let (name, port) = match host.rsplit_once(':') {
+        Some((n, p)) if !host.starts_with('[') || n.ends_with(']') => (n, Some(p)),
+        _ => (host, None),
+    };
+    if let Some(p) = port
+        && (p.is_empty()
+            || !p.bytes().all(|b| b.is_ascii_digit())
+            || p.parse::<u32>().is_ok_and(|n| n == 0 || n > 65535)
+            || p.len() > 5)
+    {
+        return Some("the port after `:` must be a number from 1 to 65535");
+    }
+    if name.is_empty() {
+        return Some("the host name is empty");
+    }
+    if name.starts_with('[') && name.ends_with(']') {
+        let inner = &name[1..name.len() - 1];
+        return (inner.is_empty() || !inner.bytes().all(|b| b.is_ascii_hexdigit() || b == b':'))
+            .then_some("an IPv6 address in brackets has hex digits and `:` only");
+    }
+    let label_ok = |l: &str| {
+        let b = l.as_bytes();
+        !b.is_empty()
+            && b.len() <= 63
+            && b[0].is_ascii_alphanumeric()
+            && b[b.len() - 1].is_ascii_alphanumeric()
+            && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+    };
+    if !name.split('.').all(label_ok) {
+        return Some("a host name is DNS labels (letters, digits and `-`) joined by `.`");
+    }
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Some("write the host name in lowercase");
+    }
+    None
+}
+
 fn is_tag(t: &str) -> bool {
     let b = t.as_bytes();
     !b.is_empty()
@@ -88,9 +130,8 @@ impl ImageRef {
         let mut components: Vec<&str> = repository.split('/').collect();
         if components.len() > 1 && is_registry(components[0]) {
             let host = components.remove(0);
-            let (name, port) = host.split_once(':').unwrap_or((host, "0"));
-            if name.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(invalid(format!("`{host}` is not a registry host")));
+            if let Some(why) = registry_host_problem(host) {
+                return Err(invalid(format!("`{host}` is not a registry host: {why}")));
             }
         }
         if let Some(bad) = components.iter().find(|c| !is_path_component(c)) {
@@ -147,6 +188,18 @@ mod tests {
     }
 
     #[test]
+    fn accepts_registry_hosts() {
+        for ok in [
+            "localhost:5000/x:1",
+            "10.0.0.1:5000/x:1",
+            "[::1]:5000/x:1",
+            "reg.example.com/a/b:1",
+        ] {
+            assert!(ImageRef::parse(ok).is_ok(), "{ok} should be accepted");
+        }
+    }
+
+    #[test]
     fn refuses_floating_and_malformed_references() {
         assert!(
             ImageRef::parse("api:latest")
@@ -168,6 +221,14 @@ mod tests {
             "a//b:1",
             "api:1.0 ",
             "api:-x",
+            "localhost:/x:1",
+            "Registry.Example.com/x:1",
+            "my registry.com/x:1",
+            "$REGISTRY/x:1",
+            "reg.example.com$USER/x:1",
+            "reg.example.com:99999/x:1",
+            "reg.example.com:0/x:1",
+            "-reg.example.com/x:1",
         ] {
             assert!(ImageRef::parse(bad).is_err(), "{bad} should be refused");
         }

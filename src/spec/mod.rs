@@ -10,6 +10,7 @@ mod locate;
 pub mod names;
 mod parse_error;
 pub mod quantity;
+mod rules;
 mod scalars;
 pub mod types;
 mod unknown_keys;
@@ -170,8 +171,15 @@ pub fn parse(file: &str, text: &str) -> Result<SpecFile, SpecError> {
     let mut diagnostics = validate::validate(&spec, text);
     merge(&mut diagnostics, unknown);
     if diagnostics.is_empty() {
+        let checked = checked::spec(&spec).map_err(error)?;
+        // Rules that read what the plan derives (the variables a dependency injects) run on
+        // the checked model, so that they use the plan's own names.
+        let late = rules::check_checked(&spec, &checked);
+        if !late.is_empty() {
+            return Err(error(late));
+        }
         Ok(SpecFile {
-            checked: checked::spec(&spec).map_err(error)?,
+            checked,
             spec,
             file: file.to_string(),
             source_text: text.to_string(),
@@ -205,6 +213,7 @@ pub fn parse_defaults(file: &str, text: &str) -> Result<DefaultsFile, SpecError>
         .map_err(|e| error(with_unknown(unknown.clone(), &e, text)))?;
     scalars::defaults(&mut defaults, text);
     let mut diagnostics = validate::validate_defaults(&defaults);
+    diagnostics.extend(rules::check_defaults(&defaults, text));
     merge(&mut diagnostics, unknown);
     if diagnostics.is_empty() {
         Ok(DefaultsFile {

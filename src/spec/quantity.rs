@@ -41,6 +41,9 @@ const DECIMAL: [(&str, f64); 9] = [
     ("E", 1e18),
 ];
 
+/// `i64::MAX`: the largest milli-value (`MilliValue()`) Kubernetes can represent.
+const MAX_MILLI_UNITS: f64 = 9_223_372_036_854_775_807.0;
+
 impl Quantity {
     pub fn parse(text: &str) -> Result<Self, QuantityError> {
         let bad = |why: &str| {
@@ -84,8 +87,12 @@ impl Quantity {
             return Err(bad(&format!("unknown suffix `{suffix}`")));
         };
         let value = n * multiplier;
-        if !value.is_finite() {
-            return Err(bad("it is too large"));
+        // Kubernetes hands quantities to the runtime as 64-bit integers (bytes, millicores):
+        // a larger one cannot be honoured, and would saturate rather than fail.
+        if !value.is_finite() || value * 1000.0 > MAX_MILLI_UNITS {
+            return Err(QuantityError(format!(
+                "`{text}` is out of range: a quantity must fit a signed 64-bit count of milli-units (at most about 8 PiB of memory, or 9.2 × 10¹⁵ CPUs)"
+            )));
         }
         Ok(Quantity {
             text: text.to_string(),
@@ -108,17 +115,75 @@ impl Quantity {
         }
     }
 
-    /// Memory for Compose (`512M`): Compose reads k/m/g as powers of 1024, so binary suffixes
-    /// map one to one and anything else is written as whole bytes.
+    /// Memory for Compose, always with a unit: Compose's schema wants a string (a bare number
+    /// fails `docker compose config` with "memory must be a string") and reads `k`/`m`/`g`/`t`
+    /// as powers of 1024. The exact byte count (rounded up) is written with the largest binary
+    /// unit that divides it, else in bytes (`b`): `512Mi` → `512M`, `1.5Gi` → `1536M`,
+    /// `1G` → `1000000000b`, `0` → `0b`.
     pub fn compose_memory(&self) -> String {
-        let binary = [("Ki", "K"), ("Mi", "M"), ("Gi", "G"), ("Ti", "T")];
-        if let Some((_, unit)) = binary.iter().find(|(s, _)| *s == self.suffix) {
-            let number = &self.text[..self.text.len() - self.suffix.len()];
-            if !number.contains('.') {
-                return format!("{number}{unit}");
+        let bytes = self.bytes_ceil();
+        for (unit, size) in [
+            ("T", 1u128 << 40),
+            ("G", 1 << 30),
+            ("M", 1 << 20),
+            ("K", 1 << 10),
+        ] {
+            if bytes > 0 && bytes.is_multiple_of(size) {
+                return format!("{}{unit}", bytes / size);
             }
         }
-        format!("{}", self.value.ceil() as u64)
+        format!("{bytes}b")
+    }
+
+    /// The value as whole base units, rounded up, computed exactly from the decimal text (a
+    /// float would round `1.1Gi` to the wrong byte). Parsing bounds it well within `u128`.
+    fn bytes_ceil(&self) -> u128 {
+        let number = &self.text[..self.text.len() - self.suffix.len()];
+        let (int, frac) = number.split_once('.').unwrap_or((number, ""));
+        let digits: String = format!("{int}{frac}");
+        let digits = digits.trim_start_matches('0');
+        // value = digits × 10^exp10 × 2^exp2
+        let mut exp10: i32 = -(frac.len() as i32);
+        let mut exp2: u32 = 0;
+        match self.suffix.as_str() {
+            "" => {}
+            "Ki" => exp2 = 10,
+            "Mi" => exp2 = 20,
+            "Gi" => exp2 = 30,
+            "Ti" => exp2 = 40,
+            "Pi" => exp2 = 50,
+            "Ei" => exp2 = 60,
+            "n" => exp10 -= 9,
+            "u" => exp10 -= 6,
+            "m" => exp10 -= 3,
+            "k" => exp10 += 3,
+            "M" => exp10 += 6,
+            "G" => exp10 += 9,
+            "T" => exp10 += 12,
+            "P" => exp10 += 15,
+            "E" => exp10 += 18,
+            e => exp10 += e[1..].parse::<i32>().unwrap_or(0),
+        }
+        // Leading digits beyond what u128 holds cannot matter: the range check already
+        // refused such values unless they are tiny fractions, which round up to one byte.
+        let mut n: u128 = if digits.is_empty() {
+            0
+        } else {
+            match digits.parse() {
+                Ok(n) => n,
+                Err(_) => return self.value.ceil() as u128,
+            }
+        };
+        n <<= exp2;
+        if exp10 >= 0 {
+            n.saturating_mul(10u128.saturating_pow(exp10 as u32))
+        } else {
+            let d = 10u128.checked_pow((-exp10) as u32);
+            match d {
+                Some(d) => n.div_ceil(d),
+                None => u128::from(n > 0),
+            }
+        }
     }
 }
 
@@ -163,7 +228,30 @@ mod tests {
         assert_eq!(mem("512Mi"), "512M");
         assert_eq!(mem("1Gi"), "1G");
         assert_eq!(mem("64Ki"), "64K");
-        assert_eq!(mem("500M"), "500000000");
-        assert_eq!(mem("1.5Gi"), "1610612736");
+        assert_eq!(mem("500M"), "500000000b");
+        assert_eq!(mem("1.5Gi"), "1536M");
+        assert_eq!(mem("1G"), "1000000000b");
+        assert_eq!(mem("600M"), "600000000b");
+        assert_eq!(mem("536870912"), "512M");
+        assert_eq!(mem("0"), "0b");
+        assert_eq!(mem("1.1Gi"), "1181116007b");
+        assert_eq!(mem("100m"), "1b");
+        assert_eq!(mem("2Ti"), "2T");
+        assert_eq!(mem("4Pi"), "4096T");
+        assert_eq!(mem("1e3"), "1000b");
+        assert_eq!(mem("1024e0"), "1K");
+    }
+
+    #[test]
+    fn refuses_quantities_kubernetes_cannot_hold() {
+        for big in ["999999Ei", "8Ei", "10E", "1e19"] {
+            let e = Quantity::parse(big).unwrap_err();
+            assert!(e.0.contains("out of range"), "{big}: {e}");
+        }
+        assert!(
+            Quantity::parse("7Ei").is_err(),
+            "7Ei bytes is 8e21 milli-bytes"
+        );
+        assert!(Quantity::parse("8Pi").is_ok());
     }
 }

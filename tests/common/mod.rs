@@ -197,7 +197,109 @@ pub const TRICKY: &[&str] = &[
     "ünïcødé ✓",
     " lead",
     "trail ",
+    // Characters YAML must carry escaped (a BOM, tab, CR) and the ones YAML 1.1 readers such
+    // as go-yaml take for line breaks (NEL, LS, PS): written escaped, never changed. DEL, the
+    // other C1 controls and U+FFFE/U+FFFF are refused instead (Helm cannot carry them; see
+    // tests/bad_specs/171-173).
+    "bom\u{feff}",
+    "nel\u{85}",
+    "ls\u{2028}ps\u{2029}",
+    "tab\tcr\r",
 ];
+
+/// A string as a YAML double-quoted scalar for a spec: JSON, with the characters YAML may not
+/// carry raw escaped.
+pub fn yaml_quoted(value: &str) -> String {
+    chartwright::render::yaml_safe_json(serde_json::to_string(value).unwrap())
+}
+
+/// Finds a tool on PATH or in the repository's `.tools/bin`.
+pub fn tool(name: &str) -> Option<PathBuf> {
+    let local = root().join(".tools/bin").join(name);
+    if local.exists() {
+        return Some(local);
+    }
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+/// A conformance tool: `None` (and a loud note) when it is missing, unless
+/// `CHARTWRIGHT_REQUIRE_TOOLS` is set (by `scripts/test` and CI), which makes it a failure.
+pub fn require(name: &str) -> Option<PathBuf> {
+    match tool(name) {
+        Some(p) => Some(p),
+        None if std::env::var_os("CHARTWRIGHT_REQUIRE_TOOLS").is_some() => {
+            panic!(
+                "{name} is required (CHARTWRIGHT_REQUIRE_TOOLS is set) but not installed: run scripts/install-test-tools"
+            )
+        }
+        None => {
+            eprintln!(
+                "\n*** SKIPPED: {name} is not installed; run scripts/test to install it and run this conformance test ***\n"
+            );
+            None
+        }
+    }
+}
+
+/// Runs a command: (success, stdout, stderr).
+pub fn run(cmd: &mut std::process::Command) -> (bool, String, String) {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A spec given as text, generated and written to `<dir>/deploy` as `generate` would.
+pub fn generate_to_dir(dir: &Path, spec: &str) -> (chartwright::plan::Plan, PathBuf) {
+    let path = dir.join("chartwright.yaml");
+    fs::write(&path, spec).unwrap();
+    let (plan, files) = pipeline::generate(&Inputs {
+        spec: path,
+        ..Default::default()
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.join("deploy");
+    chartwright::output::write(&files, &out, &chartwright::output::WriteOptions::default())
+        .unwrap();
+    (plan, out)
+}
+
+/// `docker compose config --format json` of a generated tree, with `.env` filled from the
+/// plan's examples: the file as Compose resolves it.
+pub fn compose_config(
+    compose: &Path,
+    plan: &chartwright::plan::Plan,
+    out: &Path,
+) -> Result<serde_json::Value, String> {
+    let env: String = plan
+        .compose
+        .variables
+        .iter()
+        .map(|v| format!("{}={}\n", v.name, v.example))
+        .collect();
+    fs::write(out.join(".env"), env).unwrap();
+    let (ok, stdout, stderr) = run(std::process::Command::new(compose)
+        .arg("-f")
+        .arg(out.join("docker-compose.yml"))
+        .arg("--project-directory")
+        .arg(out)
+        .arg("config")
+        .arg("--format")
+        .arg("json")
+        .env_remove("COMPOSE_PROJECT_NAME"));
+    if !ok {
+        return Err(stderr);
+    }
+    Ok(serde_json::from_str(&stdout).unwrap())
+}
 
 /// The embedded Deployment template with `minReadySeconds: 15` added to its spec (after the
 /// `revisionHistoryLimit:` line), as a team overlay would add it.

@@ -53,6 +53,17 @@ impl Collector {
         self.push(kind, path, at, message, hint);
     }
 
+    /// Diagnostics located elsewhere (the rules of `spec::rules`), within the same cap.
+    fn extend(&mut self, diagnostics: Vec<Diagnostic>) {
+        for d in diagnostics {
+            if self.room() {
+                self.out.push(d);
+            } else {
+                self.dropped += 1;
+            }
+        }
+    }
+
     pub(super) fn push<T>(
         &mut self,
         kind: ErrorKind,
@@ -131,6 +142,7 @@ pub(super) fn validate(spec: &Spec, text: &str) -> Vec<Diagnostic> {
     graph::dependency_cycles(&mut c, spec);
     environments::environments(&mut c, spec);
     defaults_layer(&mut c, &defaults, "defaults.");
+    c.extend(super::rules::check_spec(spec, text));
     if !c.at_keys.is_empty() {
         let keys = super::locate::key_positions(text);
         for (i, key_path) in &c.at_keys {
