@@ -2,13 +2,20 @@
 //! early leaves no trace at all.
 //!
 //! Phase one (staging) creates any missing directories and writes every new file to a
-//! temporary file next to its target, fsync'd. Any error here removes the temporaries and the
-//! directories it created, so the tree is exactly as before: this is where a full disk, an
-//! unwritable directory or a read-only file system shows up.
+//! temporary file next to its target, then makes them all durable at once (see
+//! [`sync_staged`]). Any error here removes the temporaries and the directories it created,
+//! so the tree is exactly as before: this is where a full disk, an unwritable directory or a
+//! read-only file system shows up.
 //!
 //! Phase two (commit) renames the temporaries into place (generated files, then base copies),
-//! deletes what is no longer generated, fsyncs the directories, and renames the state file
-//! last. Each rename is atomic, so every file is either old or new, never torn. What phase two
+//! deletes what is no longer generated, makes those renames and deletions durable at once, and
+//! renames the state file last. Each rename is atomic, and only a temporary whose contents are
+//! already on disk is ever renamed, so every file is either old or new, never torn, even after
+//! a power cut.
+//!
+//! Durability is paid once per run, not once per file: a `fsync` per file (and per directory)
+//! made system time dominate large runs (issue 17: 48,011 files, 6.4 s of system time). Files
+//! that are unchanged are never staged, so they are neither rewritten nor synced. What phase two
 //! cannot promise is all-or-nothing across files. It does promise that re-running `generate`
 //! finishes the job, because the state file, still describing the previous run, makes every
 //! already-replaced file look like an edit whose three-way merge is a no-op, and a created
@@ -62,6 +69,12 @@ pub(crate) fn apply(plan: &Plan, fault: Option<Fault>) -> Result<(), OutputError
                     .unwrap_or_default();
                 return Err(OutputError::io("write", dir, injected()));
             }
+        }
+        // Every temporary's data (and every new directory) on disk before any rename can
+        // make it visible under its real name.
+        if !staged.is_empty() {
+            sync_staged(&plan.root.dir, &staged)
+                .map_err(|e| OutputError::io("sync", &plan.root.dir, e))?;
         }
         Ok(())
     })();
@@ -147,16 +160,11 @@ pub(crate) fn apply(plan: &Plan, fault: Option<Fault>) -> Result<(), OutputError
         step += 1;
     }
 
+    // The renames and deletions durable before the state file says they happened.
     touched_dirs.sort();
     touched_dirs.dedup();
-    for dir in &touched_dirs {
-        match sync_dir(dir) {
-            // Emptied and removed after a rename into it: nothing left to make durable.
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(interrupted(step, OutputError::io("sync", dir, e))),
-            Ok(()) => {}
-        }
-    }
+    sync_renamed(&plan.root.dir, &touched_dirs)
+        .map_err(|(dir, e)| interrupted(step, OutputError::io("sync", dir, e)))?;
 
     if let Some(e) = crash(step) {
         return Err(e);
@@ -236,7 +244,8 @@ fn stage(
         if let Some(permissions) = &write.permissions {
             file.set_permissions(permissions.clone())?;
         }
-        file.sync_all()
+        // Not synced here: `sync_staged` makes every temporary durable in one call.
+        Ok(())
     })();
     match result {
         Ok(()) => Ok(staged),
@@ -275,6 +284,54 @@ fn remove_empty_parents(root: &Root, rel: &str, touched: &mut Vec<PathBuf>) {
         components.pop();
     }
     touched.push(root.dir.clone());
+}
+
+/// Makes the staged temporaries, and the directories created for them, durable.
+///
+/// On Linux this is one `syncfs(2)` of the output's file system: the kernel writes back all of
+/// its dirty data and metadata in one go and waits once, instead of one journal commit per
+/// `fsync`. It also flushes other programs' pending writes to that file system, which costs
+/// them nothing and is bounded by what is dirty, not by how many files we wrote. Since Linux
+/// 5.8 `syncfs` reports write-back errors, so a failure to persist still fails the run before
+/// anything is renamed.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn sync_staged(root: &Path, _staged: &[Staged]) -> io::Result<()> {
+    syncfs(root)
+}
+
+/// Elsewhere there is no `syncfs`: one pass of `fsync` over the temporaries, after all of them
+/// are written (so the writes themselves are not serialised behind each sync).
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn sync_staged(_root: &Path, staged: &[Staged]) -> io::Result<()> {
+    for s in staged {
+        File::open(&s.temp)?.sync_all()?;
+    }
+    Ok(())
+}
+
+/// Makes the renames into, and deletions from, `dirs` durable: one `syncfs` on Linux, a
+/// `fsync` per directory elsewhere. A directory that no longer exists (emptied and removed
+/// after a rename into it) has nothing left to make durable.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn sync_renamed(root: &Path, _dirs: &[PathBuf]) -> Result<(), (PathBuf, io::Error)> {
+    syncfs(root).map_err(|e| (root.to_path_buf(), e))
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn sync_renamed(_root: &Path, dirs: &[PathBuf]) -> Result<(), (PathBuf, io::Error)> {
+    for dir in dirs {
+        match sync_dir(dir) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err((dir.clone(), e)),
+            Ok(()) => {}
+        }
+    }
+    Ok(())
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn syncfs(dir: &Path) -> io::Result<()> {
+    rustix::fs::syncfs(File::open(dir)?).map_err(io::Error::from)
 }
 
 #[cfg(unix)]
