@@ -22,15 +22,30 @@ fn required(name: &str) -> String {
     format!("${{{name}:?set {name} in .env (see the top of docker-compose.yml)}}")
 }
 
+/// Host ports handed out so far.
+#[derive(Default)]
+struct HostPorts {
+    used: BTreeSet<u16>,
+    /// Per requested port, where the upward search for a free one resumes: every port from
+    /// the request up to there is taken. Without it a thousand services on 8080 each walked
+    /// past all the ports given out before them, which made planning quadratic (issue 17).
+    resume: BTreeMap<u16, u16>,
+}
+
 /// The host port for `port`: the same number when free, else the next free one above, so two
 /// services listening on 8080 in their containers can both be reached from the laptop; when
 /// nothing above is free (8080 is near the top, 65535 is the top), the nearest free one below.
 /// `None` only when all 65535 ports are taken.
-fn host_port(used: &mut BTreeSet<u16>, port: u16) -> Option<u16> {
-    let free = (port..=u16::MAX)
+fn host_port(ports: &mut HostPorts, port: u16) -> Option<u16> {
+    let start = ports.resume.get(&port).copied().unwrap_or(port);
+    let used = &ports.used;
+    let free = (start..=u16::MAX)
         .find(|p| !used.contains(p))
         .or_else(|| (1..port).rev().find(|p| !used.contains(p)))?;
-    used.insert(free);
+    ports.used.insert(free);
+    if free >= port {
+        ports.resume.insert(port, free.saturating_add(1));
+    }
     Some(free)
 }
 
@@ -47,7 +62,7 @@ pub(super) fn build(
         .iter()
         .position(|(e, _)| e.name == "dev")
         .unwrap_or_default();
-    let mut used_ports = BTreeSet::new();
+    let mut used_ports = HostPorts::default();
     let mut services = Vec::new();
     let mut volumes = Vec::new();
     let mut variables: BTreeMap<String, ComposeVariable> = BTreeMap::new();
@@ -270,20 +285,27 @@ mod tests {
 
     #[test]
     fn host_ports_do_not_collide() {
-        let mut used = BTreeSet::new();
+        let mut used = HostPorts::default();
         assert_eq!(host_port(&mut used, 8080), Some(8080));
         assert_eq!(host_port(&mut used, 8080), Some(8081));
         assert_eq!(host_port(&mut used, 8081), Some(8082));
+        assert_eq!(host_port(&mut used, 8080), Some(8083));
+        assert_eq!(host_port(&mut used, 8084), Some(8084));
+        assert_eq!(host_port(&mut used, 8081), Some(8085));
+        assert_eq!(host_port(&mut used, 8080), Some(8086));
     }
 
     #[test]
     fn host_ports_never_pass_the_top() {
-        let mut used = BTreeSet::new();
+        let mut used = HostPorts::default();
         assert_eq!(host_port(&mut used, 65535), Some(65535));
         assert_eq!(host_port(&mut used, 65535), Some(65534));
         assert_eq!(host_port(&mut used, 65534), Some(65533));
         assert_eq!(host_port(&mut used, 65533), Some(65532));
-        let mut full: BTreeSet<u16> = (1..=u16::MAX).collect();
+        let mut full = HostPorts {
+            used: (1..=u16::MAX).collect(),
+            ..HostPorts::default()
+        };
         assert_eq!(host_port(&mut full, 80), None);
     }
 }

@@ -18,6 +18,24 @@ pub(super) struct Context<'a> {
     pub org: Option<&'a DefaultsFile>,
     pub spec: &'a Checked,
     pub defaults: Defaults,
+    /// For each name, the services that depend on it, in name order: found once per plan,
+    /// because looking them up per service made planning quadratic (issue 17).
+    pub dependents: BTreeMap<&'a str, Vec<String>>,
+}
+
+/// Who depends on each name; `spec.services` iterates in name order, so every list is sorted,
+/// and a dependency listed twice by one service counts once.
+fn dependents(spec: &Checked) -> BTreeMap<&str, Vec<String>> {
+    let mut map: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (name, svc) in &spec.services {
+        for dep in &svc.depends_on {
+            let list = map.entry(dep.as_str()).or_default();
+            if list.last() != Some(name) {
+                list.push(name.clone());
+            }
+        }
+    }
+    map
 }
 
 impl<'a> Context<'a> {
@@ -28,6 +46,7 @@ impl<'a> Context<'a> {
             org,
             spec,
             defaults: merge_defaults(org.map(|o| &o.checked), &spec.defaults),
+            dependents: dependents(spec),
         }
     }
 

@@ -1,15 +1,12 @@
 //! The NetworkPolicy of a service: who may reach it, and what it may reach (its dependencies).
 
 use super::defaults as d;
+use super::layers::Context;
 use super::model::{EgressRuleValues, NetworkPolicyValues, NetworkPortValues};
-use crate::spec::checked::{Checked, Defaults, Service};
+use crate::spec::checked::Service;
 
-pub(super) fn network_policy(
-    spec: &Checked,
-    defaults: &Defaults,
-    name: &str,
-    svc: &Service,
-) -> NetworkPolicyValues {
+pub(super) fn network_policy(ctx: &Context<'_>, name: &str, svc: &Service) -> NetworkPolicyValues {
+    let (spec, defaults) = (ctx.spec, &ctx.defaults);
     let mut egress = Vec::new();
     for dep in &svc.depends_on {
         if let Some(other) = spec.services.get(dep) {
@@ -36,12 +33,7 @@ pub(super) fn network_policy(
             });
         }
     }
-    let ingress_from: Vec<String> = spec
-        .services
-        .iter()
-        .filter(|(_, s)| s.depends_on.iter().any(|dd| dd == name))
-        .map(|(n, _)| n.clone())
-        .collect();
+    let ingress_from = ctx.dependents.get(name).cloned().unwrap_or_default();
     NetworkPolicyValues {
         enabled: true,
         ingress_from,

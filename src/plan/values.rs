@@ -145,7 +145,7 @@ fn values(
         autoscaling,
         pod_disruption_budget,
         ingress: super::ingress::ingress(defaults, name, svc, &layer, &first_port),
-        network_policy: super::network_policy::network_policy(spec, defaults, name, svc),
+        network_policy: super::network_policy::network_policy(ctx, name, svc),
         scheduling: SchedulingValues {
             anti_affinity_weight: d::ANTI_AFFINITY_WEIGHT,
             topology_spread: TopologySpreadValues {
