@@ -3,7 +3,6 @@
 //! `generate` naming its file and line, and no embedded template outside the chart writes a
 //! per-service object. The Helm-backed equality of an overlaid tree is in `conformance.rs`.
 
-use std::fs;
 use std::path::Path;
 
 use chartwright::pipeline::{self, Inputs};
@@ -22,12 +21,7 @@ fn embedded(path: &str) -> String {
 
 /// A temp dir with the quickstart spec and an overlay folder `overlay/` with these files.
 fn project(files: &[(&str, &str)]) -> Project {
-    let mut p = Project::example("quickstart");
-    for (rel, text) in files {
-        p = p.file(&format!("overlay/{rel}"), text);
-    }
-    fs::create_dir_all(p.join("overlay")).unwrap();
-    p
+    Project::example("quickstart").overlay(files)
 }
 
 fn generate(dir: &Path) -> Result<chartwright::output::FileSet, String> {
