@@ -158,3 +158,38 @@ fn templates_receive_the_documented_context() {
         "documented but never received: {missing:?}"
     );
 }
+
+/// The pipeline flows one way: a stage never reads a later one. `spec` once imported the plan's
+/// namespace and injected-variable rules; the plan now hands those decisions to the spec's rules.
+#[test]
+fn no_stage_imports_a_later_stage() {
+    let stages = ["spec", "plan", "render", "output"];
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    for (i, stage) in stages.iter().enumerate() {
+        let mut files = vec![root.join(stage)];
+        let mut offenders = Vec::new();
+        while let Some(path) = files.pop() {
+            if path.is_dir() {
+                files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                // `FileSet` is the hand-off between render and output: render fills it, output
+                // writes it. Naming it is not reading the later stage's decisions.
+                let text = std::fs::read_to_string(&path)
+                    .unwrap()
+                    .replace("crate::output::FileSet", "");
+                for later in &stages[i + 1..] {
+                    if text.contains(&format!("crate::{later}::"))
+                        || text.contains(&format!("crate::{later};"))
+                        || text.contains(&format!("crate::{{{later}"))
+                    {
+                        offenders.push(format!("{} uses crate::{later}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(
+            offenders.is_empty(),
+            "{stage} reads a later stage: {offenders:#?}"
+        );
+    }
+}

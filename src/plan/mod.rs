@@ -38,6 +38,15 @@ use values::service_plan;
 /// the overlay); the spec's own `defaults:` key is layered over it. Refused when a rule that
 /// spans layers breaks once they are merged (see [`checks`]).
 pub fn build(file: &SpecFile, org: Option<&DefaultsFile>) -> Result<Plan, SpecError> {
+    let default_environments = defaults::ENVIRONMENTS.map(|(name, _)| name);
+    crate::spec::check_planned(
+        file,
+        &crate::spec::Planned {
+            default_environments: &default_environments,
+            namespace: defaults::namespace,
+            injected: &connections::injected_names,
+        },
+    )?;
     let ctx = Context::new(file, org);
     let (spec, defaults) = (ctx.spec, &ctx.defaults);
     let mut problems = Problems::default();

@@ -23,6 +23,7 @@ use serde_saphyr::options::DuplicateKeyPolicy;
 
 pub use error::{Diagnostic, ErrorKind, SpecError};
 pub use parse_error::parse_yaml;
+pub use rules::Planned;
 pub use types::*;
 
 /// The format version this chartwright reads.
@@ -177,12 +178,6 @@ pub fn parse(file: &str, text: &str) -> Result<SpecFile, SpecError> {
     merge(&mut diagnostics, unknown);
     if diagnostics.is_empty() {
         let checked = checked::spec(&spec).map_err(error)?;
-        // Rules that read what the plan derives (the variables a dependency injects) run on
-        // the checked model, so that they use the plan's own names.
-        let late = rules::check_checked(&spec, &checked);
-        if !late.is_empty() {
-            return Err(error(late));
-        }
         Ok(SpecFile {
             checked,
             spec,
@@ -192,6 +187,21 @@ pub fn parse(file: &str, text: &str) -> Result<SpecFile, SpecError> {
     } else {
         Err(error(diagnostics))
     }
+}
+
+/// The rules that must see what the plan decides (the namespace of an environment that names
+/// none, the variables a dependency injects). The plan calls this before it builds and hands
+/// its decisions in, so the rules use the plan's own names while `spec` never reads `plan`.
+pub fn check_planned(file: &SpecFile, planned: &Planned) -> Result<(), SpecError> {
+    let diagnostics = rules::check_planned(&file.spec, &file.source_text, &file.checked, planned);
+    if diagnostics.is_empty() {
+        return Ok(());
+    }
+    Err(SpecError {
+        file: file.file.clone(),
+        source_text: file.source_text.clone(),
+        diagnostics,
+    })
 }
 
 /// An org defaults file as read from disk, with what error messages need to point into it: a

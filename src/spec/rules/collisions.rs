@@ -22,10 +22,15 @@ fn line_of<T>(s: &S<T>) -> u32 {
     s.referenced.line() as u32
 }
 
-pub(super) fn env_vars_all(out: &mut Out, spec: &Spec, checked: &Checked) {
+pub(super) fn env_vars_all(
+    out: &mut Out,
+    spec: &Spec,
+    checked: &Checked,
+    injected: &super::InjectedNames<'_>,
+) {
     for (name, svc) in &spec.services {
         if let Some(c) = checked.services.get(name) {
-            env_vars(out, spec, checked, name, &svc.value, c);
+            env_vars(out, spec, checked, name, &svc.value, c, injected);
         }
     }
 }
@@ -39,12 +44,13 @@ fn env_vars(
     name: &str,
     svc: &ServiceSpec,
     checked_svc: &crate::spec::checked::Service,
+    injected: &super::InjectedNames<'_>,
 ) {
     let path = format!("services.{name}");
     let mut claims: BTreeMap<String, Claim> = BTreeMap::new();
     // Per `depends_on` entry, the names it would inject that an earlier entry already does.
     let mut clashes: BTreeMap<usize, (String, Vec<String>)> = BTreeMap::new();
-    for (var, dep) in crate::plan::injected_names(checked, checked_svc) {
+    for (var, dep) in injected(checked, checked_svc) {
         let entry = &svc.depends_on[dep];
         // A dependency listed twice is reported as such, not as its variables.
         if svc.depends_on[..dep].iter().any(|d| d.value == entry.value) {

@@ -18,6 +18,7 @@ use std::collections::HashMap;
 
 use serde_saphyr::Spanned;
 
+use super::checked::{self, Checked};
 use super::error::{Diagnostic, ErrorKind};
 use super::types::{DefaultsSpec, Spec};
 
@@ -95,7 +96,6 @@ impl<'t> Out<'t> {
 /// Every rule of this module over a whole spec.
 pub(crate) fn check_spec(spec: &Spec, text: &str) -> Vec<Diagnostic> {
     let mut out = Out::new(text);
-    namespaces::check(&mut out, spec);
     collisions::ingress_routes(&mut out, spec);
     kube::check(&mut out, spec);
     text::check(&mut out, spec);
@@ -106,10 +106,30 @@ pub(crate) fn check_spec(spec: &Spec, text: &str) -> Vec<Diagnostic> {
     out.diags
 }
 
-/// The rules that read the checked model (they need what the plan derives from it).
-pub(crate) fn check_checked(spec: &Spec, checked: &super::checked::Checked) -> Vec<Diagnostic> {
-    let mut out = Out::new("");
-    collisions::env_vars_all(&mut out, spec, checked);
+/// The variables each `depends_on` entry of a service injects, with the entry's index.
+pub type InjectedNames<'a> = dyn Fn(&Checked, &checked::Service) -> Vec<(String, usize)> + 'a;
+
+/// What the plan decides that some rules must see. The plan fills it in from its own tables,
+/// so a rule and the output cannot disagree on a name.
+pub struct Planned<'a> {
+    /// The environments of a spec that lists none.
+    pub default_environments: &'a [&'a str],
+    /// The namespace of environment `env` of app `app` when the spec names none.
+    pub namespace: fn(app: &str, env: &str) -> String,
+    /// The variables each `depends_on` entry of a service injects, with the entry's index.
+    pub injected: &'a InjectedNames<'a>,
+}
+
+/// The rules that read the plan's decisions (see [`Planned`]).
+pub(crate) fn check_planned(
+    spec: &Spec,
+    text: &str,
+    checked: &Checked,
+    planned: &Planned,
+) -> Vec<Diagnostic> {
+    let mut out = Out::new(text);
+    namespaces::check(&mut out, spec, planned);
+    collisions::env_vars_all(&mut out, spec, checked, planned.injected);
     out.diags
 }
 

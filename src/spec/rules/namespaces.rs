@@ -6,8 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use super::Out;
-use crate::plan::defaults::{ENVIRONMENTS, namespace};
+use super::{Out, Planned};
 use crate::spec::error::ErrorKind;
 use crate::spec::types::Spec;
 
@@ -21,7 +20,8 @@ pub fn is_system(ns: &str) -> bool {
 
 const SYSTEM_HINT: &str = "`default` and every `kube-` namespace belong to the cluster (Kubernetes reserves the `kube-` prefix); chartwright's default-deny NetworkPolicy and `restricted` Pod Security there would cut cluster DNS. Set `namespace:` to a namespace of your own";
 
-pub(super) fn check(out: &mut Out, spec: &Spec) {
+pub(super) fn check(out: &mut Out, spec: &Spec, planned: &Planned) {
+    let namespace = planned.namespace;
     let app = &spec.app.value;
     // (namespace, env name, explicit span) for every environment, in order.
     let mut first: BTreeMap<String, String> = BTreeMap::new();
@@ -62,7 +62,7 @@ pub(super) fn check(out: &mut Out, spec: &Spec) {
             }
         }
         None => {
-            for (name, _) in ENVIRONMENTS {
+            for name in planned.default_environments {
                 let ns = namespace(app, name);
                 if is_system(&ns) {
                     out.at(
