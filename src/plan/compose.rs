@@ -129,7 +129,13 @@ pub(super) fn build(
         let (cpus, memory) = resources.compose_limits();
         let (_, mut tmpfs, security_opt, cap_drop) = super::security::compose_hardening();
         let read_only = values.security_context.read_only_root_filesystem;
-        tmpfs.extend(values.storage.writable_paths.iter().map(|w| w.mount_path.clone()));
+        tmpfs.extend(
+            values
+                .storage
+                .writable_paths
+                .iter()
+                .map(|w| w.mount_path.clone()),
+        );
         let mut mounts = Vec::new();
         for v in &values.storage.volumes {
             // `_` joins two DNS labels unambiguously.
@@ -178,12 +184,14 @@ pub(super) fn build(
             },
             depends_on: svc.depends_on.clone(),
             volumes: mounts,
-            binds: plan
-                .policy
+            binds: svc
                 .config_files
                 .iter()
                 .map(|f| ComposeBind {
-                    source: escape_dollars(&format!("./{}", f.source.trim_start_matches("./"))),
+                    source: escape_dollars(&format!(
+                        "./{}",
+                        f.source.value.trim_start_matches("./")
+                    )),
                     target: escape_dollars(&f.mount_path),
                 })
                 .collect(),

@@ -69,24 +69,9 @@ pub struct WorkloadPolicy {
     pub automount_service_account_token: bool,
     /// The NetworkPolicy egress rule that lets pods resolve names.
     pub dns_egress: DnsEgressPolicy,
-    /// Repository files mounted into the container, from a ConfigMap the chart carries with
-    /// their contents (a chartwright input, not a deploy-time value).
-    pub config_files: Vec<ConfigFilePolicy>,
     /// Why the root filesystem is writable; empty when it is read-only (the default). Written
     /// as a comment next to `readOnlyRootFilesystem`.
     pub writable_root_reason: String,
-}
-
-/// One repository file in the service's ConfigMap of files.
-#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
-pub struct ConfigFilePolicy {
-    /// The file as the spec names it (relative to the spec file).
-    pub source: String,
-    /// Its key in the ConfigMap (the file name, made unique).
-    pub key: String,
-    /// The absolute path in the container.
-    pub mount_path: String,
-    pub content: String,
 }
 
 /// Egress to the cluster DNS.
@@ -159,7 +144,20 @@ pub struct ChartValues {
     pub scheduling: SchedulingValues,
     pub tmp_volume: TmpVolumeValues,
     pub storage: StorageValues,
+    /// Repository files (`config_files:`), in a ConfigMap mounted file by file; its checksum is
+    /// the `checksum/files` pod annotation. `--set-file configFiles[0].content=…` replaces one.
+    pub config_files: Vec<ConfigFileValues>,
     pub tests: TestValues,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ConfigFileValues {
+    /// The file's key in the ConfigMap (its file name, made unique).
+    pub key: String,
+    /// The absolute path of the file in the container.
+    pub mount_path: String,
+    pub content: String,
 }
 
 /// Persistent volumes and writable folders of the pod.
@@ -171,6 +169,7 @@ pub struct StorageValues {
     /// (`volumeClaimTemplates`) and a headless Service; `false` runs a Deployment, which with
     /// volumes gets one PersistentVolumeClaim each and the `Recreate` strategy (one writer).
     pub stateful_set: bool,
+    /// Persistent volumes (`volumes:`); an environment changes `size` and `storageClass`.
     pub volumes: Vec<VolumeValues>,
     /// `emptyDir` folders besides /tmp, for images that write elsewhere.
     pub writable_paths: Vec<WritablePathValues>,

@@ -24,7 +24,6 @@ pub(super) fn workload_policy(svc: &Service) -> WorkloadPolicy {
                 })
                 .into(),
         },
-        config_files: super::storage::config_files(svc),
         writable_root_reason: svc.writable_root_reason.clone().unwrap_or_default(),
     }
 }
@@ -67,7 +66,10 @@ pub(super) fn pod_security_context(uid: u32) -> PodSecurityContext {
 }
 
 /// `uid` 0: the image's own user. `read_only_root`: false only with a reason in the spec.
-pub(super) fn container_security_context(uid: u32, read_only_root: bool) -> ContainerSecurityContext {
+pub(super) fn container_security_context(
+    uid: u32,
+    read_only_root: bool,
+) -> ContainerSecurityContext {
     ContainerSecurityContext {
         allow_privilege_escalation: false,
         privileged: false,

@@ -65,17 +65,33 @@ pub(super) fn storage(svc: &Service, over: Option<&Override>) -> StorageValues {
 /// own claims from `volumeClaimTemplates` and a stable name from a headless Service, because
 /// replicas of a Deployment would all share, and fight over, one claim. Without volumes it
 /// stays a Deployment.
-pub(super) fn decide_workload(values: &[&ChartValues]) -> bool {
-    let has_volumes = values.iter().any(|v| !v.storage.volumes.is_empty());
-    has_volumes
-        && values
+///
+/// The environments decide; the base values (which install on their own) follow: a single
+/// writer's base runs one replica too.
+pub(super) fn decide_workload(base: &mut ChartValues, envs: &mut [ChartValues]) {
+    if svc_volumes(base) {
+        let stateful_set = envs
             .iter()
-            .any(|v| v.replica_count > 1 || v.autoscaling.enabled)
+            .any(|v| v.replica_count > 1 || v.autoscaling.enabled);
+        for v in std::iter::once(&mut *base).chain(envs.iter_mut()) {
+            v.storage.stateful_set = stateful_set;
+        }
+        if !stateful_set {
+            base.replica_count = 1;
+            base.autoscaling.enabled = false;
+            base.pod_disruption_budget =
+                super::scaling::pod_disruption_budget(1, &base.autoscaling);
+        }
+    }
+}
+
+fn svc_volumes(v: &ChartValues) -> bool {
+    !v.storage.volumes.is_empty()
 }
 
 /// The repository files of a service as ConfigMap entries: each file's key is its file name,
 /// made unique (and valid: `[-._a-zA-Z0-9]`) within the service.
-pub(super) fn config_files(svc: &Service) -> Vec<ConfigFilePolicy> {
+pub(super) fn config_files(svc: &Service) -> Vec<ConfigFileValues> {
     let mut keys = BTreeSet::new();
     svc.config_files
         .iter()
@@ -96,8 +112,7 @@ pub(super) fn config_files(svc: &Service) -> Vec<ConfigFilePolicy> {
                 key = format!("{i}-{key}");
                 keys.insert(key.clone());
             }
-            ConfigFilePolicy {
-                source: f.source.value.clone(),
+            ConfigFileValues {
                 key,
                 mount_path: f.mount_path.clone(),
                 content: f.contents.clone().unwrap_or_default(),
@@ -107,7 +122,7 @@ pub(super) fn config_files(svc: &Service) -> Vec<ConfigFilePolicy> {
 }
 
 /// The pods roll when a mounted file changes, and only then.
-pub(super) fn files_checksum(files: &[ConfigFilePolicy]) -> Option<String> {
+pub(super) fn files_checksum(files: &[ConfigFileValues]) -> Option<String> {
     if files.is_empty() {
         return None;
     }
@@ -220,8 +235,9 @@ mod tests {
 
     #[test]
     fn autoscaling_makes_a_stateful_set() {
-        let spec =
-            format!("{DB}environments:\n  dev: {{replicas: 1}}\n  prod: {{autoscaling: {{min: 1, max: 4}}}}\n");
+        let spec = format!(
+            "{DB}environments:\n  dev: {{replicas: 1}}\n  prod: {{autoscaling: {{min: 1, max: 4}}}}\n"
+        );
         assert!(values_of(&spec).iter().all(|v| v.storage.stateful_set));
     }
 

@@ -32,7 +32,10 @@ pub(super) fn service_plan(
                     format!("services.{name}.config_files[{i}].source"),
                     &f.source,
                 ),
-                format!("config file `{}` was not read (the spec was given as text, not as a file)", f.source.value),
+                format!(
+                    "config file `{}` was not read (the spec was given as text, not as a file)",
+                    f.source.value
+                ),
                 None,
             );
         }
@@ -47,12 +50,7 @@ pub(super) fn service_plan(
             values
         })
         .collect();
-    let stateful_set = super::storage::decide_workload(
-        &std::iter::once(&base).chain(env_values.iter()).collect::<Vec<_>>(),
-    );
-    for v in std::iter::once(&mut base).chain(env_values.iter_mut()) {
-        v.storage.stateful_set = stateful_set;
-    }
+    super::storage::decide_workload(&mut base, &mut env_values);
     let base_json = serde_json::to_value(&base).expect("values serialize");
     let environments = envs
         .iter()
@@ -141,7 +139,8 @@ fn values(
     let mut pod_annotations = defaults.annotations.clone();
     // Pods restart when their configuration changes, and only then.
     pod_annotations.insert("checksum/config".into(), config_checksum(&env_vars));
-    if let Some(sum) = super::storage::files_checksum(&super::storage::config_files(svc)) {
+    let config_files = super::storage::config_files(svc);
+    if let Some(sum) = super::storage::files_checksum(&config_files) {
         pod_annotations.insert("checksum/files".into(), sum);
     }
     let values = ChartValues {
@@ -207,6 +206,7 @@ fn values(
             size_limit: d::TMP_SIZE_LIMIT.into(),
         },
         storage: super::storage::storage(svc, over),
+        config_files,
         tests: TestValues {
             enabled: true,
             image: d::TEST_IMAGE.into(),

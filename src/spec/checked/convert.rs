@@ -345,13 +345,16 @@ impl Converter {
                         .map(|(k, v)| (k.clone(), v.value.as_text()))
                         .collect(),
                     ingress_host: o.ingress_host.as_ref().map(|h| h.value.clone()),
-                    image: o.image.as_ref().and_then(|i| match ImageRef::parse(&i.value) {
-                        Ok(i) => Some(i),
-                        Err(e) => {
-                            self.fail(format!("{op}.image"), i, e.message);
-                            None
-                        }
-                    }),
+                    image: o
+                        .image
+                        .as_ref()
+                        .and_then(|i| match ImageRef::parse(&i.value) {
+                            Ok(i) => Some(i),
+                            Err(e) => {
+                                self.fail(format!("{op}.image"), i, e.message);
+                                None
+                            }
+                        }),
                     volumes: o
                         .volumes
                         .iter()
@@ -426,7 +429,9 @@ fn egress(e: &raw::EgressSpec) -> Egress {
             .ports
             .iter()
             .map(|p| match &p.value {
-                raw::EgressPortSpec::Number(n) => (u16::try_from(*n).unwrap_or_default(), "TCP".into()),
+                raw::EgressPortSpec::Number(n) => {
+                    (u16::try_from(*n).unwrap_or_default(), "TCP".into())
+                }
                 raw::EgressPortSpec::WithProtocol(pp) => (
                     u16::try_from(pp.port).unwrap_or_default(),
                     pp.protocol.clone().unwrap_or_else(|| "TCP".into()),

@@ -51,7 +51,10 @@ pub(super) fn storage(c: &mut Collector, path: &str, s: &ServiceSpec) {
                 ErrorKind::Invalid,
                 format!("{vp}.name"),
                 &v.name,
-                format!("`{}` is a volume name chartwright uses itself", v.name.value),
+                format!(
+                    "`{}` is a volume name chartwright uses itself",
+                    v.name.value
+                ),
                 Some("pick another name".into()),
             );
         } else if !names.insert(v.name.value.clone()) {
@@ -89,7 +92,11 @@ pub(super) fn storage(c: &mut Collector, path: &str, s: &ServiceSpec) {
         let at = S::new(p.clone(), w.referenced, w.defined);
         mount(c, wp.clone(), &at);
         if let Some(q) = sz {
-            size(c, format!("{wp}.size"), &S::new(q.clone(), w.referenced, w.defined));
+            size(
+                c,
+                format!("{wp}.size"),
+                &S::new(q.clone(), w.referenced, w.defined),
+            );
         }
     }
     for (i, f) in s.config_files.iter().enumerate() {
@@ -297,7 +304,9 @@ fn absolute_path(p: &str) -> Result<(), String> {
         return Err("`/` cannot be mounted over".into());
     }
     if p.split('/').any(|seg| seg == ".." || seg == ".") || p.contains("//") {
-        return Err(format!("`{p}` is not a normalised path (no `.`, `..` or `//`)"));
+        return Err(format!(
+            "`{p}` is not a normalised path (no `.`, `..` or `//`)"
+        ));
     }
     if p.chars().any(|ch| ch.is_control() || ch == ':') {
         return Err(format!("`{p}` holds a control character or `:`"));
