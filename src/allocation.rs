@@ -62,7 +62,7 @@ fn storage_bytes(v: &ChartValues) -> u128 {
 }
 
 fn millicores(m: u128) -> String {
-    if m % 1000 == 0 {
+    if m.is_multiple_of(1000) {
         (m / 1000).to_string()
     } else {
         format!("{m}m")
@@ -76,7 +76,7 @@ fn bytes(b: u128) -> String {
         ("Mi", 1 << 20),
         ("Ki", 1 << 10),
     ] {
-        if b > 0 && b % size == 0 {
+        if b > 0 && b.is_multiple_of(size) {
             return format!("{}{unit}", b / size);
         }
     }
