@@ -1,0 +1,213 @@
+//! The allocation table `generate` prints: per service and environment what it requests and
+//! may use, and per environment (one namespace each) the totals a ResourceQuota would have to
+//! admit — CPU and memory at the most replicas the service may run, and the persistent storage
+//! its claims request.
+
+use serde::Serialize;
+
+use crate::plan::{ChartValues, Plan};
+use crate::spec::quantity::Quantity;
+
+#[derive(Serialize)]
+pub struct ResourceRow {
+    pub service: String,
+    pub env: String,
+    pub cpu_request: String,
+    pub cpu_limit: String,
+    pub memory_request: String,
+    pub memory_limit: String,
+    /// `3`, or `2-20 (HPA 70%)` when autoscaled; empty on a namespace total.
+    pub replicas: String,
+    /// Persistent storage requested by the service's claims, over all its replicas (`""`
+    /// without volumes).
+    pub storage: String,
+}
+
+/// The most replicas a service may run in an environment.
+fn most_replicas(v: &ChartValues) -> u128 {
+    u128::from(if v.autoscaling.enabled {
+        v.autoscaling.max_replicas
+    } else {
+        v.replica_count
+    })
+}
+
+/// Exact base units (millicores for CPU, bytes otherwise) of a planned quantity.
+fn units(text: &str, scale: u128) -> u128 {
+    Quantity::parse(text)
+        .map(|q| {
+            if scale == 1 {
+                q.bytes_ceil()
+            } else {
+                (q.value * scale as f64).ceil() as u128
+            }
+        })
+        .unwrap_or_default()
+}
+
+/// Bytes requested by the claims: every replica of a StatefulSet has its own, a Deployment's
+/// replicas share one per volume.
+fn storage_bytes(v: &ChartValues) -> u128 {
+    let per_replica: u128 = v
+        .storage
+        .volumes
+        .iter()
+        .map(|vol| units(&vol.size, 1))
+        .sum();
+    if v.storage.stateful_set {
+        per_replica * most_replicas(v)
+    } else {
+        per_replica
+    }
+}
+
+fn millicores(m: u128) -> String {
+    if m.is_multiple_of(1000) {
+        (m / 1000).to_string()
+    } else {
+        format!("{m}m")
+    }
+}
+
+fn bytes(b: u128) -> String {
+    for (unit, size) in [
+        ("Ti", 1u128 << 40),
+        ("Gi", 1 << 30),
+        ("Mi", 1 << 20),
+        ("Ki", 1 << 10),
+    ] {
+        if b > 0 && b.is_multiple_of(size) {
+            return format!("{}{unit}", b / size);
+        }
+    }
+    b.to_string()
+}
+
+pub fn resource_rows(plan: &Plan) -> Vec<ResourceRow> {
+    let mut rows = Vec::new();
+    for s in &plan.services {
+        for e in &s.environments {
+            let v = &e.values;
+            let storage = storage_bytes(v);
+            rows.push(ResourceRow {
+                service: s.name.clone(),
+                env: e.env.clone(),
+                cpu_request: v.resources.requests.cpu.clone(),
+                cpu_limit: v.resources.limits.cpu.clone(),
+                memory_request: v.resources.requests.memory.clone(),
+                memory_limit: v.resources.limits.memory.clone(),
+                replicas: if v.autoscaling.enabled {
+                    format!(
+                        "{}-{} (HPA {}%)",
+                        v.autoscaling.min_replicas,
+                        v.autoscaling.max_replicas,
+                        v.autoscaling.target_cpu_utilization_percentage
+                    )
+                } else {
+                    v.replica_count.to_string()
+                },
+                storage: if storage == 0 {
+                    String::new()
+                } else {
+                    bytes(storage)
+                },
+            });
+        }
+    }
+    for env in &plan.environments {
+        let mut sum = [0u128; 5];
+        for s in &plan.services {
+            let Some(e) = s.environments.iter().find(|e| e.env == env.name) else {
+                continue;
+            };
+            let v = &e.values;
+            let n = most_replicas(v);
+            let r = &v.resources;
+            sum[0] += units(&r.requests.cpu, 1000) * n;
+            sum[1] += units(&r.limits.cpu, 1000) * n;
+            sum[2] += units(&r.requests.memory, 1) * n;
+            sum[3] += units(&r.limits.memory, 1) * n;
+            sum[4] += storage_bytes(v);
+        }
+        rows.push(ResourceRow {
+            service: format!("= {}", env.namespace),
+            env: env.name.clone(),
+            cpu_request: millicores(sum[0]),
+            cpu_limit: millicores(sum[1]),
+            memory_request: bytes(sum[2]),
+            memory_limit: bytes(sum[3]),
+            replicas: String::new(),
+            storage: bytes(sum[4]),
+        });
+    }
+    rows
+}
+
+/// The design summary an orchestration engineer hands over: who gets what, where.
+pub fn resource_table(plan: &Plan) -> String {
+    let header = [
+        "SERVICE", "ENV", "CPU REQ", "CPU LIM", "MEM REQ", "MEM LIM", "REPLICAS", "STORAGE",
+    ];
+    let rows: Vec<[String; 8]> = resource_rows(plan)
+        .into_iter()
+        .map(|r| {
+            [
+                r.service,
+                r.env,
+                r.cpu_request,
+                r.cpu_limit,
+                r.memory_request,
+                r.memory_limit,
+                r.replicas,
+                r.storage,
+            ]
+        })
+        .collect();
+    let mut widths = header.map(str::len);
+    for r in &rows {
+        for (i, c) in r.iter().enumerate() {
+            widths[i] = widths[i].max(c.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            let pad = widths[i] - c.chars().count();
+            s.push_str(c);
+            if i + 1 < cells.len() {
+                s.push_str(&" ".repeat(pad + 2));
+            }
+        }
+        s.trim_end().to_string() + "\n"
+    };
+    let mut out = String::from("\n");
+    out.push_str(&line(header.to_vec()));
+    for r in &rows {
+        out.push_str(&line(r.iter().map(String::as_str).collect()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn namespace_totals_count_replicas_and_claims() {
+        let spec = "version: 1\napp: a\nservices:\n  db:\n    image: r.example.com/db:1.0.0\n    ports: [{name: pg, port: 5432}]\n    resources: {requests: {cpu: 250m, memory: 256Mi}, limits: {cpu: 500m, memory: 512Mi}}\n    volumes: [{name: data, mount_path: /d, size: 10Gi}]\nenvironments:\n  dev: {replicas: 1}\n  prod: {autoscaling: {min: 2, max: 4}}\n";
+        let file = crate::spec::parse("t.yaml", spec).unwrap();
+        let plan = crate::plan::build(&file, None).unwrap();
+        let rows = resource_rows(&plan);
+        let total = |env: &str| {
+            rows.iter()
+                .find(|r| r.env == env && r.service.starts_with('='))
+                .unwrap()
+        };
+        // A StatefulSet (prod autoscales): every replica has its own claim, counted at the max.
+        assert_eq!(total("dev").storage, "10Gi");
+        assert_eq!(total("prod").storage, "40Gi");
+        assert_eq!(total("prod").cpu_request, "1");
+        assert_eq!(total("prod").memory_limit, "2Gi");
+        assert_eq!(total("dev").cpu_limit, "500m");
+    }
+}
