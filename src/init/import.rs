@@ -43,9 +43,12 @@ pub fn import(
     let mut pins = pins(args)?;
     let mut imp = compose::import(path, &draft.app, &pins).map_err(usage)?;
     for svc in pins.keys() {
-        if !imp.names.contains_key(svc) && !imp.names.values().any(|n| n == svc) {
+        if !imp.names.contains_key(svc)
+            && !imp.names.values().any(|n| n == svc)
+            && !imp.repos.contains(svc)
+        {
             return Err(usage(format!(
-                "--image-tag: `{svc}` is not a service of {}",
+                "--image-tag: `{svc}` is neither a service nor an image repository of {}",
                 path.display()
             )));
         }
@@ -90,15 +93,8 @@ pub fn import(
     }
     // A pinned image must still be a valid reference.
     for s in &imp.services {
-        if pins.contains_key(&s.name)
-            || imp
-                .names
-                .iter()
-                .any(|(c, n)| n == &s.name && pins.contains_key(c))
-        {
-            prompt::image_rule(&s.image)
-                .map_err(|m| usage(format!("--image-tag {}: {m}", s.name)))?;
-        }
+        prompt::image_rule(&s.image)
+            .map_err(|m| usage(format!("service `{}`: image `{}`: {m}", s.name, s.image)))?;
     }
     // Compose resolves build contexts against the Compose file's folder; the spec's are
     // relative to the spec file (and `generate` rebases them onto the output folder).

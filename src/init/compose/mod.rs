@@ -46,6 +46,8 @@ pub struct Import {
     pub warnings: Vec<String>,
     /// Compose name → spec name, of every service in the file.
     pub names: BTreeMap<String, String>,
+    /// The image repositories the file names (a pin may name one).
+    pub repos: Vec<String>,
 }
 
 pub(super) fn as_str(v: &Value) -> Option<String> {
@@ -244,11 +246,20 @@ fn import_doc(
             plan.skipped.push(cname.clone());
         }
     }
+    // A pin names a service (its Compose or spec name) or an image repository, which pins
+    // every service running it (Sentry runs thirty services from one local build).
+    let repo_of = |svc: &Value| {
+        svc.get("image")
+            .and_then(as_str)
+            .map(|w| image::split_image(&vars::interpolate(&w, vars).text).0)
+    };
     let pin = |cname: &str, plan: &Plan| {
         pins.get(cname)
             .or_else(|| pins.get(&plan.names[cname]))
+            .or_else(|| repo_of(&services[cname]).and_then(|r| pins.get(&r)))
             .cloned()
     };
+    imp.repos = services.values().filter_map(repo_of).collect();
     // Datastores first: whether a service is one decides what its dependents are given.
     let mut images = BTreeMap::new();
     for (cname, svc) in services {
@@ -327,8 +338,9 @@ mod tests {
     #[test]
     fn anchor_reuse_is_not_an_alias_bomb() {
         // 150 services merging one `x-` anchor: ordinary Compose style.
-        let mut text =
-            String::from("x-base: &base\n  image: acme/app:1.0.0\n  expose: [\"80\"]\n  restart: always\nservices:\n");
+        let mut text = String::from(
+            "x-base: &base\n  image: acme/app:1.0.0\n  expose: [\"80\"]\n  restart: always\nservices:\n",
+        );
         for i in 0..150 {
             text.push_str(&format!(
                 "  s{i}:\n    <<: *base\n    command: [run, '{i}']\n"
