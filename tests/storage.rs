@@ -6,13 +6,24 @@ mod common;
 
 use common::cli::Project;
 
-const SPEC: &str = "version: 1
+/// The head of every spec here: one service, to which each test adds its fields.
+const API: &str = "version: 1
 app: shop
 services:
   api:
     image: registry.example.com/shop/api:1.4.2
     ports: [{ name: http, port: 3000 }]
-    config_files:
+";
+
+const SPEC: &str = concat!(
+    "version: 1
+app: shop
+services:
+  api:
+    image: registry.example.com/shop/api:1.4.2
+    ports: [{ name: http, port: 3000 }]
+",
+    "    config_files:
       - { source: config/app.toml, mount_path: /etc/api/app.toml }
     egress:
       - { to: hooks.example.com, ports: [443] }
@@ -23,7 +34,8 @@ environments:
     overrides:
       api:
         image: registry.example.com/shop/api@sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945
-";
+"
+);
 
 fn read(p: &Project, rel: &str) -> String {
     std::fs::read_to_string(p.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
@@ -118,17 +130,13 @@ fn the_image_and_egress_are_per_environment_and_visible() {
 
 #[test]
 fn the_image_user_and_a_writable_root_with_its_reason() {
-    let spec = "version: 1
-app: shop
-services:
-  api:
-    image: registry.example.com/shop/api:1.4.2
-    ports: [{ name: http, port: 3000 }]
-    run_as_image_user: true
+    let spec = format!(
+        "{API}    run_as_image_user: true
     read_only_root_filesystem: false
     read_only_root_filesystem_reason: the vendor image rewrites /etc/nginx at start
-";
-    let p = Project::with_spec(spec);
+"
+    );
+    let p = Project::with_spec(&spec);
     p.run(["generate"]).succeeds();
     let k8s = read(&p, "deploy/k8s/prod/api.yaml");
     assert!(!k8s.contains("runAsUser"), "{k8s}");
@@ -145,4 +153,50 @@ services:
         "{compose}"
     );
     assert!(!compose.contains("    user:"), "{compose}");
+}
+
+#[test]
+fn backing_endpoints_are_per_environment() {
+    let spec = format!(
+        "{API}    depends_on: [postgres]
+backing:
+  postgres: {{ kind: postgres, version: \"16\" }}
+environments:
+  dev: {{}}
+  staging:
+    backing:
+      postgres: {{ host: db.staging.example.com }}
+  prod:
+    backing:
+      postgres: {{ host_secret: {{ name: shop-db, key: host }} }}
+"
+    );
+    let p = Project::with_spec(&spec);
+    p.run(["generate"]).succeeds();
+    let host = |env: &str| {
+        let text = read(&p, &format!("deploy/k8s/{env}/api.yaml"));
+        let at = text
+            .find("- name: \"POSTGRES_HOST\"")
+            .expect("POSTGRES_HOST");
+        text[at..].lines().take(5).collect::<Vec<_>>().join("\n")
+    };
+    assert!(
+        host("dev").contains("value: \"postgres\""),
+        "{}",
+        host("dev")
+    );
+    assert!(
+        host("staging").contains("value: \"db.staging.example.com\""),
+        "{}",
+        host("staging")
+    );
+    let prod = host("prod");
+    assert!(prod.contains("name: \"shop-db\""), "{prod}");
+    assert!(prod.contains("key: \"host\""), "{prod}");
+    // The URL follows the variable, whatever its source.
+    let text = read(&p, "deploy/k8s/prod/api.yaml");
+    assert!(
+        text.contains("@$(POSTGRES_HOST):$(POSTGRES_PORT)"),
+        "{text}"
+    );
 }

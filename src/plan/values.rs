@@ -112,13 +112,13 @@ fn values(
     } else {
         svc.run_as_user.unwrap_or(d::RUN_AS_USER)
     };
-    let over = env.and_then(|(e, _)| {
+    let env_spec = env.and_then(|(e, _)| {
         ctx.spec
             .environments
             .as_ref()
             .and_then(|envs| envs.get(&e.name))
-            .and_then(|e| e.overrides.get(name))
     });
+    let over = env_spec.and_then(|e| e.overrides.get(name));
     let image = &over
         .and_then(|o| o.image.clone())
         .map(|i| super::chart::with_registry(i, defaults))
@@ -185,7 +185,7 @@ fn values(
                 .collect(),
         },
         env: env_vars,
-        connections: super::connections::k8s_connections(spec, svc),
+        connections: super::connections::k8s_connections(spec, svc, env_spec.map(|e| &e.backing)),
         secrets: secrets(app, name, svc),
         probes: super::probes::probes(svc, &first_port),
         resources: resources.values(),

@@ -485,6 +485,14 @@ pub struct EnvironmentSpec {
     #[serde(default)]
     #[schemars(with = "Option<String>", example = &"shop-prod")]
     pub namespace: Option<S<String>>,
+    /// Where the backing services are in this environment, by backing name: a managed host
+    /// (a literal, or read from a Secret) instead of the in-cluster name.
+    #[serde(default)]
+    #[schemars(
+        with = "BTreeMap<String, BackingEndpointSpec>",
+        example = json!({"postgres": {"host_secret": {"name": "shop-db", "key": "host"}}, "redis": {"host": "shop-cache.abc123.cache.amazonaws.com"}})
+    )]
+    pub backing: BTreeMap<String, S<BackingEndpointSpec>>,
     /// Per-service changes in this environment, by service name.
     #[serde(default)]
     #[schemars(
@@ -492,6 +500,32 @@ pub struct EnvironmentSpec {
         example = json!({"api": {"resources": {"limits": {"memory": "1Gi"}}}})
     )]
     pub overrides: BTreeMap<String, S<ServiceOverride>>,
+}
+
+/// Where a backing service is in one environment: `host` or `host_secret`, not both.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct BackingEndpointSpec {
+    /// The host name the services connect to (a managed instance).
+    #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"shop-db.prod.internal.example.com")]
+    pub host: Option<S<String>>,
+    /// A key of a Secret (created outside the chart) that holds the host name.
+    #[serde(default)]
+    #[schemars(with = "Option<SecretKeySpec>", example = json!({"name": "shop-db", "key": "host"}))]
+    pub host_secret: Option<S<SecretKeySpec>>,
+}
+
+/// A key of a Kubernetes Secret.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct SecretKeySpec {
+    /// The Secret's name.
+    #[schemars(with = "String", example = &"shop-db")]
+    pub name: S<String>,
+    /// The key in that Secret.
+    #[schemars(with = "String", example = &"host")]
+    pub key: S<String>,
 }
 
 /// Horizontal pod autoscaling on CPU utilisation.

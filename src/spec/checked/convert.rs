@@ -398,6 +398,22 @@ impl Converter {
             issuer: ingress.issuer.map(|c| c.value),
             namespace: e.namespace.as_ref().map(|n| n.value.clone()),
             overrides,
+            backing: e
+                .backing
+                .iter()
+                .filter_map(|(b, ep)| {
+                    let ep = &ep.value;
+                    let endpoint = match (&ep.host, &ep.host_secret) {
+                        (Some(h), _) => BackingEndpoint::Host(h.value.clone()),
+                        (None, Some(s)) => BackingEndpoint::HostSecret(
+                            s.value.name.value.clone(),
+                            s.value.key.value.clone(),
+                        ),
+                        (None, None) => return None,
+                    };
+                    Some((b.clone(), endpoint))
+                })
+                .collect(),
         }
     }
 

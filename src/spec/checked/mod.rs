@@ -175,6 +175,16 @@ pub struct Environment {
     pub namespace: Option<String>,
     /// By service name; every name is a service of the spec.
     pub overrides: BTreeMap<String, Override>,
+    /// By backing name; every name is a backing entry of the spec.
+    pub backing: BTreeMap<String, BackingEndpoint>,
+}
+
+/// Where a backing service is in one environment.
+#[derive(Debug, Clone)]
+pub enum BackingEndpoint {
+    Host(String),
+    /// (Secret name, key).
+    HostSecret(String, String),
 }
 
 #[derive(Debug, Clone)]
