@@ -590,6 +590,12 @@ pub struct ServiceOverride {
     #[serde(default)]
     #[schemars(with = "Option<String>", example = &"api.staging.example.com")]
     pub ingress_host: Option<S<String>>,
+    /// A file of `NAME=value` lines (relative to the spec, inside its repository): non-secret
+    /// variables of this environment, under `env:` (which wins). A secret-looking name with a
+    /// value is refused, as in `env:`: it never becomes a Secret.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"config/prod.env")]
+    pub env_file: Option<S<String>>,
     /// The image in this environment (a tag or a digest), e.g. prod pinned by digest.
     #[serde(default)]
     #[schemars(with = "Option<String>", example = &"registry.example.com/shop/api@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")]

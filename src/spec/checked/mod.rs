@@ -202,6 +202,9 @@ pub struct Override {
     pub env: BTreeMap<String, String>,
     pub ingress_host: Option<String>,
     pub image: Option<ImageRef>,
+    /// The `env_file:` as written, and whether [`crate::spec::load`] read it into `env` (the
+    /// plan refuses one that was not read).
+    pub env_file: Option<(S<String>, bool)>,
     /// By volume name; every name is a volume of the service.
     pub volumes: BTreeMap<String, VolumeOverride>,
 }
