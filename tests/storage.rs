@@ -7,22 +7,31 @@ mod common;
 use common::cli::Project;
 
 /// The head of every spec here: one service, to which each test adds its fields.
-const API: &str = "version: 1
+macro_rules! api {
+    () => {
+        "version: 1
 app: shop
 services:
   api:
     image: registry.example.com/shop/api:1.4.2
     ports: [{ name: http, port: 3000 }]
-";
+"
+    };
+}
+
+const API: &str = api!();
+
+/// [`API`] depending on a PostgreSQL backing entry.
+const API_WITH_DB: &str = concat!(
+    api!(),
+    "    depends_on: [postgres]
+backing:
+  postgres: { kind: postgres, version: \"16\" }
+"
+);
 
 const SPEC: &str = concat!(
-    "version: 1
-app: shop
-services:
-  api:
-    image: registry.example.com/shop/api:1.4.2
-    ports: [{ name: http, port: 3000 }]
-",
+    api!(),
     "    config_files:
       - { source: config/app.toml, mount_path: /etc/api/app.toml }
     egress:
@@ -61,17 +70,23 @@ fn a_config_file_outside_the_repository_is_refused() {
             "repo/chartwright.yaml",
             &SPEC.replace("config/app.toml, mount", "../outside.txt, mount"),
         );
-    p.run([
-        "generate",
-        "-f",
-        "repo/chartwright.yaml",
-        "-o",
-        "repo/deploy",
-    ])
-    .fails(2)
-    .stderr_has("services.api.config_files[0].source")
-    .stderr_has("leads outside the spec's repository");
+    refused_in_repo(&p).stderr_has("services.api.config_files[0].source");
+}
+
+/// `generate` of `repo/chartwright.yaml` fails as a repository escape, writing nothing.
+fn refused_in_repo(p: &Project) -> common::cli::Ran {
+    let ran = p
+        .run([
+            "generate",
+            "-f",
+            "repo/chartwright.yaml",
+            "-o",
+            "repo/deploy",
+        ])
+        .fails(2)
+        .stderr_has("leads outside the spec's repository");
     assert!(!p.join("repo/deploy").exists());
+    ran
 }
 
 #[test]
@@ -158,10 +173,7 @@ fn the_image_user_and_a_writable_root_with_its_reason() {
 #[test]
 fn backing_endpoints_are_per_environment() {
     let spec = format!(
-        "{API}    depends_on: [postgres]
-backing:
-  postgres: {{ kind: postgres, version: \"16\" }}
-environments:
+        "{API_WITH_DB}environments:
   dev: {{}}
   staging:
     backing:
@@ -199,4 +211,111 @@ environments:
         text.contains("@$(POSTGRES_HOST):$(POSTGRES_PORT)"),
         "{text}"
     );
+}
+
+#[test]
+fn a_symbolic_link_out_of_the_repository_is_refused() {
+    let p = Project::empty()
+        .file("outside/secret.txt", "secret\n")
+        .file("repo/.git/HEAD", "ref: refs/heads/main\n")
+        .file("repo/chartwright.yaml", SPEC);
+    std::fs::create_dir_all(p.join("repo/config")).unwrap();
+    std::os::unix::fs::symlink(p.join("outside/secret.txt"), p.join("repo/config/app.toml"))
+        .unwrap();
+    refused_in_repo(&p);
+}
+
+/// The example's volumes, ports and egress in all three outputs.
+#[test]
+fn the_storage_example_carries_volumes_and_every_port_everywhere() {
+    let files = common::generate(&common::example("storage"));
+    let get = |path: &str| {
+        files
+            .get(path)
+            .unwrap_or_else(|| panic!("{path}"))
+            .to_string()
+    };
+    let objects = |path: &str| chartwright::yaml::parse_documents(&get(path)).unwrap();
+    // search may scale out: a StatefulSet with a claim per replica, in every environment.
+    for env in ["dev", "prod"] {
+        let search = objects(&format!("k8s/{env}/search.yaml"));
+        let sts = search.iter().find(|d| d["kind"] == "StatefulSet").unwrap();
+        assert_eq!(
+            sts["spec"]["volumeClaimTemplates"][0]["metadata"]["name"],
+            "data"
+        );
+        // files is one writer: a Deployment, a claim, Recreate.
+        let store = objects(&format!("k8s/{env}/files.yaml"));
+        let d = store.iter().find(|d| d["kind"] == "Deployment").unwrap();
+        assert_eq!(d["spec"]["strategy"]["type"], "Recreate");
+        assert!(store.iter().any(
+            |d| d["kind"] == "PersistentVolumeClaim" && d["metadata"]["name"] == "files-blobs"
+        ));
+        // Every port of search is open to web, not only the first.
+        let np = search
+            .iter()
+            .find(|d| d["kind"] == "NetworkPolicy")
+            .unwrap();
+        let ports: Vec<&serde_json::Value> = np["spec"]["ingress"][0]["ports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| &p["port"])
+            .collect();
+        assert_eq!(ports, ["http", "metrics"]);
+    }
+    let prod = objects("k8s/prod/search.yaml");
+    let sts = prod.iter().find(|d| d["kind"] == "StatefulSet").unwrap();
+    let claim = &sts["spec"]["volumeClaimTemplates"][0]["spec"];
+    assert_eq!(claim["resources"]["requests"]["storage"], "50Gi");
+    assert_eq!(claim["storageClassName"], "premium-rwo");
+    let hpa = prod
+        .iter()
+        .find(|d| d["kind"] == "HorizontalPodAutoscaler")
+        .unwrap();
+    assert_eq!(hpa["spec"]["scaleTargetRef"]["kind"], "StatefulSet");
+    let compose = get("docker-compose.yml");
+    for mount in ["search_data:/meili_data", "files_blobs:/data"] {
+        assert!(compose.contains(mount), "{mount}");
+    }
+    assert!(get("charts/search/values.yaml").contains("statefulSet: true"));
+}
+
+#[test]
+fn an_env_file_is_non_secret_configuration_of_one_environment() {
+    let spec = format!(
+        "{API_WITH_DB}environments:
+  dev: {{}}
+  prod:
+    overrides:
+      api:
+        env_file: config/prod.env
+        env: {{ LOG_LEVEL: error }}
+"
+    );
+    let p = Project::with_spec(&spec).file("config/prod.env", "LOG_LEVEL=warn\nREGION=eu-west-1\n");
+    p.run(["generate"]).succeeds();
+    let prod = read(&p, "deploy/k8s/prod/api.yaml");
+    assert!(prod.contains("\"REGION\": \"eu-west-1\""), "{prod}");
+    // `env:` of the override wins over the file.
+    assert!(prod.contains("\"LOG_LEVEL\": \"error\""), "{prod}");
+    assert!(!read(&p, "deploy/k8s/dev/api.yaml").contains("REGION"));
+
+    // A secret in it is refused, naming the env file's line and the spec's field.
+    std::fs::write(
+        p.join("config/prod.env"),
+        "REGION=eu\nDB_PASSWORD=hunter2\n",
+    )
+    .unwrap();
+    p.run(["generate", "-o", "other"])
+        .fails(2)
+        .stderr_has("environments.prod.overrides.api.env_file")
+        .stderr_has("config/prod.env:2: `DB_PASSWORD` looks like a secret");
+    assert!(!p.join("other").exists());
+
+    // A variable a dependency injects cannot be shadowed from the file either.
+    std::fs::write(p.join("config/prod.env"), "POSTGRES_HOST=elsewhere\n").unwrap();
+    p.run(["generate", "-o", "other"])
+        .fails(2)
+        .stderr_has("POSTGRES_HOST");
 }

@@ -40,6 +40,23 @@ pub(super) fn service_plan(
             );
         }
     }
+    let overrides = ctx.spec.environments.iter().flatten();
+    for (env, o) in overrides.filter_map(|(e, env)| Some((e, env.overrides.get(name)?))) {
+        if let Some((at, false)) = &o.env_file {
+            problems.push(
+                &Origin::of(
+                    Source::Spec,
+                    format!("environments.{env}.overrides.{name}.env_file"),
+                    at,
+                ),
+                format!(
+                    "env file `{}` was not read (the spec was given as text, not as a file)",
+                    at.value
+                ),
+                None,
+            );
+        }
+    }
     let (mut base, _) = values(ctx, name, svc, &image, None, problems);
     let mut resolved = Vec::with_capacity(envs.len());
     let mut env_values: Vec<ChartValues> = envs

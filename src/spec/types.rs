@@ -453,6 +453,12 @@ pub struct BackingSpec {
     #[serde(default)]
     #[schemars(with = "Option<String>", example = &"shop")]
     pub database: Option<S<String>>,
+    /// The image Compose runs instead of the catalog's (an extension image such as
+    /// `pgvector/pgvector:pg16`, or the exact reference an imported Compose file used); pinned
+    /// like a service image. It must still speak the kind's protocol, healthcheck and settings.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"pgvector/pgvector:pg16")]
+    pub image: Option<S<String>>,
     /// Host the Kubernetes services connect to (a managed instance); the entry's name when absent.
     #[serde(default)]
     #[schemars(with = "Option<String>", example = &"shop-db.internal.example.com")]
@@ -584,6 +590,12 @@ pub struct ServiceOverride {
     #[serde(default)]
     #[schemars(with = "Option<String>", example = &"api.staging.example.com")]
     pub ingress_host: Option<S<String>>,
+    /// A file of `NAME=value` lines (relative to the spec, inside its repository): non-secret
+    /// variables of this environment, under `env:` (which wins). A secret-looking name with a
+    /// value is refused, as in `env:`: it never becomes a Secret.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"config/prod.env")]
+    pub env_file: Option<S<String>>,
     /// The image in this environment (a tag or a digest), e.g. prod pinned by digest.
     #[serde(default)]
     #[schemars(with = "Option<String>", example = &"registry.example.com/shop/api@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")]

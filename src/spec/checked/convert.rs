@@ -298,6 +298,10 @@ impl Converter {
             );
             return None;
         };
+        let image = match &b.value.image {
+            Some(i) => i.value.clone(),
+            None => image,
+        };
         Some(Backing {
             entry,
             version,
@@ -345,6 +349,7 @@ impl Converter {
                         .map(|(k, v)| (k.clone(), v.value.as_text()))
                         .collect(),
                     ingress_host: o.ingress_host.as_ref().map(|h| h.value.clone()),
+                    env_file: o.env_file.clone().map(|f| (f, false)),
                     image: o
                         .image
                         .as_ref()
