@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use minijinja::Environment;
+use minijinja::{Environment, Value};
 
 use super::context::{Contexts, ENV_EXAMPLE};
 use super::environment::environment;
@@ -38,6 +38,7 @@ pub fn render(plan: &Plan, set: &TemplateSet) -> Result<FileSet, RenderError> {
 /// services. The plain manifests are not among the units: [`helm::service_manifests`] renders
 /// them from a chart (as it will be on disk, in a regeneration).
 pub struct Renderer<'a> {
+    plan: &'a Plan,
     set: &'a TemplateSet,
     env: Compiled,
     contexts: Contexts,
@@ -119,6 +120,7 @@ impl<'a> Renderer<'a> {
             units[unit].push(job);
         }
         Ok(Renderer {
+            plan,
             set,
             env,
             contexts,
@@ -136,14 +138,21 @@ impl<'a> Renderer<'a> {
     /// The files of one unit.
     pub fn render_unit(&self, unit: usize) -> Result<FileSet, RenderError> {
         let mut files = FileSet::new();
+        // The values table of the service whose files these are, built once per unit.
+        let mut table: Option<(usize, Value)> = None;
         for job in &self.units[unit] {
-            let text = self.render_job(job)?;
+            if let Some(s) = job.service
+                && table.as_ref().is_none_or(|(t, _)| *t != s)
+            {
+                table = Some((s, self.contexts.values_table(self.plan, s)));
+            }
+            let text = self.render_job(job, table.as_ref().map(|(_, t)| t))?;
             files.insert(job.out.clone(), text);
         }
         Ok(files)
     }
 
-    fn render_job(&self, job: &Job) -> Result<String, RenderError> {
+    fn render_job(&self, job: &Job, table: Option<&Value>) -> Result<String, RenderError> {
         let (path, out) = (job.template, job.out.as_str());
         let template = self.set.get(path).expect("assigned from the set");
         if !path.ends_with(JINJA_SUFFIX) {
@@ -153,7 +162,10 @@ impl<'a> Renderer<'a> {
             .env
             .get()
             .get_template(path)
-            .and_then(|t| t.render(self.contexts.get(job.service, job.env)))
+            .and_then(|t| {
+                let service = job.service.zip(table);
+                t.render(self.contexts.get(service, job.env))
+            })
             .map_err(|e| from_minijinja(&e, path, self.set))?;
         if self.check_output {
             check_yaml(out, &text).map_err(|message| {
