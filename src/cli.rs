@@ -10,12 +10,11 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
-use serde::Serialize;
 
+use crate::allocation::{resource_rows, resource_table, resource_totals};
 use crate::boundary::{self, Stdout, print_json};
 use crate::output::{self, WriteOptions};
 use crate::pipeline::{self, Error, Inputs};
-use crate::plan::Plan;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -280,11 +279,16 @@ fn execute(cli: &Cli, out: &mut Stdout) -> Result<(), Error> {
                         "out": args.out,
                         "files": report,
                         "resources": resource_rows(&plan),
+                        "totals": resource_totals(&plan),
+                        "notes": plan.notes,
                     }),
                 )?,
                 Format::Text if !cli.quiet => {
                     print_report(out, &report, &args.out)?;
                     write!(out, "{}", resource_table(&plan)).map_err(Error::Stdout)?;
+                    for n in &plan.notes {
+                        boundary::note(n);
+                    }
                 }
                 Format::Text => {}
             }
@@ -576,89 +580,4 @@ fn print_report(
         )?;
     }
     Ok(())
-}
-
-#[derive(Serialize)]
-pub struct ResourceRow {
-    pub service: String,
-    pub env: String,
-    pub cpu_request: String,
-    pub cpu_limit: String,
-    pub memory_request: String,
-    pub memory_limit: String,
-    /// `3`, or `2–20 (HPA 70%)` when autoscaled.
-    pub replicas: String,
-}
-
-pub fn resource_rows(plan: &Plan) -> Vec<ResourceRow> {
-    let mut rows = Vec::new();
-    for s in &plan.services {
-        for e in &s.environments {
-            let v = &e.values;
-            rows.push(ResourceRow {
-                service: s.name.clone(),
-                env: e.env.clone(),
-                cpu_request: v.resources.requests.cpu.clone(),
-                cpu_limit: v.resources.limits.cpu.clone(),
-                memory_request: v.resources.requests.memory.clone(),
-                memory_limit: v.resources.limits.memory.clone(),
-                replicas: if v.autoscaling.enabled {
-                    format!(
-                        "{}-{} (HPA {}%)",
-                        v.autoscaling.min_replicas,
-                        v.autoscaling.max_replicas,
-                        v.autoscaling.target_cpu_utilization_percentage
-                    )
-                } else {
-                    v.replica_count.to_string()
-                },
-            });
-        }
-    }
-    rows
-}
-
-/// The design summary an orchestration engineer hands over: who gets what, where.
-pub fn resource_table(plan: &Plan) -> String {
-    let header = [
-        "SERVICE", "ENV", "CPU REQ", "CPU LIM", "MEM REQ", "MEM LIM", "REPLICAS",
-    ];
-    let rows: Vec<[String; 7]> = resource_rows(plan)
-        .into_iter()
-        .map(|r| {
-            [
-                r.service,
-                r.env,
-                r.cpu_request,
-                r.cpu_limit,
-                r.memory_request,
-                r.memory_limit,
-                r.replicas,
-            ]
-        })
-        .collect();
-    let mut widths = header.map(str::len);
-    for r in &rows {
-        for (i, c) in r.iter().enumerate() {
-            widths[i] = widths[i].max(c.chars().count());
-        }
-    }
-    let line = |cells: Vec<&str>| {
-        let mut s = String::new();
-        for (i, c) in cells.iter().enumerate() {
-            let pad = widths[i] - c.chars().count();
-            s.push_str(c);
-            if i + 1 < cells.len() {
-                s.push_str(&" ".repeat(pad + 2));
-            }
-        }
-        s.push('\n');
-        s
-    };
-    let mut out = String::from("\n");
-    out.push_str(&line(header.to_vec()));
-    for r in &rows {
-        out.push_str(&line(r.iter().map(String::as_str).collect()));
-    }
-    out
 }

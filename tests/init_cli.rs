@@ -219,7 +219,11 @@ fn flags_and_yes_write_a_valid_spec_and_generate() {
             .as_ref()
             .unwrap()
             .value
+            .probe()
+            .unwrap()
             .http
+            .as_ref()
+            .unwrap()
             .value,
         "/live"
     );
@@ -288,7 +292,11 @@ fn dockerfile_detection_fills_the_defaults() {
             .as_ref()
             .unwrap()
             .value
+            .probe()
+            .unwrap()
             .http
+            .as_ref()
+            .unwrap()
             .value,
         "/health"
     );
@@ -349,7 +357,11 @@ fn imports_a_web_api_postgres_redis_stack() {
             .as_ref()
             .unwrap()
             .value
+            .probe()
+            .unwrap()
             .http
+            .as_ref()
+            .unwrap()
             .value,
         "/healthz"
     );
@@ -368,7 +380,11 @@ fn imports_a_web_api_postgres_redis_stack() {
             .as_ref()
             .unwrap()
             .value
+            .probe()
+            .unwrap()
             .http
+            .as_ref()
+            .unwrap()
             .value,
         "/"
     );
@@ -500,7 +516,7 @@ fn imports_build_contexts_and_lists_env_files() {
     );
     assert_eq!(worker.image.value, "acme/worker:0.3.0");
     assert_eq!(
-        worker.command.as_deref().unwrap(),
+        worker.command.as_ref().unwrap().value,
         ["python", "-m", "worker"]
     );
     assert!(!worker.env.contains_key("REDIS_URL"), "injected from cache");
@@ -520,7 +536,11 @@ fn imports_build_contexts_and_lists_env_files() {
             .as_ref()
             .unwrap()
             .value
+            .probe()
+            .unwrap()
             .http
+            .as_ref()
+            .unwrap()
             .value,
         "/health/live"
     );

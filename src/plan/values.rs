@@ -51,6 +51,7 @@ pub(super) fn service_plan(
         base,
         environments,
         policy: super::security::workload_policy(),
+        workload: super::workload::workload(svc),
     };
     (plan, resolved)
 }
@@ -83,7 +84,7 @@ fn values(
     resources.check(problems, ctx.file, ctx.org);
     let app = &spec.app;
     let uid = svc.run_as_user.unwrap_or(d::RUN_AS_USER);
-    // Every service has a port (validated): probes and the ingress default to the first.
+    // Probes and the ingress default to the first port (a service may have none).
     let first_port = svc
         .ports
         .first()
@@ -93,8 +94,12 @@ fn values(
     env_vars.extend(layer.env.clone());
 
     let replicas = layer.replicas;
-    let autoscaling = super::scaling::autoscaling(&layer);
-    let pod_disruption_budget = super::scaling::pod_disruption_budget(replicas, &autoscaling);
+    let workload = super::workload::workload(svc);
+    let mut autoscaling = super::scaling::autoscaling(&layer);
+    // A Job's pods run to completion: nothing to autoscale, keep available or spread.
+    autoscaling.enabled &= workload.long_running;
+    let mut pod_disruption_budget = super::scaling::pod_disruption_budget(replicas, &autoscaling);
+    pod_disruption_budget.enabled &= workload.long_running;
 
     let mut pod_annotations = defaults.annotations.clone();
     // Pods restart when their configuration changes, and only then.
@@ -115,6 +120,8 @@ fn values(
         pod_labels: BTreeMap::new(),
         pod_security_context: super::security::pod_security_context(uid),
         security_context: super::security::container_security_context(uid),
+        command: svc.entrypoint.clone().unwrap_or_default(),
+        args: svc.command.clone().unwrap_or_default(),
         ports: svc
             .ports
             .iter()
@@ -140,16 +147,20 @@ fn values(
         env: env_vars,
         connections: super::connections::k8s_connections(spec, svc),
         secrets: secrets(app, name, svc),
-        probes: super::probes::probes(svc, &first_port),
+        probes: super::probes::probes(svc),
         resources: resources.values(),
         autoscaling,
         pod_disruption_budget,
         ingress: super::ingress::ingress(defaults, name, svc, &layer, &first_port),
         network_policy: super::network_policy::network_policy(ctx, name, svc),
         scheduling: SchedulingValues {
-            anti_affinity_weight: d::ANTI_AFFINITY_WEIGHT,
+            anti_affinity_weight: if workload.long_running {
+                d::ANTI_AFFINITY_WEIGHT
+            } else {
+                0
+            },
             topology_spread: TopologySpreadValues {
-                enabled: true,
+                enabled: workload.long_running,
                 max_skew: 1,
                 topology_key: d::TOPOLOGY_KEY.into(),
                 when_unsatisfiable: "ScheduleAnyway".into(),
@@ -159,7 +170,8 @@ fn values(
             size_limit: d::TMP_SIZE_LIMIT.into(),
         },
         tests: TestValues {
-            enabled: true,
+            // The test pod connects to the Service: only a service that has one gets it.
+            enabled: workload.serves,
             image: d::TEST_IMAGE.into(),
             resources: ResourcesValues {
                 requests: ResourceQuantities {
@@ -172,6 +184,8 @@ fn values(
                 },
             },
         },
+        job: super::workload::job(svc),
+        cron_job: super::workload::cron_job(svc),
     };
     (values, resources)
 }
