@@ -1,6 +1,8 @@
-//! The allocation table `generate` prints: what each workload of each environment requests and
-//! may use, and what that adds up to in each namespace (jobs and cron jobs included, one pod
-//! each: a Job runs one pod at a time, and a cron job does not overlap itself by default).
+//! The allocation table `generate` prints: per service and environment what it requests and
+//! may use, and per environment (one namespace each) the totals a ResourceQuota would have to
+//! admit — CPU and memory at the most replicas the service may run, and the persistent storage
+//! its claims request. Jobs and cron jobs count as one pod each: a Job runs one pod at a time,
+//! and a cron job does not overlap itself unless its concurrency policy allows it.
 
 use serde::Serialize;
 
@@ -10,36 +12,83 @@ use crate::spec::quantity::Quantity;
 #[derive(Serialize)]
 pub struct ResourceRow {
     pub service: String,
-    /// `service`, `worker`, `job` or `cronjob`.
+    /// `service`, `worker`, `job` or `cronjob`; empty on a namespace total.
     pub kind: String,
     pub env: String,
     pub cpu_request: String,
     pub cpu_limit: String,
     pub memory_request: String,
     pub memory_limit: String,
-    /// `3`, `2-20 (HPA 70%)` when autoscaled, `1 per release` for a job, `1 per run` for a cron
-    /// job.
+    /// `3`, `2-20 (HPA 70%)` when autoscaled, `1 per release` for a job, `1 per run` for a
+    /// cron job; empty on a namespace total.
     pub replicas: String,
+    /// Persistent storage requested by the service's claims, over all its replicas (`""`
+    /// without volumes).
+    pub storage: String,
 }
 
-/// One namespace's sum: requests times the fewest pods, limits times the most.
-#[derive(Serialize)]
-pub struct NamespaceTotal {
-    pub env: String,
-    pub namespace: String,
-    pub cpu_request: String,
-    pub cpu_limit: String,
-    pub memory_request: String,
-    pub memory_limit: String,
-}
-
-/// (fewest, most) pods of one workload.
-fn pods(kind: &str, v: &ChartValues) -> (u32, u32) {
-    match kind {
-        "job" | "cronjob" => (1, 1),
-        _ if v.autoscaling.enabled => (v.autoscaling.min_replicas, v.autoscaling.max_replicas),
-        _ => (v.replica_count, v.replica_count),
+/// The most replicas a service may run in an environment.
+fn most_replicas(v: &ChartValues) -> u128 {
+    // A job's or cron job's run is one pod.
+    if v.job.is_some() {
+        return 1;
     }
+    u128::from(if v.autoscaling.enabled {
+        v.autoscaling.max_replicas
+    } else {
+        v.replica_count
+    })
+}
+
+/// Exact base units (millicores for CPU, bytes otherwise) of a planned quantity.
+fn units(text: &str, scale: u128) -> u128 {
+    Quantity::parse(text)
+        .map(|q| {
+            if scale == 1 {
+                q.bytes_ceil()
+            } else {
+                (q.value * scale as f64).ceil() as u128
+            }
+        })
+        .unwrap_or_default()
+}
+
+/// Bytes requested by the claims: every replica of a StatefulSet has its own, a Deployment's
+/// replicas share one per volume.
+fn storage_bytes(v: &ChartValues) -> u128 {
+    let per_replica: u128 = v
+        .storage
+        .volumes
+        .iter()
+        .map(|vol| units(&vol.size, 1))
+        .sum();
+    if v.storage.stateful_set {
+        per_replica * most_replicas(v)
+    } else {
+        per_replica
+    }
+}
+
+fn millicores(m: u128) -> String {
+    if m.is_multiple_of(1000) {
+        (m / 1000).to_string()
+    } else {
+        format!("{m}m")
+    }
+}
+
+fn bytes(b: u128) -> String {
+    for (unit, size) in [
+        ("Ti", 1u128 << 40),
+        ("Gi", 1 << 30),
+        ("Mi", 1 << 20),
+        ("Ki", 1 << 10),
+    ] {
+        if b > 0 && b.is_multiple_of(size) {
+            return format!("{}{unit}", b / size);
+        }
+    }
+    b.to_string()
 }
 
 pub fn resource_rows(plan: &Plan) -> Vec<ResourceRow> {
@@ -47,6 +96,7 @@ pub fn resource_rows(plan: &Plan) -> Vec<ResourceRow> {
     for s in &plan.services {
         for e in &s.environments {
             let v = &e.values;
+            let storage = storage_bytes(v);
             let kind = s.workload.kind.as_str();
             rows.push(ResourceRow {
                 service: s.name.clone(),
@@ -67,77 +117,50 @@ pub fn resource_rows(plan: &Plan) -> Vec<ResourceRow> {
                     ),
                     _ => v.replica_count.to_string(),
                 },
+                storage: if storage == 0 {
+                    String::new()
+                } else {
+                    bytes(storage)
+                },
             });
         }
+    }
+    for env in &plan.environments {
+        let mut sum = [0u128; 5];
+        for s in &plan.services {
+            let Some(e) = s.environments.iter().find(|e| e.env == env.name) else {
+                continue;
+            };
+            let v = &e.values;
+            let n = most_replicas(v);
+            let r = &v.resources;
+            sum[0] += units(&r.requests.cpu, 1000) * n;
+            sum[1] += units(&r.limits.cpu, 1000) * n;
+            sum[2] += units(&r.requests.memory, 1) * n;
+            sum[3] += units(&r.limits.memory, 1) * n;
+            sum[4] += storage_bytes(v);
+        }
+        rows.push(ResourceRow {
+            service: format!("= {}", env.namespace),
+            kind: String::new(),
+            env: env.name.clone(),
+            cpu_request: millicores(sum[0]),
+            cpu_limit: millicores(sum[1]),
+            memory_request: bytes(sum[2]),
+            memory_limit: bytes(sum[3]),
+            replicas: String::new(),
+            storage: bytes(sum[4]),
+        });
     }
     rows
 }
 
-pub fn resource_totals(plan: &Plan) -> Vec<NamespaceTotal> {
-    plan.environments
-        .iter()
-        .map(|env| {
-            let mut sums = [0.0f64; 4];
-            for s in &plan.services {
-                let Some(e) = s.environments.iter().find(|e| e.env == env.name) else {
-                    continue;
-                };
-                let v = &e.values;
-                let (fewest, most) = pods(&s.workload.kind, v);
-                let r = &v.resources;
-                for (i, (q, n)) in [
-                    (&r.requests.cpu, fewest),
-                    (&r.limits.cpu, most),
-                    (&r.requests.memory, fewest),
-                    (&r.limits.memory, most),
-                ]
-                .into_iter()
-                .enumerate()
-                {
-                    // The plan's quantities were validated; an unreadable one counts as zero.
-                    sums[i] += Quantity::parse(q).map_or(0.0, |q| q.value) * f64::from(n);
-                }
-            }
-            NamespaceTotal {
-                env: env.name.clone(),
-                namespace: env.namespace.clone(),
-                cpu_request: cpu(sums[0]),
-                cpu_limit: cpu(sums[1]),
-                memory_request: memory(sums[2]),
-                memory_limit: memory(sums[3]),
-            }
-        })
-        .collect()
-}
-
-/// Cores as Kubernetes writes them: whole cores, else millicores.
-fn cpu(cores: f64) -> String {
-    let milli = (cores * 1000.0).round() as u64;
-    if milli % 1000 == 0 {
-        (milli / 1000).to_string()
-    } else {
-        format!("{milli}m")
-    }
-}
-
-/// Bytes in Gi when whole, else Mi (rounded up).
-fn memory(bytes: f64) -> String {
-    const MI: f64 = 1048576.0;
-    let mi = (bytes / MI).ceil() as u64;
-    if mi % 1024 == 0 && mi > 0 {
-        format!("{}Gi", mi / 1024)
-    } else {
-        format!("{mi}Mi")
-    }
-}
-
-/// The design summary an orchestration engineer hands over: who gets what, where, and what each
-/// namespace must have room for.
+/// The design summary an orchestration engineer hands over: who gets what, where.
 pub fn resource_table(plan: &Plan) -> String {
     let header = [
-        "SERVICE", "KIND", "ENV", "CPU REQ", "CPU LIM", "MEM REQ", "MEM LIM", "REPLICAS",
+        "SERVICE", "KIND", "ENV", "CPU REQ", "CPU LIM", "MEM REQ", "MEM LIM", "REPLICAS", "STORAGE",
     ];
-    let mut rows: Vec<[String; 8]> = resource_rows(plan)
+    let rows: Vec<[String; 9]> = resource_rows(plan)
         .into_iter()
         .map(|r| {
             [
@@ -149,22 +172,10 @@ pub fn resource_table(plan: &Plan) -> String {
                 r.memory_request,
                 r.memory_limit,
                 r.replicas,
+                r.storage,
             ]
         })
         .collect();
-    let rows_len = rows.len();
-    rows.extend(resource_totals(plan).into_iter().map(|t| {
-        [
-            "TOTAL".into(),
-            String::new(),
-            t.env,
-            t.cpu_request,
-            t.cpu_limit,
-            t.memory_request,
-            t.memory_limit,
-            format!("namespace {}", t.namespace),
-        ]
-    }));
     let mut widths = header.map(str::len);
     for r in &rows {
         for (i, c) in r.iter().enumerate() {
@@ -180,16 +191,11 @@ pub fn resource_table(plan: &Plan) -> String {
                 s.push_str(&" ".repeat(pad + 2));
             }
         }
-        s.push('\n');
-        s
+        s.trim_end().to_string() + "\n"
     };
     let mut out = String::from("\n");
     out.push_str(&line(header.to_vec()));
-    for (i, r) in rows.iter().enumerate() {
-        if i == rows_len {
-            // Totals: requests times the fewest pods, limits times the most.
-            out.push('\n');
-        }
+    for r in &rows {
         out.push_str(&line(r.iter().map(String::as_str).collect()));
     }
     out
@@ -197,13 +203,45 @@ pub fn resource_table(plan: &Plan) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{cpu, memory};
+    use super::*;
 
     #[test]
-    fn totals_are_written_as_kubernetes_quantities() {
-        assert_eq!(cpu(1.25), "1250m");
-        assert_eq!(cpu(2.0), "2");
-        assert_eq!(memory(256.0 * 1048576.0 * 4.0), "1Gi");
-        assert_eq!(memory(256.0 * 1048576.0 * 3.0), "768Mi");
+    fn namespace_totals_count_replicas_and_claims() {
+        let spec = "version: 1\napp: a\nservices:\n  db:\n    image: r.example.com/db:1.0.0\n    ports: [{name: pg, port: 5432}]\n    resources: {requests: {cpu: 250m, memory: 256Mi}, limits: {cpu: 500m, memory: 512Mi}}\n    volumes: [{name: data, mount_path: /d, size: 10Gi}]\nenvironments:\n  dev: {replicas: 1}\n  prod: {autoscaling: {min: 2, max: 4}}\n";
+        let file = crate::spec::parse("t.yaml", spec).unwrap();
+        let plan = crate::plan::build(&file, None).unwrap();
+        let rows = resource_rows(&plan);
+        let total = |env: &str| {
+            rows.iter()
+                .find(|r| r.env == env && r.service.starts_with('='))
+                .unwrap()
+        };
+        // A StatefulSet (prod autoscales): every replica has its own claim, counted at the max.
+        assert_eq!(total("dev").storage, "10Gi");
+        assert_eq!(total("prod").storage, "40Gi");
+        assert_eq!(total("prod").cpu_request, "1");
+        assert_eq!(total("prod").memory_limit, "2Gi");
+        assert_eq!(total("dev").cpu_limit, "500m");
+    }
+
+    #[test]
+    fn namespace_totals_count_a_job_and_a_cron_job_as_one_pod_each() {
+        let spec = "version: 1\napp: a\nservices:\n  web:\n    image: r.example.com/w:1.0.0\n    ports: [{name: http, port: 80}]\n  migrate:\n    kind: job\n    image: r.example.com/w:1.0.0\n  nightly:\n    kind: cronjob\n    schedule: '@daily'\n    image: r.example.com/w:1.0.0\nenvironments:\n  prod: {replicas: 3}\n";
+        let file = crate::spec::parse("t.yaml", spec).unwrap();
+        let plan = crate::plan::build(&file, None).unwrap();
+        let rows = resource_rows(&plan);
+        let row = |svc: &str| rows.iter().find(|r| r.service == svc).unwrap();
+        assert_eq!(
+            (
+                row("migrate").kind.as_str(),
+                row("migrate").replicas.as_str()
+            ),
+            ("job", "1 per release")
+        );
+        assert_eq!(row("nightly").replicas, "1 per run");
+        // 3 web pods + 1 job pod + 1 cron job pod, at the default 250m / 512Mi.
+        let total = row("= a-prod");
+        assert_eq!(total.cpu_request, "1250m");
+        assert_eq!(total.memory_limit, "2560Mi");
     }
 }

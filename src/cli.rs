@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::allocation::{resource_rows, resource_table, resource_totals};
+use crate::allocation::{resource_rows, resource_table};
 use crate::boundary::{self, Stdout, print_json};
 use crate::output::{self, WriteOptions};
 use crate::pipeline::{self, Error, Inputs};
@@ -279,7 +279,6 @@ fn execute(cli: &Cli, out: &mut Stdout) -> Result<(), Error> {
                         "out": args.out,
                         "files": report,
                         "resources": resource_rows(&plan),
-                        "totals": resource_totals(&plan),
                         "notes": plan.notes,
                     }),
                 )?,

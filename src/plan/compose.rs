@@ -133,7 +133,22 @@ pub(super) fn build(
             })
             .collect();
         let (cpus, memory) = resources.compose_limits();
-        let (read_only, tmpfs, security_opt, cap_drop) = super::security::compose_hardening();
+        let (_, mut tmpfs, security_opt, cap_drop) = super::security::compose_hardening();
+        let read_only = values.security_context.read_only_root_filesystem;
+        tmpfs.extend(
+            values
+                .storage
+                .writable_paths
+                .iter()
+                .map(|w| w.mount_path.clone()),
+        );
+        let mut mounts = Vec::new();
+        for v in &values.storage.volumes {
+            // `_` joins two DNS labels unambiguously.
+            let volume = format!("{name}_{}", v.name);
+            mounts.push(escape_dollars(&format!("{volume}:{}", v.mount_path)));
+            volumes.push(volume);
+        }
         let image = image_ref(svc, defaults);
         services.push(ComposeService {
             // Every string from the spec is written with `$` escaped: Compose would otherwise
@@ -175,7 +190,19 @@ pub(super) fn build(
             },
             depends_on: svc.depends_on.clone(),
             depends_on_condition,
-            volumes: Vec::new(),
+            volumes: mounts,
+            binds: svc
+                .config_files
+                .iter()
+                .map(|f| ComposeBind {
+                    source: escape_dollars(&format!(
+                        "./{}",
+                        f.source.value.trim_start_matches("./")
+                    )),
+                    target: escape_dollars(&f.mount_path),
+                })
+                .collect(),
+            writable_root_reason: plan.policy.writable_root_reason.clone(),
             command: escape_all(svc.command.as_deref().unwrap_or_default()),
             entrypoint: escape_all(svc.entrypoint.as_deref().unwrap_or_default()),
             restart: if svc.kind.completes() {
@@ -191,7 +218,9 @@ pub(super) fn build(
             cpus,
             memory,
             read_only,
-            user: Some(format!("{0}:{0}", values.security_context.run_as_user)),
+            // The image's own user: Compose, like the pod, names none.
+            user: (values.security_context.run_as_user != 0)
+                .then(|| format!("{0}:{0}", values.security_context.run_as_user)),
             tmpfs,
             security_opt,
             cap_drop,
@@ -267,6 +296,8 @@ pub(super) fn build(
             restart: String::new(),
             profiles: Vec::new(),
             volumes: mounts,
+            binds: Vec::new(),
+            writable_root_reason: String::new(),
             command: entry.command.iter().map(|c| fill(c)).collect(),
             cpus: String::new(),
             memory: String::new(),

@@ -21,6 +21,7 @@ mod probes;
 mod resources;
 mod scaling;
 mod security;
+mod storage;
 mod values;
 mod workload;
 

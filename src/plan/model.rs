@@ -68,9 +68,10 @@ pub struct ServicePlan {
 pub struct WorkloadPlan {
     /// The spec's kind: `service`, `worker`, `job` or `cronjob`.
     pub kind: String,
-    /// The object that runs the pods: `Deployment`, `Job` or `CronJob`.
+    /// The object that runs the pods: `Deployment`, `StatefulSet` (a long-running service with
+    /// volumes that may run more than one replica), `Job` or `CronJob`.
     pub object: String,
-    /// Long-running (a Deployment): replicas, PDB, HPA and rolling updates apply.
+    /// Long-running (a Deployment or StatefulSet): replicas, PDB, HPA and rolling updates apply.
     pub long_running: bool,
     /// Reached on its ports: a Service, an optional Ingress, a test pod, and a NetworkPolicy that
     /// admits its dependents. False for a service without ports, a worker, a job and a cron job.
@@ -106,6 +107,9 @@ pub struct WorkloadPolicy {
     pub automount_service_account_token: bool,
     /// The NetworkPolicy egress rule that lets pods resolve names.
     pub dns_egress: DnsEgressPolicy,
+    /// Why the root filesystem is writable; empty when it is read-only (the default). Written
+    /// as a comment next to `readOnlyRootFilesystem`.
+    pub writable_root_reason: String,
 }
 
 /// Egress to the cluster DNS.
@@ -181,6 +185,10 @@ pub struct ChartValues {
     pub network_policy: NetworkPolicyValues,
     pub scheduling: SchedulingValues,
     pub tmp_volume: TmpVolumeValues,
+    pub storage: StorageValues,
+    /// Repository files (`config_files:`), in a ConfigMap mounted file by file; its checksum is
+    /// the `checksum/files` pod annotation. `--set-file configFiles[0].content=…` replaces one.
+    pub config_files: Vec<ConfigFileValues>,
     pub tests: TestValues,
     /// How the Job runs (charts of a `job` or `cronjob` only).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -214,6 +222,52 @@ pub struct CronJobValues {
     pub failed_jobs_history_limit: u32,
     /// Pause the schedule without uninstalling.
     pub suspend: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ConfigFileValues {
+    /// The file's key in the ConfigMap (its file name, made unique).
+    pub key: String,
+    /// The absolute path of the file in the container.
+    pub mount_path: String,
+    pub content: String,
+}
+
+/// Persistent volumes and writable folders of the pod.
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StorageValues {
+    /// Decided by chartwright for every environment alike (do not flip it on a release that
+    /// has data): `true` runs a StatefulSet, each replica with its own claim
+    /// (`volumeClaimTemplates`) and a headless Service; `false` runs a Deployment, which with
+    /// volumes gets one PersistentVolumeClaim each and the `Recreate` strategy (one writer).
+    pub stateful_set: bool,
+    /// Persistent volumes (`volumes:`); an environment changes `size` and `storageClass`.
+    pub volumes: Vec<VolumeValues>,
+    /// `emptyDir` folders besides /tmp, for images that write elsewhere.
+    pub writable_paths: Vec<WritablePathValues>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct VolumeValues {
+    pub name: String,
+    pub mount_path: String,
+    /// The storage requested, e.g. `10Gi`.
+    pub size: String,
+    pub access_mode: String,
+    /// Empty: the cluster's default StorageClass.
+    pub storage_class: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WritablePathValues {
+    /// The pod volume's name.
+    pub name: String,
+    pub mount_path: String,
+    pub size_limit: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
@@ -443,6 +497,26 @@ pub struct NetworkPolicyValues {
     pub ingress_controller_namespace: String,
     /// Egress to own services by pod selector and to backing services by port.
     pub egress: Vec<EgressRuleValues>,
+    /// Egress outside the application that the spec declares (`egress:`); nothing else leaves.
+    pub external_egress: Vec<ExternalEgressValues>,
+}
+
+/// Declared egress to addresses outside the cluster.
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ExternalEgressValues {
+    /// What the spec declared (`internet`, a CIDR, or a host name), written as a comment.
+    pub description: String,
+    pub ip_blocks: Vec<IpBlockValues>,
+    /// Empty: every port.
+    pub ports: Vec<NetworkPortValues>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IpBlockValues {
+    pub cidr: String,
+    pub except: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
@@ -544,6 +618,12 @@ pub struct ComposeService {
     pub profiles: Vec<String>,
     /// `volume:path` mounts.
     pub volumes: Vec<String>,
+    /// Repository files mounted read-only (`config_files:`): the source relative to the spec,
+    /// rebased onto the output folder when the run writes one.
+    pub binds: Vec<ComposeBind>,
+    /// Why the root filesystem is writable (from the spec), written as a comment; empty when
+    /// it is read-only or for backing services.
+    pub writable_root_reason: String,
     pub command: Vec<String>,
     /// `deploy.resources.limits`: cpus as a decimal string, memory with a Compose unit.
     pub cpus: String,
@@ -560,6 +640,14 @@ pub struct ComposeService {
     /// The org's `defaults.labels` (overlay or `--defaults`, then the spec's `defaults:`). The
     /// embedded template does not write them; team overlays may.
     pub labels: BTreeMap<String, String>,
+}
+
+/// A read-only bind mount of a repository file.
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+pub struct ComposeBind {
+    /// A path starting with `./`, `../` or `/` (Compose reads anything else as a volume name).
+    pub source: String,
+    pub target: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]

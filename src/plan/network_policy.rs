@@ -51,5 +51,6 @@ pub(super) fn network_policy(ctx: &Context<'_>, name: &str, svc: &Service) -> Ne
             .clone()
             .unwrap_or_else(|| d::INGRESS_CONTROLLER_NAMESPACE.into()),
         egress,
+        external_egress: super::storage::external_egress(svc),
     }
 }

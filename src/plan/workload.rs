@@ -15,8 +15,10 @@ const JOB_SUPPORT: [&str; 4] = [
     "networkpolicy",
 ];
 
-pub(super) fn workload(svc: &Service) -> WorkloadPlan {
+/// `stateful_set`: the storage plan made the long-running workload a StatefulSet.
+pub(super) fn workload(svc: &Service, stateful_set: bool) -> WorkloadPlan {
     let object = match svc.kind {
+        Kind::Service | Kind::Worker if stateful_set => "StatefulSet",
         Kind::Service | Kind::Worker => "Deployment",
         Kind::Job => "Job",
         Kind::CronJob => "CronJob",

@@ -73,6 +73,17 @@ pub(super) fn workload(
             ),
         );
     }
+    if kind.completes()
+        && let Some(v) = s.volumes.first()
+    {
+        c.push(
+            ErrorKind::Invalid,
+            format!("{path}.volumes"),
+            v,
+            format!("{} runs to completion: persistent volumes belong to a long-running service", kind_phrase(kind)),
+            Some("keep the data in a service (or a backing service) the job connects to; `writable_paths:` gives it scratch space".into()),
+        );
+    }
     schedule(c, &path, svc, kind);
     job_settings(c, &path, s, kind);
     health(c, &path, s, kind, port_names, port_numbers);

@@ -8,6 +8,7 @@ mod environments;
 mod graph;
 mod kinds;
 mod service;
+pub mod storage;
 
 use serde_saphyr::Spanned;
 
