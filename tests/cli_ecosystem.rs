@@ -60,7 +60,7 @@ fn generate_json_shape() {
         .run(["generate", "--format", "json"])
         .succeeds()
         .json();
-    assert_eq!(keys(&v), ["out", "files", "resources", "totals", "notes"]);
+    assert_eq!(keys(&v), ["out", "files", "resources", "notes"]);
     assert_eq!(v["out"], "deploy");
     let files = keys(&v["files"]);
     assert_eq!(files, REPORT_KEYS);
