@@ -18,7 +18,7 @@ pub(super) fn workload(
     name: &str,
     svc: &S<ServiceSpec>,
     port_names: &BTreeSet<String>,
-    port_numbers: &BTreeSet<i64>,
+    port_numbers: &BTreeSet<(i64, String)>,
 ) {
     let path = format!("services.{name}");
     let s = &svc.value;
@@ -316,7 +316,7 @@ fn health(
     s: &ServiceSpec,
     kind: Kind,
     port_names: &BTreeSet<String>,
-    port_numbers: &BTreeSet<i64>,
+    port_numbers: &BTreeSet<(i64, String)>,
 ) {
     let Some(h) = &s.health else { return };
     let hp = format!("{path}.health");
@@ -445,7 +445,9 @@ fn health(
             let Some(port) = port else { continue };
             let text = port.value.as_text();
             let known = port_names.contains(&text)
-                || text.parse::<i64>().is_ok_and(|n| port_numbers.contains(&n));
+                || text
+                    .parse::<i64>()
+                    .is_ok_and(|n| port_numbers.iter().any(|(p, _)| *p == n));
             if !known {
                 c.push(
                     ErrorKind::Reference,
