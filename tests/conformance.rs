@@ -14,6 +14,7 @@ use chartwright::plan::Plan;
 use chartwright::yaml::parse_documents;
 use serde_json::Value;
 
+use common::cli::chartwright;
 use common::{require, run, tool};
 
 /// A generated example on disk.
@@ -231,16 +232,9 @@ fn helm_template_equals_the_plain_manifests_after_hand_edits_in_the_chart() {
     }
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("chartwright.yaml");
-    std::fs::copy(
-        common::root().join("examples/quickstart/chartwright.yaml"),
-        &spec,
-    )
-    .unwrap();
+    std::fs::copy(common::example("quickstart"), &spec).unwrap();
     let cw = |args: &[&str]| {
-        let (ok, stdout, stderr) = run(Command::new(env!("CARGO_BIN_EXE_chartwright"))
-            .current_dir(dir.path())
-            .args(args));
-        assert!(ok, "chartwright {args:?}: {stdout}{stderr}");
+        chartwright(args).in_dir(dir.path()).succeeds();
     };
     cw(&["generate", "-q"]);
     let chart = dir.path().join("deploy/charts/api-server");
