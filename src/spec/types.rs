@@ -453,6 +453,12 @@ pub struct BackingSpec {
     #[serde(default)]
     #[schemars(with = "Option<String>", example = &"shop")]
     pub database: Option<S<String>>,
+    /// The image Compose runs instead of the catalog's (an extension image such as
+    /// `pgvector/pgvector:pg16`, or the exact reference an imported Compose file used); pinned
+    /// like a service image. It must still speak the kind's protocol, healthcheck and settings.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"pgvector/pgvector:pg16")]
+    pub image: Option<S<String>>,
     /// Host the Kubernetes services connect to (a managed instance); the entry's name when absent.
     #[serde(default)]
     #[schemars(with = "Option<String>", example = &"shop-db.internal.example.com")]

@@ -298,6 +298,10 @@ impl Converter {
             );
             return None;
         };
+        let image = match &b.value.image {
+            Some(i) => i.value.clone(),
+            None => image,
+        };
         Some(Backing {
             entry,
             version,

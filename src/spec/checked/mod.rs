@@ -158,8 +158,8 @@ pub struct ExternalSecret {
 pub struct Backing {
     pub entry: &'static CatalogEntry,
     pub version: String,
-    /// The pinned image of that version.
-    pub image: &'static str,
+    /// The pinned image of that version, or the spec's `image:` override.
+    pub image: String,
     pub database: Option<String>,
     pub host: Option<String>,
 }

@@ -5,6 +5,7 @@ use super::super::types::*;
 use super::Collector;
 use crate::catalog;
 use crate::spec::error::ErrorKind;
+use crate::spec::image::ImageRef;
 
 pub(super) fn backing(c: &mut Collector, spec: &Spec, name: &str, b: &S<BackingSpec>) {
     let path = format!("backing.{name}");
@@ -54,6 +55,17 @@ pub(super) fn backing(c: &mut Collector, spec: &Spec, name: &str, b: &S<BackingS
                 );
             }
         }
+    }
+    if let Some(image) = &b.value.image
+        && let Err(e) = ImageRef::parse(&image.value)
+    {
+        c.push(
+            ErrorKind::Invalid,
+            format!("{path}.image"),
+            image,
+            e.message,
+            Some(e.hint),
+        );
     }
     if let Some(db) = &b.value.database
         && check_env_safe_word(&db.value).is_err()
