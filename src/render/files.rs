@@ -13,6 +13,9 @@ use super::{Origin, RenderError, TemplateSet, helm};
 use crate::output::FileSet;
 use crate::plan::Plan;
 
+/// Where a chart's own templates live in the template set.
+const CHART_TEMPLATES: &str = "charts/__service__/templates/";
+
 /// Renders every output of the template set for the plan.
 pub fn render(plan: &Plan, set: &TemplateSet) -> Result<FileSet, RenderError> {
     let renderer = Renderer::new(plan, set)?;
@@ -146,17 +149,20 @@ impl<'a> Renderer<'a> {
             {
                 table = Some((s, self.contexts.values_table(self.plan, s)));
             }
-            let text = self.render_job(job, table.as_ref().map(|(_, t)| t))?;
-            files.insert(job.out.clone(), text);
+            if let Some(text) = self.render_job(job, table.as_ref().map(|(_, t)| t))? {
+                files.insert(job.out.clone(), text);
+            }
         }
         Ok(files)
     }
 
-    fn render_job(&self, job: &Job, table: Option<&Value>) -> Result<String, RenderError> {
+    /// The text of one file; `None` for a chart template that renders nothing for this
+    /// service (the Deployment of a job, the Service of a worker), which is no file of its chart.
+    fn render_job(&self, job: &Job, table: Option<&Value>) -> Result<Option<String>, RenderError> {
         let (path, out) = (job.template, job.out.as_str());
         let template = self.set.get(path).expect("assigned from the set");
         if !path.ends_with(JINJA_SUFFIX) {
-            return Ok(template.source.clone());
+            return Ok(Some(template.source.clone()));
         }
         let text = self
             .env
@@ -167,6 +173,9 @@ impl<'a> Renderer<'a> {
                 t.render(self.contexts.get(service, job.env))
             })
             .map_err(|e| from_minijinja(&e, path, self.set))?;
+        if path.starts_with(CHART_TEMPLATES) && text.trim().is_empty() {
+            return Ok(None);
+        }
         if self.check_output {
             check_yaml(out, &text).map_err(|message| {
                 let line = error_line(&message);
@@ -186,7 +195,7 @@ impl<'a> Renderer<'a> {
                 }
             })?;
         }
-        Ok(text)
+        Ok(Some(text))
     }
 }
 
