@@ -209,13 +209,23 @@ pub(super) fn import(
                     readiness: probe,
                 });
             }
-            Check::Tcp { port } => s.not_carried.push(format!(
-                "healthcheck: a TCP check of port {port} (not yet a probe type of the spec)"
-            )),
-            Check::Exec(cmd) => s.not_carried.push(format!(
-                "healthcheck: the command `{}` (not yet a probe type of the spec)",
-                cmd.join(" ")
-            )),
+            Check::Tcp { port } => {
+                if !s.ports.iter().any(|p| p.number == port && !p.udp) {
+                    s.ports.push(PortDraft::tcp(port));
+                }
+                let probe = ProbeDraft::Tcp { port };
+                s.health = Some(HealthDraft {
+                    liveness: probe.clone(),
+                    readiness: probe,
+                });
+            }
+            Check::Exec(cmd) => {
+                let probe = ProbeDraft::Exec(cmd);
+                s.health = Some(HealthDraft {
+                    liveness: probe.clone(),
+                    readiness: probe,
+                });
+            }
             Check::Disabled => {}
         }
         for key in [
@@ -303,6 +313,9 @@ pub(super) fn import(
     if let Some(cmd) = svc.get("command") {
         s.command = words(cmd, plan, &mut s, "command");
     }
+    if let Some(cmd) = svc.get("entrypoint") {
+        s.entrypoint = words(cmd, plan, &mut s, "entrypoint");
+    }
     if let Some(u) = svc.get("user").and_then(as_str) {
         let uid = interpolate(&u, plan.vars).text;
         match uid.split(':').next().unwrap_or_default().parse::<i64>() {
@@ -323,6 +336,7 @@ pub(super) fn import(
         "depends_on",
         "volumes",
         "command",
+        "entrypoint",
         "user",
         "container_name",
     ];
