@@ -23,6 +23,7 @@ mod scaling;
 mod security;
 mod storage;
 mod values;
+mod workload;
 
 pub use compose::escape_dollars;
 pub use connections::injected_names;
@@ -67,7 +68,12 @@ pub fn build(file: &SpecFile, org: Option<&DefaultsFile>) -> Result<Plan, SpecEr
             port: b.entry.port,
         })
         .collect();
-    let compose = compose::build(&ctx, &environments, &planned, &mut problems);
+    let mut notes: Vec<String> = spec
+        .services
+        .iter()
+        .flat_map(|(name, svc)| probes::notes(name, svc))
+        .collect();
+    let compose = compose::build(&ctx, &environments, &planned, &mut problems, &mut notes);
     problems.into_result(file, org)?;
     let services = planned.into_iter().map(|(plan, _)| plan).collect();
     Ok(Plan {
@@ -78,5 +84,6 @@ pub fn build(file: &SpecFile, org: Option<&DefaultsFile>) -> Result<Plan, SpecEr
         services,
         backing,
         compose,
+        notes,
     })
 }

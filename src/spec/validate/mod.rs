@@ -6,6 +6,7 @@
 mod backing;
 mod environments;
 mod graph;
+mod kinds;
 mod service;
 pub mod storage;
 
