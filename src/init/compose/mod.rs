@@ -8,6 +8,7 @@ pub mod env;
 pub mod health;
 pub mod image;
 mod service;
+pub use service::shell_words;
 pub mod vars;
 
 use std::collections::BTreeMap;
@@ -141,7 +142,8 @@ pub fn import(path: &Path, app: &str, pins: &BTreeMap<String, String>) -> Result
     Ok(imp)
 }
 
-fn parse(text: &str) -> Result<Value, String> {
+/// Compose YAML as `import` reads it (merge keys resolved, expansion bounded).
+pub fn parse(text: &str) -> Result<Value, String> {
     serde_saphyr::from_str_with_options(text, options())
         .map_err(|e| format!("not a Compose file I can read: {e}"))
 }
