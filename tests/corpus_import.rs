@@ -548,6 +548,46 @@ fn what_the_import_carries_round_trips_to_the_same_container() {
                     }
                 }
             }
+            // Named volumes the import kept are mounted at the same path.
+            let got_volumes: Vec<String> = generated_svc["volumes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|v| match v {
+                    Value::Object(m) => m.get("target").map(text).unwrap_or_default(),
+                    other => text(other)
+                        .split(':')
+                        .nth(1)
+                        .unwrap_or_default()
+                        .to_string(),
+                })
+                .collect();
+            for v in orig
+                .get("volumes")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let v = match v {
+                    Value::Object(m) => format!(
+                        "{}:{}",
+                        m.get("source").map(text).unwrap_or_default(),
+                        m.get("target").map(text).unwrap_or_default()
+                    ),
+                    other => text(other),
+                };
+                if listed.contains(&format!("volume `{v}`")) {
+                    continue;
+                }
+                let target = v
+                    .split(':')
+                    .nth(1)
+                    .unwrap_or_default()
+                    .trim_end_matches('/');
+                if !got_volumes.iter().any(|g| g == target) {
+                    failures.push(fail("volume", &v, &got_volumes));
+                }
+            }
             let entries = chartwright::init::compose::env::entries(
                 orig.get("environment").unwrap_or(&Value::Null),
             );

@@ -67,6 +67,10 @@ pub struct ServiceDraft {
     pub run_as_user: Option<i64>,
     pub command: Option<Vec<String>>,
     pub entrypoint: Option<Vec<String>>,
+    /// Persistent volumes: (name, mount path).
+    pub volumes: Vec<(String, String)>,
+    /// Writable folders (Compose `tmpfs`).
+    pub writable_paths: Vec<String>,
     /// Comment lines written above the service.
     pub notes: Vec<String>,
     /// What the imported file said that the spec does not carry, one line each.

@@ -177,6 +177,29 @@ fn service(out: &mut String, s: &ServiceDraft, from: &str) {
         let _ = writeln!(out, "    # The non-root UID the image runs as.");
         let _ = writeln!(out, "    run_as_user: {u}");
     }
+    if !s.volumes.is_empty() {
+        let _ = writeln!(out, "    # Persistent volumes (named volumes in Compose).");
+        let _ = writeln!(out, "    volumes:");
+        for (name, path) in &s.volumes {
+            let _ = writeln!(
+                out,
+                "      - {{ name: {}, mount_path: {}, size: {} }}",
+                q(name),
+                q(path),
+                q(crate::init::compose::VOLUME_SIZE)
+            );
+        }
+    }
+    if !s.writable_paths.is_empty() {
+        let _ = writeln!(
+            out,
+            "    # Writable folders (tmpfs in Compose, emptyDir in Kubernetes)."
+        );
+        let _ = writeln!(out, "    writable_paths:");
+        for p in &s.writable_paths {
+            let _ = writeln!(out, "      - {}", q(p));
+        }
+    }
     if let Some(cmd) = &s.entrypoint {
         let items: Vec<String> = cmd.iter().map(|c| q(c)).collect();
         let _ = writeln!(out, "    # Replaces the image's ENTRYPOINT.");

@@ -8,7 +8,7 @@ pub mod env;
 pub mod health;
 pub mod image;
 mod service;
-pub use service::shell_words;
+pub use service::{VOLUME_SIZE, shell_words};
 pub mod vars;
 
 use std::collections::BTreeMap;
@@ -326,6 +326,11 @@ fn import_doc(
                     ports.join(", ")
                 ));
                 s.ports.clear();
+            }
+            for (name, path) in std::mem::take(&mut s.volumes) {
+                s.not_carried.push(format!(
+                    "volume `{name}:{path}` (a job runs to completion: persistent volumes belong to a long-running service)"
+                ));
             }
             if let Some(h) = s.health.take() {
                 s.not_carried.push(format!(

@@ -37,6 +37,50 @@ fn container_port(v: &Value, plan: &Plan) -> Result<PortDraft, String> {
         .ok_or_else(|| format!("port `{text}` (not a single container port)"))
 }
 
+/// The size a persistent volume asks for when the Compose file (which has none) is imported.
+pub const VOLUME_SIZE: &str = "1Gi";
+
+/// A named volume (`name:/path`, or the long form with `type: volume`) as (spec volume name,
+/// mount path); a bind mount, an anonymous volume or a variable source is `None`.
+fn named_volume(v: &Value, text: &str, plan: &Plan) -> Option<(String, String)> {
+    let (source, target) = match v {
+        Value::Object(m) => {
+            if m.get("type")
+                .and_then(as_str)
+                .is_some_and(|t| t != "volume")
+            {
+                return None;
+            }
+            (
+                m.get("source").and_then(as_str)?,
+                m.get("target").and_then(as_str)?,
+            )
+        }
+        _ => {
+            let i = interpolate(text, plan.vars);
+            if !i.resolved() {
+                return None;
+            }
+            let mut parts = i.text.splitn(3, ':');
+            (parts.next()?.to_string(), parts.next()?.to_string())
+        }
+    };
+    if source.is_empty() || source.starts_with(['.', '/', '~', '$']) || !target.starts_with('/') {
+        return None;
+    }
+    let name: String = source
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let name = name.trim_matches('-').chars().take(30).collect::<String>();
+    let name = name.trim_end_matches('-').to_string();
+    let ok = name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name != "tmp"
+        && !name.starts_with("config-");
+    ok.then(|| (name, target.trim_end_matches('/').to_string()))
+}
+
 /// A `command:` (or healthcheck) string split the way Compose splits it: shell words, quotes
 /// removed, no expansion.
 pub fn shell_words(s: &str) -> Option<Vec<String>> {
@@ -308,7 +352,31 @@ pub(super) fn import(
             ),
             other => as_str(other).unwrap_or_default(),
         };
-        s.not_carried.push(format!("volume `{text}`"));
+        match named_volume(v, &text, plan) {
+            Some((name, mount_path))
+                if !s
+                    .volumes
+                    .iter()
+                    .any(|(n, m)| *n == name || *m == mount_path) =>
+            {
+                s.notes.push(format!(
+                    "volume `{text}`: persistent, size {VOLUME_SIZE} (the Compose file gives no size: set the one it needs)"
+                ));
+                s.volumes.push((name, mount_path));
+            }
+            _ => s.not_carried.push(format!("volume `{text}`")),
+        }
+    }
+    for t in svc.get("tmpfs").into_iter().flat_map(|v| match v {
+        Value::Array(a) => a.iter().filter_map(as_str).collect::<Vec<_>>(),
+        other => as_str(other).into_iter().collect(),
+    }) {
+        let path = t.split(':').next().unwrap_or_default().to_string();
+        if path.starts_with('/') && path != "/tmp" && !s.writable_paths.contains(&path) {
+            s.writable_paths.push(path);
+        } else if path != "/tmp" {
+            s.not_carried.push(format!("tmpfs `{t}`"));
+        }
     }
     if let Some(cmd) = svc.get("command") {
         s.command = words(cmd, plan, &mut s, "command");
@@ -337,6 +405,7 @@ pub(super) fn import(
         "volumes",
         "command",
         "entrypoint",
+        "tmpfs",
         "user",
         "container_name",
     ];
