@@ -40,6 +40,8 @@ impl ProbeDraft {
 pub struct HealthDraft {
     pub liveness: ProbeDraft,
     pub readiness: ProbeDraft,
+    /// Probe timing fields (`period_seconds`, …) from the imported healthcheck.
+    pub timing: Vec<(&'static str, i64)>,
 }
 
 #[derive(Debug, Default, Clone)]

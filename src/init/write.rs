@@ -122,7 +122,12 @@ fn service(out: &mut String, s: &ServiceDraft, from: &str) {
                     cmd.iter().map(|c| q(c)).collect::<Vec<_>>().join(", ")
                 ),
             };
-            let _ = writeln!(out, "      {which}: {{ {body} }}");
+            let timing: String = h
+                .timing
+                .iter()
+                .map(|(k, v)| format!(", {k}: {v}"))
+                .collect();
+            let _ = writeln!(out, "      {which}: {{ {body}{timing} }}");
         }
     }
     if let Some(r) = &s.resources {

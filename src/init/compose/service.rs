@@ -37,6 +37,35 @@ fn container_port(v: &Value, plan: &Plan) -> Result<PortDraft, String> {
         .ok_or_else(|| format!("port `{text}` (not a single container port)"))
 }
 
+/// A Compose duration (`1m30s`, `500ms`) in whole seconds, rounded up.
+fn seconds(d: &str) -> Option<i64> {
+    let mut total_ms: i64 = 0;
+    let mut rest = d.trim();
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let n = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let num: i64 = rest[..n].parse().ok()?;
+        rest = &rest[n..];
+        let u = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let ms = match &rest[..u] {
+            "h" => 3_600_000,
+            "m" => 60_000,
+            "s" => 1000,
+            "ms" => 1,
+            _ => return None,
+        };
+        total_ms = total_ms.checked_add(num.checked_mul(ms)?)?;
+        rest = &rest[u..];
+    }
+    Some((total_ms + 999) / 1000)
+}
+
 /// The size a persistent volume asks for when the Compose file (which has none) is imported.
 pub const VOLUME_SIZE: &str = "1Gi";
 
@@ -251,6 +280,7 @@ pub(super) fn import(
                 s.health = Some(HealthDraft {
                     liveness: probe.clone(),
                     readiness: probe,
+                    timing: Vec::new(),
                 });
             }
             Check::Tcp { port } => {
@@ -261,6 +291,7 @@ pub(super) fn import(
                 s.health = Some(HealthDraft {
                     liveness: probe.clone(),
                     readiness: probe,
+                    timing: Vec::new(),
                 });
             }
             Check::Exec(cmd) => {
@@ -268,22 +299,38 @@ pub(super) fn import(
                 s.health = Some(HealthDraft {
                     liveness: probe.clone(),
                     readiness: probe,
+                    timing: Vec::new(),
                 });
             }
             Check::Disabled => {}
         }
-        for key in [
-            "interval",
-            "timeout",
-            "retries",
-            "start_period",
-            "start_interval",
+        // Timing: Compose's interval, timeout and retries are the probes' period, timeout and
+        // failure threshold; start_period is the initial delay.
+        for (key, field) in [
+            ("interval", "period_seconds"),
+            ("timeout", "timeout_seconds"),
+            ("retries", "failure_threshold"),
+            ("start_period", "initial_delay_seconds"),
+            ("start_interval", ""),
         ] {
-            if let Some(v) = h.get(key) {
-                s.not_carried.push(format!(
-                    "healthcheck `{key}: {}` (the probes use chartwright's timing)",
-                    as_str(v).unwrap_or_default()
-                ));
+            let Some(v) = h.get(key).and_then(as_str) else {
+                continue;
+            };
+            let value = if key == "retries" {
+                v.parse::<i64>().ok()
+            } else {
+                seconds(&v)
+            };
+            let min = if field == "initial_delay_seconds" {
+                0
+            } else {
+                1
+            };
+            match (value, s.health.as_mut()) {
+                (Some(n), Some(health)) if !field.is_empty() && (min..=3600).contains(&n) => {
+                    health.timing.push((field, n));
+                }
+                _ => s.not_carried.push(format!("healthcheck `{key}: {v}`")),
             }
         }
     }
@@ -452,5 +499,8 @@ mod tests {
             2
         );
         assert!(shell_words("unbalanced 'quote").is_none());
+        assert_eq!(seconds("1m30s"), Some(90));
+        assert_eq!(seconds("500ms"), Some(1));
+        assert_eq!(seconds("10"), None);
     }
 }
