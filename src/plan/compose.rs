@@ -10,7 +10,7 @@ use super::defaults as d;
 use super::layers::{Context, EnvSource};
 use super::model::*;
 use super::resources::Resolved;
-use crate::spec::checked::{Check, Kind, Service};
+use crate::spec::checked::Kind;
 
 /// Compose reads `$` as interpolation; a literal dollar from the spec must stay literal.
 pub fn escape_dollars(s: &str) -> String {
@@ -73,7 +73,7 @@ pub(super) fn build(
     let checks: BTreeMap<&String, Result<Vec<String>, String>> = spec
         .services
         .iter()
-        .map(|(name, svc)| (name, healthcheck_test(svc)))
+        .map(|(name, svc)| (name, super::healthcheck::healthcheck_test(svc)))
         .collect();
     for ((name, svc), (plan, resolved)) in spec.services.iter().zip(planned) {
         let (Some(env), Some(resources)) = (plan.environments.get(local), resolved.get(local))
@@ -203,8 +203,10 @@ pub(super) fn build(
                 })
                 .collect(),
             writable_root_reason: plan.policy.writable_root_reason.clone(),
-            command: escape_all(svc.command.as_deref().unwrap_or_default()),
-            entrypoint: escape_all(svc.entrypoint.as_deref().unwrap_or_default()),
+            command: super::healthcheck::escape_all(svc.command.as_deref().unwrap_or_default()),
+            entrypoint: super::healthcheck::escape_all(
+                svc.entrypoint.as_deref().unwrap_or_default(),
+            ),
             restart: if svc.kind.completes() {
                 "no".into()
             } else {
@@ -317,64 +319,6 @@ pub(super) fn build(
         services,
         volumes,
         variables: variables.into_values().collect(),
-    }
-}
-
-fn escape_all(args: &[String]) -> Vec<String> {
-    args.iter().map(|a| escape_dollars(a)).collect()
-}
-
-/// The Compose healthcheck test of an own service, derived from the same declaration as its
-/// readiness probe; `Err` says why there is none (empty when nothing needs saying: a job).
-fn healthcheck_test(svc: &Service) -> Result<Vec<String>, String> {
-    if svc.kind.completes() {
-        return Err(String::new());
-    }
-    let cmd = |args: &[String]| {
-        let mut t = vec!["CMD".to_string()];
-        t.extend(escape_all(args));
-        t
-    };
-    if let Some(c) = &svc.compose_command {
-        return Ok(cmd(c));
-    }
-    let number = |name: &str| {
-        svc.ports
-            .iter()
-            .find(|p| p.name == name)
-            .map(|p| p.number)
-            .unwrap_or_default()
-    };
-    let after = "services that depend on it in Compose wait for `service_started` only";
-    match super::probes::readiness_check(svc) {
-        None => Err(format!(
-            "no health check, so no Compose healthcheck; {after}"
-        )),
-        Some(Check::Exec { command }) => Ok(cmd(&command)),
-        Some(Check::Http { path, port }) => Ok(vec![
-            "CMD".into(),
-            "wget".into(),
-            "-q".into(),
-            "-O".into(),
-            "/dev/null".into(),
-            format!(
-                "http://127.0.0.1:{}{}",
-                number(port.as_deref().unwrap_or_default()),
-                escape_dollars(&path)
-            ),
-        ]),
-        Some(Check::Tcp { port }) if svc.shell.as_deref() == Some("bash") => Ok(vec![
-            "CMD".into(),
-            "bash".into(),
-            "-c".into(),
-            format!("exec 3<>/dev/tcp/127.0.0.1/{}", number(&port)),
-        ]),
-        Some(Check::Tcp { port }) => Err(format!(
-            "no Compose healthcheck: a TCP check of port `{port}` needs a tool in the image that chartwright cannot assume (declare `health.shell: bash` if the image has bash, or `health.compose_command`); {after}"
-        )),
-        Some(Check::Grpc { .. }) => Err(format!(
-            "no Compose healthcheck: a gRPC check needs a client in the image (declare `health.compose_command`, e.g. [\"grpc_health_probe\", \"-addr=:50051\"]); {after}"
-        )),
     }
 }
 

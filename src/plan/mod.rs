@@ -13,6 +13,7 @@ mod checks;
 mod compose;
 mod connections;
 pub mod defaults;
+mod healthcheck;
 mod ingress;
 mod layers;
 pub mod model;

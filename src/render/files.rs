@@ -16,6 +16,28 @@ const CHART_TEMPLATES: &str = "charts/__service__/templates/";
 
 /// Renders every output of the template set for the plan.
 pub fn render(plan: &Plan, set: &TemplateSet) -> Result<FileSet, RenderError> {
+    let Rendered {
+        mut files,
+        origins,
+        check_output,
+    } = render_charts(plan, set)?;
+    helm::render_manifests(plan, &mut files, &origins, set, check_output)?;
+    Ok(files)
+}
+
+/// What the templates render, before `k8s/<env>/<service>.yaml` is rendered from the charts.
+pub struct Rendered {
+    pub files: FileSet,
+    /// Output path -> the template that wrote it, for naming it in an error.
+    pub origins: std::collections::HashMap<String, String>,
+    /// Team templates are in the set: rendered YAML is checked.
+    pub check_output: bool,
+}
+
+/// Renders every output of the template set but the plain manifests, which
+/// [`helm::service_manifests`] renders from the charts (as they will be on disk, in a
+/// regeneration).
+pub fn render_charts(plan: &Plan, set: &TemplateSet) -> Result<Rendered, RenderError> {
     // The embedded templates compile once per process; any other set (an overlay, or a set
     // changed in code) gets its own environment.
     static EMBEDDED: std::sync::OnceLock<(u64, Environment<'static>)> = std::sync::OnceLock::new();
@@ -149,8 +171,11 @@ pub fn render(plan: &Plan, set: &TemplateSet) -> Result<FileSet, RenderError> {
             }
         }
     }
-    helm::render_manifests(plan, &mut files, &origins, set, check_output)?;
-    Ok(files)
+    Ok(Rendered {
+        files,
+        origins,
+        check_output,
+    })
 }
 
 /// One writer of an output path (see the collision rule in [`render`]).

@@ -10,7 +10,7 @@ mod context_doc;
 mod environment;
 mod error;
 mod files;
-mod helm;
+pub mod helm;
 pub mod templates;
 
 pub use chart_values::{ValuesRow, values_schema};
@@ -18,5 +18,5 @@ pub use context::{Context, context, received_context};
 pub use context_doc::context_doc;
 pub use environment::{environment, yaml_safe_json};
 pub use error::RenderError;
-pub use files::render;
+pub use files::{Rendered, render, render_charts};
 pub use templates::{Origin, TemplateSet};

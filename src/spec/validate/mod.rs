@@ -4,8 +4,10 @@
 //! Rules across layers (a limit below a request once org defaults are merged) are the plan's.
 
 mod backing;
+mod cron;
 mod environments;
 mod graph;
+mod health;
 mod kinds;
 mod service;
 pub mod storage;

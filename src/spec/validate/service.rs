@@ -88,8 +88,7 @@ pub(super) fn service(c: &mut Collector, spec: &Spec, name: &str, svc: &S<Servic
             );
         }
     }
-    let numbers: BTreeSet<i64> = port_numbers.iter().map(|(n, _)| *n).collect();
-    super::kinds::workload(c, spec, name, svc, &port_names, &numbers);
+    super::kinds::workload(c, spec, name, svc, &port_names, &port_numbers);
     if let Some(r) = &s.resources {
         resources_layer(c, &format!("{path}.resources"), r);
     }
