@@ -8,7 +8,8 @@ pub mod env;
 pub mod health;
 pub mod image;
 mod service;
-pub use service::{VOLUME_SIZE, shell_words};
+mod values;
+pub use values::{VOLUME_SIZE, shell_words};
 pub mod vars;
 
 use std::collections::BTreeMap;
