@@ -130,6 +130,15 @@ fn templates_receive_the_documented_context() {
                                 p.starts_with(prefix) && p.ends_with(suffix)
                             })
                         })
+                        // A Kubernetes-typed value (tolerations, affinity, HPA behavior) is
+                        // documented whole: a documented leaf whose children are data.
+                        || documented.iter().any(|d| {
+                            let (whole, inside) = (format!("{d}."), format!("{d}[]"));
+                            (p.starts_with(&whole) || p.starts_with(&inside))
+                                && !documented
+                                    .iter()
+                                    .any(|o| o.starts_with(&whole) || o.starts_with(&inside))
+                        })
                         || [
                             "values_schema",
                             "overrides",

@@ -76,6 +76,8 @@ pub const COMPOSE_HEALTHCHECK: (&str, &str, u32, &str) = ("10s", "3s", 5, "10s")
 
 /// Old ReplicaSets a Deployment keeps for `kubectl rollout undo`.
 pub const REVISION_HISTORY_LIMIT: u32 = 5;
+/// Kubernetes' own default, written out so that users see what they may change.
+pub const TERMINATION_GRACE_PERIOD_SECONDS: u32 = 30;
 /// Where the cluster DNS runs, for the NetworkPolicy's DNS egress rule.
 pub const DNS_NAMESPACE: &str = "kube-system";
 

@@ -21,6 +21,7 @@ mod probes;
 mod resources;
 mod scaling;
 mod security;
+pub mod shapes;
 mod values;
 
 pub use compose::escape_dollars;

@@ -65,18 +65,9 @@ pub struct ServicePlan {
 pub struct WorkloadPolicy {
     /// The Deployment's `revisionHistoryLimit`: old ReplicaSets kept for `rollout undo`.
     pub revision_history_limit: u32,
-    /// The pod's `automountServiceAccountToken`: the workloads never call the Kubernetes API.
+    /// The default of the values' `serviceAccount.automount` (the pod's
+    /// `automountServiceAccountToken`): the workloads do not call the Kubernetes API.
     pub automount_service_account_token: bool,
-    /// The NetworkPolicy egress rule that lets pods resolve names.
-    pub dns_egress: DnsEgressPolicy,
-}
-
-/// Egress to the cluster DNS.
-#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
-pub struct DnsEgressPolicy {
-    /// The namespace the DNS pods run in (`kubernetes.io/metadata.name`).
-    pub namespace: String,
-    pub ports: Vec<NetworkPortValues>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
@@ -105,16 +96,24 @@ pub struct ChartMeta {
 //
 // camelCase because that is what Helm chart users type. No `Option` fields: Helm merges an
 // environment file over `values.yaml` key by key, and a key missing on one side could only be
-// removed with `null`, which Helm 3 and 4 do not treat alike.
+// removed with `null`, which Helm 3 and 4 do not treat alike. Fields typed by Kubernetes
+// (tolerations, affinity, extra containers…) are JSON values whose schema is their shape
+// ([`super::shapes`]): open where Kubernetes is, strict where a typo would go unnoticed.
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ChartValues {
-    /// Object names; defaults to the service name so that other services reach it by that name
-    /// whatever the release is called.
+    /// Replaces the chart name in object names (`<release>-<nameOverride>`).
+    pub name_override: String,
+    /// Object names, whole. Empty: the release name when it contains the chart name (a release
+    /// named like the service, as the README installs it), else `<release>-<chart>`, so that a
+    /// second release in one namespace (canary, preview) gets names of its own.
     pub fullname_override: String,
     /// `app.kubernetes.io/part-of`: the application this service belongs to.
     pub part_of: String,
     pub image: ImageValues,
+    /// Secrets (by name) the kubelet uses to pull the image, e.g. `[{name: regcred}]`.
+    #[schemars(schema_with = "super::shapes::name_refs")]
+    pub image_pull_secrets: Vec<serde_json::Value>,
     /// Ignored while autoscaling is enabled: the HPA owns the replica count then.
     pub replica_count: u32,
     pub service_account: ServiceAccountValues,
@@ -125,6 +124,46 @@ pub struct ChartValues {
     pub pod_labels: BTreeMap<String, String>,
     pub pod_security_context: PodSecurityContext,
     pub security_context: ContainerSecurityContext,
+    /// The pods' PriorityClass; empty for the cluster default.
+    pub priority_class_name: String,
+    /// Node labels a node must carry to run the pods.
+    pub node_selector: BTreeMap<String, String>,
+    /// Taints the pods tolerate (Kubernetes `tolerations`).
+    #[schemars(schema_with = "super::shapes::tolerations")]
+    pub tolerations: Vec<serde_json::Value>,
+    /// Kubernetes `affinity`, merged with the default anti-affinity
+    /// (`scheduling.antiAffinityWeight`): a `podAntiAffinity` given here replaces it.
+    #[schemars(schema_with = "super::shapes::affinity")]
+    pub affinity: serde_json::Value,
+    /// Constraints added to the default zone spread (`scheduling.topologySpread`).
+    #[schemars(schema_with = "super::shapes::topology_spread_constraints")]
+    pub topology_spread_constraints: Vec<serde_json::Value>,
+    /// Seconds between SIGTERM and SIGKILL when a pod stops (Kubernetes' default, 30).
+    pub termination_grace_period_seconds: u32,
+    /// Container arguments (Kubernetes `args`), after the image's entrypoint.
+    #[schemars(schema_with = "super::shapes::strings")]
+    pub args: Vec<String>,
+    /// Container `lifecycle` hooks (`preStop`, `postStart`).
+    #[schemars(schema_with = "super::shapes::lifecycle")]
+    pub lifecycle: serde_json::Value,
+    /// Extra container variables (Kubernetes EnvVar: `name` with `value` or `valueFrom`).
+    #[schemars(schema_with = "super::shapes::env_vars")]
+    pub extra_env: Vec<serde_json::Value>,
+    /// Extra `envFrom` sources (`configMapRef`, `secretRef`).
+    #[schemars(schema_with = "super::shapes::env_from")]
+    pub extra_env_from: Vec<serde_json::Value>,
+    /// Extra pod volumes (Kubernetes Volume, `name` required).
+    #[schemars(schema_with = "super::shapes::volumes")]
+    pub extra_volumes: Vec<serde_json::Value>,
+    /// Extra mounts of the main container (`name` and `mountPath` required).
+    #[schemars(schema_with = "super::shapes::volume_mounts")]
+    pub extra_volume_mounts: Vec<serde_json::Value>,
+    /// Init containers (Kubernetes Container, `name` and `image` required).
+    #[schemars(schema_with = "super::shapes::containers")]
+    pub init_containers: Vec<serde_json::Value>,
+    /// Sidecar containers next to the main one.
+    #[schemars(schema_with = "super::shapes::containers")]
+    pub extra_containers: Vec<serde_json::Value>,
     pub ports: Vec<PortValues>,
     pub service: ServiceValues,
     /// Plain, non-secret environment variables; rendered into a ConfigMap.
@@ -137,6 +176,8 @@ pub struct ChartValues {
     pub autoscaling: AutoscalingValues,
     pub pod_disruption_budget: PdbValues,
     pub ingress: IngressValues,
+    pub http_route: HttpRouteValues,
+    pub service_monitor: ServiceMonitorValues,
     pub network_policy: NetworkPolicyValues,
     pub scheduling: SchedulingValues,
     pub tmp_volume: TmpVolumeValues,
@@ -168,8 +209,12 @@ pub struct ServiceAccountValues {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PodSecurityContext {
     pub run_as_non_root: bool,
+    /// `null` leaves the UID to the platform (OpenShift assigns one per namespace).
+    #[schemars(schema_with = "super::shapes::nullable_id")]
     pub run_as_user: u32,
+    #[schemars(schema_with = "super::shapes::nullable_id")]
     pub run_as_group: u32,
+    #[schemars(schema_with = "super::shapes::nullable_id")]
     pub fs_group: u32,
     pub seccomp_profile: SeccompProfile,
 }
@@ -188,7 +233,10 @@ pub struct ContainerSecurityContext {
     pub privileged: bool,
     pub read_only_root_filesystem: bool,
     pub run_as_non_root: bool,
+    /// `null` leaves the UID to the platform (OpenShift assigns one per namespace).
+    #[schemars(schema_with = "super::shapes::nullable_id")]
     pub run_as_user: u32,
+    #[schemars(schema_with = "super::shapes::nullable_id")]
     pub run_as_group: u32,
     pub capabilities: Capabilities,
     pub seccomp_profile: SeccompProfile,
@@ -211,8 +259,16 @@ pub struct PortValues {
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ServiceValues {
+    /// `ClusterIP`, `NodePort` or `LoadBalancer`.
     #[serde(rename = "type")]
+    #[schemars(schema_with = "super::shapes::service_type")]
     pub kind: String,
+    /// Annotations of the Service (cloud load-balancer settings and the like).
+    pub annotations: BTreeMap<String, String>,
+    /// Labels added to the Service.
+    pub labels: BTreeMap<String, String>,
+    /// A list: Helm replaces it whole, so change a port with a values file (`-f`) that lists
+    /// every port, not with `--set service.ports[0].port=…`.
     pub ports: Vec<ServicePortValues>,
 }
 
@@ -272,7 +328,7 @@ pub struct ProbesValues {
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ProbeValues {
-    /// Only the startup probe can be disabled; liveness and readiness are always on.
+    /// Liveness and readiness are on by default, the startup probe when the spec asks for it.
     pub enabled: bool,
     pub path: String,
     /// A container port name.
@@ -286,7 +342,12 @@ pub struct ProbeValues {
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResourcesValues {
+    /// Kubernetes quantities by resource name (`cpu`, `memory`, `ephemeral-storage`, …).
+    #[schemars(schema_with = "super::shapes::quantities")]
     pub requests: ResourceQuantities,
+    /// As `requests`; `null` drops a limit (`--set resources.limits.cpu=null`: no CPU
+    /// throttling, a common deliberate choice).
+    #[schemars(schema_with = "super::shapes::quantities")]
     pub limits: ResourceQuantities,
 }
 
@@ -303,27 +364,42 @@ pub struct AutoscalingValues {
     pub enabled: bool,
     pub min_replicas: u32,
     pub max_replicas: u32,
+    /// Average CPU use (percent of the requests) the HPA aims at; 0 turns the metric off.
     #[serde(rename = "targetCPUUtilizationPercentage")]
     pub target_cpu_utilization_percentage: u32,
-    pub scale_down: ScaleDownValues,
+    /// Average memory use (percent of the requests) the HPA aims at; 0 turns the metric off.
+    pub target_memory_utilization_percentage: u32,
+    /// The HPA's `behavior` (`scaleUp`, `scaleDown`), whole: the default slows scale-down.
+    #[schemars(schema_with = "super::shapes::hpa_behavior")]
+    pub behavior: serde_json::Value,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ScaleDownValues {
-    pub stabilization_window_seconds: u32,
-    /// At most this percentage of pods removed per `periodSeconds`.
-    pub percent: u32,
-    pub period_seconds: u32,
+/// An integer or a percentage (`"50%"`), as Kubernetes' IntOrString; 0 means "not set".
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum IntOrPercent {
+    Int(u32),
+    Percent(String),
 }
 
-/// Exactly one of `minAvailable` and `maxUnavailable` is non-zero; zero means "not set".
+impl JsonSchema for IntOrPercent {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "IntOrPercent".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        super::shapes::int_or_percent(g)
+    }
+}
+
+/// At most one of `minAvailable` and `maxUnavailable` is set (0 means "not set"). The chart
+/// checks the budget against the pods there will be (`replicaCount`, or the HPA minimum) and
+/// renders `maxUnavailable: 1` instead of a budget that would block every node drain.
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PdbValues {
     pub enabled: bool,
-    pub min_available: u32,
-    pub max_unavailable: u32,
+    pub min_available: IntOrPercent,
+    pub max_unavailable: IntOrPercent,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
@@ -331,24 +407,71 @@ pub struct PdbValues {
 pub struct IngressValues {
     pub enabled: bool,
     pub class_name: String,
-    pub host: String,
-    pub path: String,
-    pub path_type: String,
+    /// Host names and their paths; a host may not be empty (the chart refuses a catch-all
+    /// Ingress). A path list left empty routes `/` (Prefix).
+    pub hosts: Vec<IngressHostValues>,
     /// The Service port (by name) the Ingress routes to.
     pub service_port: String,
-    pub tls: IngressTlsValues,
-    /// Requests per second per client IP (ingress-nginx `limit-rps`); 0 turns it off.
+    /// TLS certificates (Secret name and hosts; hosts left empty means every host above).
+    pub tls: Vec<IngressTlsValues>,
+    /// Requests per second per client IP: the chart writes ingress-nginx's `limit-rps`
+    /// annotation from it; 0 turns it off.
     pub rate_limit_rps: u32,
-    /// Every annotation the Ingress carries, already decided (TLS issuer, rate limit, class
-    /// specific ones); teams add their own here.
+    /// Annotations of the Ingress (TLS issuer, class specific ones); teams add their own here.
     pub annotations: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IngressHostValues {
+    pub host: String,
+    pub paths: Vec<IngressPathValues>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IngressPathValues {
+    pub path: String,
+    /// `Prefix`, `Exact` or `ImplementationSpecific`.
+    pub path_type: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IngressTlsValues {
-    pub enabled: bool,
     pub secret_name: String,
+    pub hosts: Vec<String>,
+}
+
+/// A Gateway API `HTTPRoute` to the Service, instead of (or next to) the Ingress.
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HttpRouteValues {
+    pub enabled: bool,
+    pub annotations: BTreeMap<String, String>,
+    /// The Gateways to attach to (Gateway API ParentReference: `name`, `namespace`,
+    /// `sectionName`); at least one when enabled.
+    #[schemars(schema_with = "super::shapes::parent_refs")]
+    pub parent_refs: Vec<serde_json::Value>,
+    /// Host names; empty: the Ingress hosts.
+    #[schemars(schema_with = "super::shapes::strings")]
+    pub hostnames: Vec<String>,
+    /// Path prefix routed to the Service port `ingress.servicePort`.
+    pub path: String,
+}
+
+/// A Prometheus Operator `ServiceMonitor` scraping the Service.
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ServiceMonitorValues {
+    pub enabled: bool,
+    /// Labels the Prometheus instance selects ServiceMonitors by.
+    pub labels: BTreeMap<String, String>,
+    /// The Service port (by name) to scrape.
+    pub port: String,
+    /// Empty: Prometheus' own defaults (`/metrics`, the global scrape interval).
+    pub path: String,
+    pub interval: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
@@ -361,6 +484,18 @@ pub struct NetworkPolicyValues {
     pub ingress_controller_namespace: String,
     /// Egress to own services by pod selector and to backing services by port.
     pub egress: Vec<EgressRuleValues>,
+    pub dns: DnsEgressValues,
+}
+
+/// Egress to the cluster DNS: where it runs differs (kube-system, NodeLocal DNS on a link-local
+/// address, OpenShift's openshift-dns on 5353).
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DnsEgressValues {
+    /// NetworkPolicyPeers (`namespaceSelector`, `podSelector`, `ipBlock`).
+    #[schemars(schema_with = "super::shapes::network_peers")]
+    pub to: Vec<serde_json::Value>,
+    pub ports: Vec<NetworkPortValues>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]

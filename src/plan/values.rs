@@ -3,8 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use sha2::{Digest, Sha256};
-
 use super::chart::{chart_meta, image_ref};
 use super::checks::{Problems, Source};
 use super::defaults as d;
@@ -94,13 +92,13 @@ fn values(
 
     let replicas = layer.replicas;
     let autoscaling = super::scaling::autoscaling(&layer);
-    let pod_disruption_budget = super::scaling::pod_disruption_budget(replicas, &autoscaling);
+    let pod_disruption_budget = super::scaling::pod_disruption_budget();
 
-    let mut pod_annotations = defaults.annotations.clone();
-    // Pods restart when their configuration changes, and only then.
-    pod_annotations.insert("checksum/config".into(), config_checksum(&env_vars));
+    // The chart adds `checksum/config`, hashed from the ConfigMap it renders.
+    let pod_annotations = defaults.annotations.clone();
     let values = ChartValues {
-        fullname_override: name.to_string(),
+        name_override: String::new(),
+        fullname_override: String::new(),
         part_of: app.clone(),
         image: ImageValues {
             repository: image.repository.clone(),
@@ -108,6 +106,7 @@ fn values(
             digest: image.digest.clone().unwrap_or_default(),
             pull_policy: d::IMAGE_PULL_POLICY.into(),
         },
+        image_pull_secrets: Vec::new(),
         replica_count: replicas,
         service_account: super::security::service_account(),
         pod_annotations,
@@ -115,6 +114,20 @@ fn values(
         pod_labels: BTreeMap::new(),
         pod_security_context: super::security::pod_security_context(uid),
         security_context: super::security::container_security_context(uid),
+        priority_class_name: String::new(),
+        node_selector: BTreeMap::new(),
+        tolerations: Vec::new(),
+        affinity: serde_json::json!({}),
+        topology_spread_constraints: Vec::new(),
+        termination_grace_period_seconds: d::TERMINATION_GRACE_PERIOD_SECONDS,
+        args: Vec::new(),
+        lifecycle: serde_json::json!({}),
+        extra_env: Vec::new(),
+        extra_env_from: Vec::new(),
+        extra_volumes: Vec::new(),
+        extra_volume_mounts: Vec::new(),
+        init_containers: Vec::new(),
+        extra_containers: Vec::new(),
         ports: svc
             .ports
             .iter()
@@ -126,6 +139,8 @@ fn values(
             .collect(),
         service: ServiceValues {
             kind: "ClusterIP".into(),
+            annotations: BTreeMap::new(),
+            labels: BTreeMap::new(),
             ports: svc
                 .ports
                 .iter()
@@ -145,6 +160,14 @@ fn values(
         autoscaling,
         pod_disruption_budget,
         ingress: super::ingress::ingress(defaults, name, svc, &layer, &first_port),
+        http_route: super::ingress::http_route(),
+        service_monitor: ServiceMonitorValues {
+            enabled: false,
+            labels: BTreeMap::new(),
+            port: first_port.clone(),
+            path: String::new(),
+            interval: String::new(),
+        },
         network_policy: super::network_policy::network_policy(ctx, name, svc),
         scheduling: SchedulingValues {
             anti_affinity_weight: d::ANTI_AFFINITY_WEIGHT,
@@ -202,12 +225,6 @@ fn secrets(app: &str, name: &str, svc: &Service) -> SecretsValues {
 
 pub(super) fn protocol(p: &Port) -> String {
     p.protocol.clone().unwrap_or_else(|| "TCP".into())
-}
-
-fn config_checksum(env: &BTreeMap<String, String>) -> String {
-    let json = serde_json::to_string(env).expect("a string map serializes");
-    let digest = Sha256::digest(json.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The part of `full` that differs from `base`: maps recurse (Helm merges them key by key),
