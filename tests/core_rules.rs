@@ -2,13 +2,10 @@
 //! merged (org defaults included), Compose host ports, unquoted scalars kept as written, every
 //! unknown key reported at once.
 
-use std::path::Path;
+mod common;
 
-use assert_cmd::Command;
-
-fn chartwright() -> Command {
-    Command::cargo_bin("chartwright").unwrap()
-}
+use common::cli::Project;
+use common::read;
 
 const SPEC_HEAD: &str = "version: 1
 app: shop
@@ -20,28 +17,16 @@ services:
 
 /// Runs `generate` on `spec` (and an org defaults file) in a fresh directory; returns the exit
 /// code, stderr and whether anything was written.
-fn generate(spec: &str, org: Option<&str>) -> (i32, String, bool, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("chartwright.yaml"), spec).unwrap();
-    let mut cmd = chartwright();
-    cmd.current_dir(dir.path())
-        .args(["generate", "-f", "chartwright.yaml", "-o", "deploy"]);
+fn generate(spec: &str, org: Option<&str>) -> (i32, String, bool, Project) {
+    let mut p = Project::with_spec(spec);
+    let mut args = vec!["generate", "-f", "chartwright.yaml", "-o", "deploy"];
     if let Some(org) = org {
-        std::fs::write(dir.path().join("org-defaults.yaml"), org).unwrap();
-        cmd.args(["--defaults", "org-defaults.yaml"]);
+        p = p.file("org-defaults.yaml", org);
+        args.extend(["--defaults", "org-defaults.yaml"]);
     }
-    let out = cmd.output().unwrap();
-    let written = dir.path().join("deploy").exists();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        written,
-        dir,
-    )
-}
-
-fn read(dir: &Path, rel: &str) -> String {
-    std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    let out = p.run(args).output();
+    let written = p.join("deploy").exists();
+    (out.code.unwrap_or(-1), out.stderr(), written, p)
 }
 
 #[test]
@@ -206,15 +191,10 @@ fn unquoted_scalars_keep_the_text_as_written_in_every_output() {
 
 /// `validate --format json` on `spec`: the exit code and the errors as (kind, path, line, hint).
 fn validate_json(spec: &str) -> (i32, Vec<(String, String, u64, String)>) {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("chartwright.yaml"), spec).unwrap();
-    let out = chartwright()
-        .current_dir(dir.path())
-        .args(["validate", "--format", "json"])
-        .output()
-        .unwrap();
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    let out = Project::with_spec(spec)
+        .run(["validate", "--format", "json"])
+        .output();
+    let report = out.json();
     let errors = report["errors"]
         .as_array()
         .unwrap()
@@ -228,7 +208,7 @@ fn validate_json(spec: &str) -> (i32, Vec<(String, String, u64, String)>) {
             )
         })
         .collect();
-    (out.status.code().unwrap_or(-1), errors)
+    (out.code.unwrap_or(-1), errors)
 }
 
 #[test]

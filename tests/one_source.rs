@@ -3,41 +3,25 @@
 //! `generate` naming its file and line, and no embedded template outside the chart writes a
 //! per-service object. The Helm-backed equality of an overlaid tree is in `conformance.rs`.
 
-use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
 use chartwright::pipeline::{self, Inputs};
 use chartwright::render::TemplateSet;
 use chartwright::yaml::parse_documents;
 
 mod common;
+use common::cli::Project;
 use common::with_min_ready_seconds;
 
 const DEPLOYMENT: &str = "charts/__service__/templates/deployment.yaml.j2";
-
-fn quickstart() -> String {
-    fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart/chartwright.yaml"),
-    )
-    .unwrap()
-}
 
 fn embedded(path: &str) -> String {
     TemplateSet::embedded().get(path).unwrap().source.clone()
 }
 
 /// A temp dir with the quickstart spec and an overlay folder `overlay/` with these files.
-fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("chartwright.yaml"), quickstart()).unwrap();
-    for (rel, text) in files {
-        let p = dir.path().join("overlay").join(rel);
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(p, text).unwrap();
-    }
-    fs::create_dir_all(dir.path().join("overlay")).unwrap();
-    dir
+fn project(files: &[(&str, &str)]) -> Project {
+    Project::example("quickstart").overlay(files)
 }
 
 fn generate(dir: &Path) -> Result<chartwright::output::FileSet, String> {
@@ -52,16 +36,12 @@ fn generate(dir: &Path) -> Result<chartwright::output::FileSet, String> {
 }
 
 /// `generate` on the CLI must fail with exit 2, write nothing, and say this on stderr.
-fn refused(dir: &Path) -> String {
-    let out = Command::cargo_bin("chartwright")
-        .unwrap()
-        .current_dir(dir)
-        .args(["generate", "--templates", "overlay", "-o", "deploy"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(!dir.join("deploy").exists(), "nothing is written");
+fn refused(p: &Project) -> String {
+    let stderr = p
+        .run(["generate", "--templates", "overlay", "-o", "deploy"])
+        .fails(2)
+        .stderr();
+    assert!(!p.join("deploy").exists(), "nothing is written");
     stderr
 }
 
@@ -195,7 +175,7 @@ fn a_header_glued_to_the_first_key_fails_naming_the_file_and_line() {
         embedded(DEPLOYMENT).split_once('\n').unwrap().1
     );
     let dir = project(&[(DEPLOYMENT, glued.as_str())]);
-    let stderr = refused(dir.path());
+    let stderr = refused(&dir);
     assert!(
         stderr.contains("overlay/charts/__service__/templates/deployment.yaml.j2:3"),
         "{stderr}"
@@ -215,7 +195,7 @@ fn an_object_without_a_name_fails_naming_the_file_and_line() {
         "charts/__service__/templates/service.yaml.j2",
         nameless.as_str(),
     )]);
-    let stderr = refused(dir.path());
+    let stderr = refused(&dir);
     assert!(
         stderr.contains("overlay/charts/__service__/templates/service.yaml.j2"),
         "{stderr}"
@@ -229,7 +209,7 @@ fn a_new_chart_template_without_a_kind_fails() {
         "charts/__service__/templates/extra.yaml",
         "apiVersion: v1\nmetadata:\n  name: x\ndata: {}\n",
     )]);
-    let stderr = refused(dir.path());
+    let stderr = refused(&dir);
     assert!(stderr.contains("has no `kind`"), "{stderr}");
     assert!(
         stderr.contains("overlay/charts/__service__/templates/extra.yaml:"),
@@ -243,7 +223,7 @@ fn an_unsupported_function_is_refused_with_file_and_line() {
         "charts/__service__/templates/extra.yaml",
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: {{ regexFind \"[0-9]+\" .Chart.Version | quote }}\n",
     )]);
-    let stderr = refused(dir.path());
+    let stderr = refused(&dir);
     assert!(
         stderr.contains("overlay/charts/__service__/templates/extra.yaml:6"),
         "{stderr}"
@@ -311,7 +291,7 @@ fn a_template_that_includes_itself_fails_instead_of_overflowing() {
             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: {{ include \"loop\" . | quote }}\n",
         ),
     ]);
-    let stderr = refused(dir.path());
+    let stderr = refused(&dir);
     assert!(stderr.contains("nested more than"), "{stderr}");
 }
 
@@ -324,7 +304,7 @@ fn overlays_of_the_former_twins_are_refused() {
         "k8s/__env__/monitor-__service__.yaml.j2",
     ] {
         let dir = project(&[(path, "# anything\n")]);
-        let stderr = refused(dir.path());
+        let stderr = refused(&dir);
         assert!(stderr.contains(&format!("overlay/{path}")), "{stderr}");
         assert!(
             stderr.contains("charts/__service__/templates/"),

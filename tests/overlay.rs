@@ -1,37 +1,25 @@
 //! Team template overlays: the example, layering of defaults, and every way an overlay fails.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use chartwright::pipeline::{self, Error, Inputs};
+use common::cli::{Project, chartwright};
+use common::put;
 
 fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/team-overlay/chartwright.yaml")
+    common::example("team-overlay")
 }
 
 fn quickstart() -> String {
-    fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart/chartwright.yaml"),
-    )
-    .unwrap()
-}
-
-fn put(dir: &Path, rel: &str, text: &str) {
-    let p = dir.join(rel);
-    fs::create_dir_all(p.parent().unwrap()).unwrap();
-    fs::write(p, text).unwrap();
+    fs::read_to_string(common::example("quickstart")).unwrap()
 }
 
 /// A temp dir with the quickstart spec and an overlay folder `overlay/` with these files.
-fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    put(dir.path(), "chartwright.yaml", &quickstart());
-    fs::create_dir_all(dir.path().join("overlay")).unwrap();
-    for (rel, text) in files {
-        put(&dir.path().join("overlay"), rel, text);
-    }
-    dir
+fn project(files: &[(&str, &str)]) -> Project {
+    Project::example("quickstart").overlay(files)
 }
 
 fn run(dir: &Path) -> Result<chartwright::output::FileSet, Error> {
@@ -268,33 +256,21 @@ fn exclude_matching_nothing_is_refused() {
     assert!(err(dir.path()).contains("nope.yaml"));
 }
 
-fn cli() -> Command {
-    Command::cargo_bin("chartwright").unwrap()
-}
-
 #[test]
 fn broken_overlay_writes_nothing() {
     let dir = project(&[("extra.yaml.j2", "a: [[ no_such_field ]]\n")]);
-    let out = cli()
-        .current_dir(dir.path())
-        .args(["generate", "--templates", "overlay", "-o", "deploy"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("overlay/extra.yaml.j2:1"), "{stderr}");
+    dir.run(["generate", "--templates", "overlay", "-o", "deploy"])
+        .fails(2)
+        .stderr_has("overlay/extra.yaml.j2:1");
     assert!(!dir.path().join("deploy").exists());
 }
 
 #[test]
 fn spec_templates_key_is_relative_to_the_spec() {
-    let out = cli()
-        .args(["templates", "list", "-f"])
+    let text = chartwright(["templates", "list", "-f"])
         .arg(example())
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8_lossy(&out.stdout);
+        .succeeds()
+        .stdout();
     assert!(text.contains("excluded  .env.example.j2"), "{text}");
     assert!(
         text.contains("overlay   _partials/compose_service_header.j2"),
@@ -309,12 +285,9 @@ fn spec_templates_key_is_relative_to_the_spec() {
 
 #[test]
 fn eject_copies_and_never_overwrites() {
-    let dir = tempfile::tempdir().unwrap();
-    cli()
-        .current_dir(dir.path())
-        .args(["templates", "eject", "docker-compose.yml", "_partials/*"])
-        .assert()
-        .success();
+    let dir = Project::empty();
+    dir.run(["templates", "eject", "docker-compose.yml", "_partials/*"])
+        .succeeds();
     let ejected = dir.path().join("chartwright-templates");
     assert!(ejected.join("docker-compose.yml.j2").is_file());
     assert!(
@@ -324,14 +297,9 @@ fn eject_copies_and_never_overwrites() {
     );
     assert!(!ejected.join(".env.example.j2").exists());
     fs::write(ejected.join("docker-compose.yml.j2"), "mine\n").unwrap();
-    let out = cli()
-        .current_dir(dir.path())
-        .args(["templates", "eject"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("docker-compose.yml.j2"), "{stderr}");
+    dir.run(["templates", "eject"])
+        .fails(2)
+        .stderr_has("docker-compose.yml.j2");
     assert_eq!(
         fs::read_to_string(ejected.join("docker-compose.yml.j2")).unwrap(),
         "mine\n"
@@ -345,11 +313,8 @@ fn eject_copies_and_never_overwrites() {
 #[test]
 fn ejected_tree_as_overlay_renders_the_same() {
     let dir = project(&[]);
-    cli()
-        .current_dir(dir.path())
-        .args(["templates", "eject", "--to", "overlay"])
-        .assert()
-        .success();
+    dir.run(["templates", "eject", "--to", "overlay"])
+        .succeeds();
     let plain = pipeline::generate(&Inputs {
         spec: dir.path().join("chartwright.yaml"),
         ..Default::default()
@@ -361,34 +326,25 @@ fn ejected_tree_as_overlay_renders_the_same() {
 
 #[test]
 fn context_prints_service_and_env_fields() {
-    let out = cli()
-        .args([
-            "templates",
-            "context",
-            "--service",
-            "api-server",
-            "--env",
-            "prod",
-            "-f",
-        ])
-        .arg(example())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let ctx: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ctx = chartwright([
+        "templates",
+        "context",
+        "--service",
+        "api-server",
+        "--env",
+        "prod",
+        "-f",
+    ])
+    .arg(example())
+    .succeeds()
+    .json();
     assert_eq!(ctx["contract_version"], 1);
     assert_eq!(ctx["service"]["name"], "api-server");
     assert_eq!(ctx["env"]["name"], "prod");
     assert_eq!(ctx["values"]["ingress"]["className"], "traefik");
-    let out = cli()
-        .args(["templates", "context", "-f"])
+    let ctx = chartwright(["templates", "context", "-f"])
         .arg(example())
         .output()
-        .unwrap();
-    let ctx: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        .json();
     assert!(ctx.get("service").is_none() && ctx.get("values").is_none());
 }

@@ -1,14 +1,13 @@
 //! `chartwright schema`: the committed schema file matches the types, the examples validate
 //! against it, and type errors are refused by both the schema and the validator.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use chartwright::schema::spec_schema;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::cli::{Project, chartwright};
+use common::root;
 
 fn validator() -> jsonschema::Validator {
     jsonschema::validator_for(&spec_schema()).expect("the schema is a valid JSON Schema")
@@ -30,13 +29,7 @@ fn schema_errors(yaml: &str) -> Vec<String> {
 #[test]
 fn committed_schema_file_matches_the_types() {
     let path = root().join("chartwright.schema.json");
-    let out = Command::cargo_bin("chartwright")
-        .unwrap()
-        .arg("schema")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let printed = String::from_utf8(out.stdout).unwrap();
+    let printed = chartwright(["schema"]).succeeds().stdout();
     assert_eq!(printed, chartwright::schema::spec_schema_text());
     if std::env::var_os("UPDATE_SCHEMA").is_some() {
         std::fs::write(&path, &printed).unwrap();
@@ -51,14 +44,9 @@ fn committed_schema_file_matches_the_types() {
 
 #[test]
 fn schema_write_writes_the_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("s.json");
-    Command::cargo_bin("chartwright")
-        .unwrap()
-        .args(["schema", "--write"])
-        .arg(&path)
-        .assert()
-        .success();
+    let p = Project::empty();
+    let path = p.join("s.json");
+    chartwright(["schema", "--write"]).arg(&path).succeeds();
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
         chartwright::schema::spec_schema_text()
@@ -98,13 +86,7 @@ fn schema_describes_every_field_with_an_example() {
 }
 
 fn example_specs() -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(root().join("examples")).unwrap() {
-        let p = entry.unwrap().path().join("chartwright.yaml");
-        if p.exists() {
-            out.push(p);
-        }
-    }
+    let out = common::examples();
     assert!(!out.is_empty());
     out
 }

@@ -47,6 +47,15 @@ impl Project {
         self
     }
 
+    /// Adds a team template folder `overlay/` holding these files (empty if there are none).
+    pub fn overlay(mut self, files: &[(&str, &str)]) -> Self {
+        std::fs::create_dir_all(self.join("overlay")).unwrap();
+        for (rel, text) in files {
+            self = self.file(&format!("overlay/{rel}"), text);
+        }
+        self
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
