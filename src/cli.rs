@@ -660,5 +660,31 @@ pub fn resource_table(plan: &Plan) -> String {
     for r in &rows {
         out.push_str(&line(r.iter().map(String::as_str).collect()));
     }
+    out.push_str(&environment_totals(plan));
+    out
+}
+
+/// The table's closing lines: per environment, what all its services use together at their
+/// most pods, and the ResourceQuota (with its headroom) that k8s/<env>/namespace.yaml sets.
+fn environment_totals(plan: &Plan) -> String {
+    let mut out = String::new();
+    for e in &plan.environments {
+        let g = &e.guard_rails;
+        out.push_str(&format!(
+            "total {}: requests {} CPU / {}, limits {} CPU / {}, {} pods at most; ResourceQuota (+{}% surge, +1 test pod): requests {} / {}, limits {} / {}, {} pods\n",
+            e.name,
+            g.totals.requests.cpu,
+            g.totals.requests.memory,
+            g.totals.limits.cpu,
+            g.totals.limits.memory,
+            g.totals.pods,
+            g.surge_percent,
+            g.quota.requests.cpu,
+            g.quota.requests.memory,
+            g.quota.limits.cpu,
+            g.quota.limits.memory,
+            g.quota.pods,
+        ));
+    }
     out
 }

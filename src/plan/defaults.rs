@@ -76,6 +76,10 @@ pub const COMPOSE_HEALTHCHECK: (&str, &str, u32, &str) = ("10s", "3s", 5, "10s")
 
 /// Old ReplicaSets a Deployment keeps for `kubectl rollout undo`.
 pub const REVISION_HISTORY_LIMIT: u32 = 5;
+/// A namespace's ResourceQuota leaves room above the sum of its services at their most pods for
+/// a rolling update's surge: Kubernetes' default maxSurge, 25 % (rounded up, at least one pod).
+pub const QUOTA_SURGE_PERCENT: u32 = 25;
+
 /// Kubernetes' own default, written out so that users see what they may change.
 pub const TERMINATION_GRACE_PERIOD_SECONDS: u32 = 30;
 /// Where the cluster DNS runs, for the NetworkPolicy's DNS egress rule.

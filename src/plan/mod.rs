@@ -18,6 +18,7 @@ mod layers;
 pub mod model;
 mod network_policy;
 mod probes;
+mod quota;
 mod resources;
 mod scaling;
 mod security;
@@ -69,12 +70,21 @@ pub fn build(file: &SpecFile, org: Option<&DefaultsFile>) -> Result<Plan, SpecEr
         .collect();
     let compose = compose::build(&ctx, &environments, &planned, &mut problems);
     problems.into_result(file, org)?;
-    let services = planned.into_iter().map(|(plan, _)| plan).collect();
+    let services: Vec<ServicePlan> = planned.into_iter().map(|(plan, _)| plan).collect();
+    let default_resources = ctx.resource_layers();
+    let environments = environments
+        .iter()
+        .enumerate()
+        .map(|(i, (plan, _))| EnvironmentPlan {
+            guard_rails: quota::guard_rails(i, &services, &default_resources),
+            ..plan.clone()
+        })
+        .collect();
     Ok(Plan {
         contract_version: CONTRACT_VERSION,
         generator_version: env!("CARGO_PKG_VERSION").to_string(),
         app: spec.app.clone(),
-        environments: environments.iter().map(|(plan, _)| plan.clone()).collect(),
+        environments,
         services,
         backing,
         compose,

@@ -42,6 +42,33 @@ pub struct EnvironmentPlan {
     pub labels: BTreeMap<String, String>,
     /// Labels of the environment's own objects (the default-deny NetworkPolicy).
     pub object_labels: BTreeMap<String, String>,
+    /// The namespace's ResourceQuota and LimitRange, from the allocation table.
+    pub guard_rails: GuardRails,
+}
+
+/// What every service of an environment may use together, and the defaults of a container
+/// that names no resources.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, JsonSchema)]
+pub struct GuardRails {
+    /// The allocation table's sum: each service's requests and limits times its most pods (the
+    /// HPA maximum, else the replica count).
+    pub totals: ResourceTotals,
+    /// The ResourceQuota: `totals` plus the headroom, rounded up: each service's rolling-update
+    /// surge (`surge_percent` of its most pods, at least one pod) and one `helm test` pod.
+    pub quota: ResourceTotals,
+    /// The surge a rolling update adds (Kubernetes' default maxSurge, 25 %).
+    pub surge_percent: u32,
+    /// The LimitRange's `defaultRequest` and `default` (the org's resources, else the
+    /// built-in ones).
+    pub default_requests: ResourceQuantities,
+    pub default_limits: ResourceQuantities,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, JsonSchema)]
+pub struct ResourceTotals {
+    pub requests: ResourceQuantities,
+    pub limits: ResourceQuantities,
+    pub pods: u32,
 }
 
 /// One service: its chart metadata, the base values and the values of every environment.
@@ -351,7 +378,7 @@ pub struct ResourcesValues {
     pub limits: ResourceQuantities,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResourceQuantities {
     pub cpu: String,
