@@ -10,12 +10,11 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
-use serde::Serialize;
 
+use crate::allocation::{resource_rows, resource_table};
 use crate::boundary::{self, Stdout, print_json};
 use crate::output::{self, WriteOptions};
 use crate::pipeline::{self, Error, Inputs};
-use crate::plan::Plan;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -576,115 +575,4 @@ fn print_report(
         )?;
     }
     Ok(())
-}
-
-#[derive(Serialize)]
-pub struct ResourceRow {
-    pub service: String,
-    pub env: String,
-    pub cpu_request: String,
-    pub cpu_limit: String,
-    pub memory_request: String,
-    pub memory_limit: String,
-    /// `3`, or `2–20 (HPA 70%)` when autoscaled.
-    pub replicas: String,
-}
-
-pub fn resource_rows(plan: &Plan) -> Vec<ResourceRow> {
-    let mut rows = Vec::new();
-    for s in &plan.services {
-        for e in &s.environments {
-            let v = &e.values;
-            rows.push(ResourceRow {
-                service: s.name.clone(),
-                env: e.env.clone(),
-                cpu_request: v.resources.requests.cpu.clone(),
-                cpu_limit: v.resources.limits.cpu.clone(),
-                memory_request: v.resources.requests.memory.clone(),
-                memory_limit: v.resources.limits.memory.clone(),
-                replicas: if v.autoscaling.enabled {
-                    format!(
-                        "{}-{} (HPA {}%)",
-                        v.autoscaling.min_replicas,
-                        v.autoscaling.max_replicas,
-                        v.autoscaling.target_cpu_utilization_percentage
-                    )
-                } else {
-                    v.replica_count.to_string()
-                },
-            });
-        }
-    }
-    rows
-}
-
-/// The design summary an orchestration engineer hands over: who gets what, where.
-pub fn resource_table(plan: &Plan) -> String {
-    let header = [
-        "SERVICE", "ENV", "CPU REQ", "CPU LIM", "MEM REQ", "MEM LIM", "REPLICAS",
-    ];
-    let rows: Vec<[String; 7]> = resource_rows(plan)
-        .into_iter()
-        .map(|r| {
-            [
-                r.service,
-                r.env,
-                r.cpu_request,
-                r.cpu_limit,
-                r.memory_request,
-                r.memory_limit,
-                r.replicas,
-            ]
-        })
-        .collect();
-    let mut widths = header.map(str::len);
-    for r in &rows {
-        for (i, c) in r.iter().enumerate() {
-            widths[i] = widths[i].max(c.chars().count());
-        }
-    }
-    let line = |cells: Vec<&str>| {
-        let mut s = String::new();
-        for (i, c) in cells.iter().enumerate() {
-            let pad = widths[i] - c.chars().count();
-            s.push_str(c);
-            if i + 1 < cells.len() {
-                s.push_str(&" ".repeat(pad + 2));
-            }
-        }
-        s.push('\n');
-        s
-    };
-    let mut out = String::from("\n");
-    out.push_str(&line(header.to_vec()));
-    for r in &rows {
-        out.push_str(&line(r.iter().map(String::as_str).collect()));
-    }
-    out.push_str(&environment_totals(plan));
-    out
-}
-
-/// The table's closing lines: per environment, what all its services use together at their
-/// most pods, and the ResourceQuota (with its headroom) that k8s/<env>/namespace.yaml sets.
-fn environment_totals(plan: &Plan) -> String {
-    let mut out = String::new();
-    for e in &plan.environments {
-        let g = &e.guard_rails;
-        out.push_str(&format!(
-            "total {}: requests {} CPU / {}, limits {} CPU / {}, {} pods at most; ResourceQuota (+{}% surge, +1 test pod): requests {} / {}, limits {} / {}, {} pods\n",
-            e.name,
-            g.totals.requests.cpu,
-            g.totals.requests.memory,
-            g.totals.limits.cpu,
-            g.totals.limits.memory,
-            g.totals.pods,
-            g.surge_percent,
-            g.quota.requests.cpu,
-            g.quota.requests.memory,
-            g.quota.limits.cpu,
-            g.quota.limits.memory,
-            g.quota.pods,
-        ));
-    }
-    out
 }

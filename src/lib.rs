@@ -8,6 +8,7 @@
 /// the root, because the spec checks its `contract:` key and the spec does not depend on the plan.
 pub const CONTRACT_VERSION: u32 = 1;
 
+pub mod allocation;
 pub mod boundary;
 pub mod catalog;
 pub mod cli;

@@ -123,6 +123,15 @@ fn rebase_build_contexts(plan: &mut Plan, spec: &Path, out: &Path) {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     for s in &mut plan.compose.services {
+        for b in &mut s.binds {
+            // Config files were read from inside the repository: always a relative path.
+            let rebased = relative_path(out, &spec_dir.join(&b.source));
+            b.source = if rebased.starts_with("../") || rebased.starts_with('/') {
+                rebased
+            } else {
+                format!("./{rebased}")
+            };
+        }
         let Some(context) = &s.build else { continue };
         let remote = context.contains("://")
             || context.starts_with("git@")

@@ -28,7 +28,11 @@ pub fn to_block(value: &serde_json::Value) -> String {
         serde_json::Value::Object(m) if m.is_empty() => "{}".to_string(),
         serde_json::Value::Array(a) if a.is_empty() => "[]".to_string(),
         _ => {
-            let text = serde_saphyr::to_string(value).expect("a JSON value serializes to YAML");
+            // Sequences indented under their key, as in every other file chartwright writes
+            // (and as yamllint's default asks).
+            let options = serde_saphyr::ser_options! { compact_list_indent: false };
+            let text = serde_saphyr::to_string_with_options(value, options)
+                .expect("a JSON value serializes to YAML");
             text.strip_prefix("---\n")
                 .unwrap_or(&text)
                 .trim_end_matches('\n')

@@ -75,10 +75,14 @@ fn generate_json_shape() {
             "cpu_limit",
             "memory_request",
             "memory_limit",
-            "replicas"
+            "replicas",
+            "storage"
         ]
     );
     assert_eq!(row["service"], "api-server");
+    // Then one total per environment, named after its namespace.
+    let rows = v["resources"].as_array().unwrap();
+    assert_eq!(rows.last().unwrap()["service"], "= quickstart-prod");
 }
 
 #[test]

@@ -292,9 +292,20 @@ fn every_selector_selects_the_deployments_pods() {
                 let docs = manifests(&g, &env.name, &svc.name);
                 let deployment = docs
                     .iter()
-                    .find(|d| d["kind"] == "Deployment")
-                    .expect("a Deployment");
+                    .find(|d| d["kind"] == "Deployment" || d["kind"] == "StatefulSet")
+                    .expect("a Deployment or a StatefulSet");
                 let pod_labels = &deployment["spec"]["template"]["metadata"]["labels"];
+                if deployment["kind"] == "StatefulSet" {
+                    // Its governing Service: headless, and selecting its pods.
+                    let governing = docs
+                        .iter()
+                        .find(|d| {
+                            d["kind"] == "Service"
+                                && d["metadata"]["name"] == deployment["spec"]["serviceName"]
+                        })
+                        .expect("the StatefulSet's headless Service");
+                    assert_eq!(governing["spec"]["clusterIP"], "None");
+                }
                 assert!(is_subset(
                     &deployment["spec"]["selector"]["matchLabels"],
                     pod_labels
@@ -321,7 +332,10 @@ fn every_selector_selects_the_deployments_pods() {
                                 d["spec"]["scaleTargetRef"]["name"], deployment["metadata"]["name"],
                                 "{what}"
                             );
-                            assert_eq!(d["spec"]["scaleTargetRef"]["kind"], "Deployment", "{what}");
+                            assert_eq!(
+                                d["spec"]["scaleTargetRef"]["kind"], deployment["kind"],
+                                "{what}"
+                            );
                         }
                         _ => {}
                     }
@@ -569,9 +583,15 @@ fn checkov_failures(checkov: &Path, file: &Path) -> Vec<String> {
 /// objects it may fail on. With a tag: CKV_K8S_43 (image by digest) and CKV_K8S_15 (pull policy
 /// Always: a pinned tag makes IfNotPresent safe). Always: CKV_K8S_35 (secrets as files) on
 /// Deployments that read a Secret, since secrets reach the app as `secretKeyRef` variables.
-fn allowed(check: &str, tag_pinned: bool) -> bool {
+/// `image_user`: services that run as their image's own user (`run_as_image_user`), which
+/// therefore name no UID (CKV_K8S_40, "a high UID", cannot be met without knowing the image).
+fn allowed(check: &str, tag_pinned: bool, image_user: &[String]) -> bool {
     (tag_pinned && (check.starts_with("CKV_K8S_43 ") || check.starts_with("CKV_K8S_15 ")))
         || (check.starts_with("CKV_K8S_35 Deployment."))
+        || (check.starts_with("CKV_K8S_40 ")
+            && check
+                .rsplit_once('.')
+                .is_some_and(|(_, svc)| image_user.iter().any(|s| s == svc)))
 }
 
 #[test]
@@ -591,7 +611,10 @@ fn checkov_passes_but_for_documented_choices() {
             .lines()
             .map(|l| match l.trim_start().strip_prefix("image: ") {
                 Some(img) => {
-                    let repo = img.rsplit_once(':').map(|(r, _)| r).unwrap_or(img);
+                    let repo = match img.split_once('@') {
+                        Some((r, _)) => r,
+                        None => img.rsplit_once(':').map(|(r, _)| r).unwrap_or(img),
+                    };
                     format!(
                         "{}image: {repo}{digest}",
                         &l[..l.len() - l.trim_start().len()]
@@ -620,12 +643,19 @@ fn checkov_passes_but_for_documented_choices() {
                     all.push_str(&std::fs::read_to_string(e).unwrap());
                 }
             }
+            let image_user: Vec<String> = g
+                .plan
+                .services
+                .iter()
+                .filter(|s| s.base.pod_security_context.run_as_user == 0)
+                .map(|s| s.name.clone())
+                .collect();
             let file = g.out.join("all.yaml");
             std::fs::write(&file, all).unwrap();
             let failures = checkov_failures(&checkov, &file);
             let unexpected: Vec<&String> = failures
                 .iter()
-                .filter(|f| !allowed(f, tag_pinned))
+                .filter(|f| !allowed(f, tag_pinned, &image_user))
                 .collect();
             eprintln!(
                 "checkov {} ({}): {} failed: {failures:?}",

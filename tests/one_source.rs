@@ -127,8 +127,10 @@ fn an_ejected_template_with_a_header_line_still_renders_a_valid_deployment() {
     let chart = files
         .get("charts/api-server/templates/deployment.yaml")
         .unwrap();
+    // The header stays the first line (the Deployment may sit under a `{{ if }}` line).
+    assert!(chart.starts_with("# team-overlay-mark\n"), "{chart}");
     assert!(
-        chart.starts_with("# team-overlay-mark\napiVersion: apps/v1\n"),
+        chart.contains("\napiVersion: apps/v1\nkind: Deployment\n"),
         "{chart}"
     );
     let docs = objects(files.get("k8s/prod/api-server.yaml").unwrap());
@@ -176,8 +178,15 @@ fn a_header_glued_to_the_first_key_fails_naming_the_file_and_line() {
     );
     let dir = project(&[(DEPLOYMENT, glued.as_str())]);
     let stderr = refused(&dir);
+    // The error names the line of `apiVersion:` in the team's file.
+    let line = 1 + glued
+        .lines()
+        .position(|l| l == "apiVersion: apps/v1")
+        .unwrap();
     assert!(
-        stderr.contains("overlay/charts/__service__/templates/deployment.yaml.j2:3"),
+        stderr.contains(&format!(
+            "overlay/charts/__service__/templates/deployment.yaml.j2:{line}"
+        )),
         "{stderr}"
     );
     assert!(stderr.contains("has no `apiVersion`"), "{stderr}");

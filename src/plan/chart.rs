@@ -7,7 +7,11 @@ use crate::spec::image::ImageRef;
 
 /// The image reference with the org registry prefix applied.
 pub(super) fn image_ref(svc: &Service, defaults: &Defaults) -> ImageRef {
-    let mut r = svc.image.clone();
+    with_registry(svc.image.clone(), defaults)
+}
+
+/// `r` with the org registry prefix applied when it names no registry.
+pub(super) fn with_registry(mut r: ImageRef, defaults: &Defaults) -> ImageRef {
     if let Some(reg) = &defaults.registry
         && !r.has_registry()
     {

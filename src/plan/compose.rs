@@ -127,7 +127,22 @@ pub(super) fn build(
             ],
         };
         let (cpus, memory) = resources.compose_limits();
-        let (read_only, tmpfs, security_opt, cap_drop) = super::security::compose_hardening();
+        let (_, mut tmpfs, security_opt, cap_drop) = super::security::compose_hardening();
+        let read_only = values.security_context.read_only_root_filesystem;
+        tmpfs.extend(
+            values
+                .storage
+                .writable_paths
+                .iter()
+                .map(|w| w.mount_path.clone()),
+        );
+        let mut mounts = Vec::new();
+        for v in &values.storage.volumes {
+            // `_` joins two DNS labels unambiguously.
+            let volume = format!("{name}_{}", v.name);
+            mounts.push(escape_dollars(&format!("{volume}:{}", v.mount_path)));
+            volumes.push(volume);
+        }
         let image = image_ref(svc, defaults);
         services.push(ComposeService {
             // Every string from the spec is written with `$` escaped: Compose would otherwise
@@ -168,7 +183,19 @@ pub(super) fn build(
                 start_period: d::COMPOSE_HEALTHCHECK.3.into(),
             },
             depends_on: svc.depends_on.clone(),
-            volumes: Vec::new(),
+            volumes: mounts,
+            binds: svc
+                .config_files
+                .iter()
+                .map(|f| ComposeBind {
+                    source: escape_dollars(&format!(
+                        "./{}",
+                        f.source.value.trim_start_matches("./")
+                    )),
+                    target: escape_dollars(&f.mount_path),
+                })
+                .collect(),
+            writable_root_reason: plan.policy.writable_root_reason.clone(),
             command: svc
                 .command
                 .clone()
@@ -179,7 +206,9 @@ pub(super) fn build(
             cpus,
             memory,
             read_only,
-            user: Some(format!("{0}:{0}", values.security_context.run_as_user)),
+            // The image's own user: Compose, like the pod, names none.
+            user: (values.security_context.run_as_user != 0)
+                .then(|| format!("{0}:{0}", values.security_context.run_as_user)),
             tmpfs,
             security_opt,
             cap_drop,
@@ -251,6 +280,8 @@ pub(super) fn build(
             },
             depends_on: Vec::new(),
             volumes: mounts,
+            binds: Vec::new(),
+            writable_root_reason: String::new(),
             command: entry.command.iter().map(|c| fill(c)).collect(),
             cpus: String::new(),
             memory: String::new(),

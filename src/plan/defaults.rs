@@ -58,6 +58,8 @@ pub const RATE_LIMIT_RPS: u32 = 100;
 pub const IMAGE_PULL_POLICY: &str = "IfNotPresent";
 /// Writable `/tmp` (the root filesystem is read-only).
 pub const TMP_SIZE_LIMIT: &str = "64Mi";
+/// A volume's access mode when the spec names none: one node mounts it read-write.
+pub const VOLUME_ACCESS_MODE: &str = "ReadWriteOnce";
 
 /// Pods of a service spread over zones (soft), and away from each other's nodes (preferred).
 pub const TOPOLOGY_KEY: &str = "topology.kubernetes.io/zone";

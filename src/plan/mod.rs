@@ -23,11 +23,13 @@ mod resources;
 mod scaling;
 mod security;
 pub mod shapes;
+mod storage;
 mod values;
 
 pub use compose::escape_dollars;
 pub use connections::injected_names;
 pub use model::*;
+pub use quota::{bytes, millicores, storage_bytes};
 pub use values::json_diff;
 
 use crate::spec::{DefaultsFile, SpecError, SpecFile};

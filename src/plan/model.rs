@@ -68,6 +68,8 @@ pub struct GuardRails {
 pub struct ResourceTotals {
     pub requests: ResourceQuantities,
     pub limits: ResourceQuantities,
+    /// Storage requested by the claims (`0` without volumes).
+    pub storage: String,
     pub pods: u32,
 }
 
@@ -95,6 +97,9 @@ pub struct WorkloadPolicy {
     /// The default of the values' `serviceAccount.automount` (the pod's
     /// `automountServiceAccountToken`): the workloads do not call the Kubernetes API.
     pub automount_service_account_token: bool,
+    /// Why the root filesystem is writable; empty when it is read-only (the default). Written
+    /// as a comment next to `readOnlyRootFilesystem`.
+    pub writable_root_reason: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
@@ -208,7 +213,57 @@ pub struct ChartValues {
     pub network_policy: NetworkPolicyValues,
     pub scheduling: SchedulingValues,
     pub tmp_volume: TmpVolumeValues,
+    pub storage: StorageValues,
+    /// Repository files (`config_files:`), in a ConfigMap mounted file by file; its checksum is
+    /// the `checksum/files` pod annotation. `--set-file configFiles[0].content=…` replaces one.
+    pub config_files: Vec<ConfigFileValues>,
     pub tests: TestValues,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ConfigFileValues {
+    /// The file's key in the ConfigMap (its file name, made unique).
+    pub key: String,
+    /// The absolute path of the file in the container.
+    pub mount_path: String,
+    pub content: String,
+}
+
+/// Persistent volumes and writable folders of the pod.
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StorageValues {
+    /// Decided by chartwright for every environment alike (do not flip it on a release that
+    /// has data): `true` runs a StatefulSet, each replica with its own claim
+    /// (`volumeClaimTemplates`) and a headless Service; `false` runs a Deployment, which with
+    /// volumes gets one PersistentVolumeClaim each and the `Recreate` strategy (one writer).
+    pub stateful_set: bool,
+    /// Persistent volumes (`volumes:`); an environment changes `size` and `storageClass`.
+    pub volumes: Vec<VolumeValues>,
+    /// `emptyDir` folders besides /tmp, for images that write elsewhere.
+    pub writable_paths: Vec<WritablePathValues>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct VolumeValues {
+    pub name: String,
+    pub mount_path: String,
+    /// The storage requested, e.g. `10Gi`.
+    pub size: String,
+    pub access_mode: String,
+    /// Empty: the cluster's default StorageClass.
+    pub storage_class: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WritablePathValues {
+    /// The pod volume's name.
+    pub name: String,
+    pub mount_path: String,
+    pub size_limit: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
@@ -512,6 +567,8 @@ pub struct NetworkPolicyValues {
     /// Egress to own services by pod selector and to backing services by port.
     pub egress: Vec<EgressRuleValues>,
     pub dns: DnsEgressValues,
+    /// Egress outside the application that the spec declares (`egress:`); nothing else leaves.
+    pub external_egress: Vec<ExternalEgressValues>,
 }
 
 /// Egress to the cluster DNS: where it runs differs (kube-system, NodeLocal DNS on a link-local
@@ -523,6 +580,24 @@ pub struct DnsEgressValues {
     #[schemars(schema_with = "super::shapes::network_peers")]
     pub to: Vec<serde_json::Value>,
     pub ports: Vec<NetworkPortValues>,
+}
+
+/// Declared egress to addresses outside the cluster.
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ExternalEgressValues {
+    /// What the spec declared (`internet`, a CIDR, or a host name), written as a comment.
+    pub description: String,
+    pub ip_blocks: Vec<IpBlockValues>,
+    /// Empty: every port.
+    pub ports: Vec<NetworkPortValues>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IpBlockValues {
+    pub cidr: String,
+    pub except: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
@@ -613,6 +688,12 @@ pub struct ComposeService {
     pub depends_on: Vec<String>,
     /// `volume:path` mounts.
     pub volumes: Vec<String>,
+    /// Repository files mounted read-only (`config_files:`): the source relative to the spec,
+    /// rebased onto the output folder when the run writes one.
+    pub binds: Vec<ComposeBind>,
+    /// Why the root filesystem is writable (from the spec), written as a comment; empty when
+    /// it is read-only or for backing services.
+    pub writable_root_reason: String,
     pub command: Vec<String>,
     /// `deploy.resources.limits`: cpus as a decimal string, memory with a Compose unit.
     pub cpus: String,
@@ -629,6 +710,14 @@ pub struct ComposeService {
     /// The org's `defaults.labels` (overlay or `--defaults`, then the spec's `defaults:`). The
     /// embedded template does not write them; team overlays may.
     pub labels: BTreeMap<String, String>,
+}
+
+/// A read-only bind mount of a repository file.
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+pub struct ComposeBind {
+    /// A path starting with `./`, `../` or `/` (Compose reads anything else as a volume name).
+    pub source: String,
+    pub target: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]

@@ -43,6 +43,7 @@ pub(super) fn network_policy(ctx: &Context<'_>, name: &str, svc: &Service) -> Ne
             .unwrap_or_else(|| d::INGRESS_CONTROLLER_NAMESPACE.into()),
         egress,
         dns: dns_egress(),
+        external_egress: super::storage::external_egress(svc),
     }
 }
 

@@ -8,16 +8,18 @@ use super::model::{
     Capabilities, ContainerSecurityContext, PodSecurityContext, SeccompProfile,
     ServiceAccountValues, WorkloadPolicy,
 };
+use crate::spec::checked::Service;
 
 /// The workloads do not call the Kubernetes API: no service-account token in the pods unless a
 /// values file says `serviceAccount.automount: true`.
 const AUTOMOUNT_TOKEN: bool = false;
 
 /// The policy every workload gets (see [`WorkloadPolicy`]).
-pub(super) fn workload_policy() -> WorkloadPolicy {
+pub(super) fn workload_policy(svc: &Service) -> WorkloadPolicy {
     WorkloadPolicy {
         revision_history_limit: d::REVISION_HISTORY_LIMIT,
         automount_service_account_token: AUTOMOUNT_TOKEN,
+        writable_root_reason: svc.writable_root_reason.clone().unwrap_or_default(),
     }
 }
 
@@ -58,11 +60,15 @@ pub(super) fn pod_security_context(uid: u32) -> PodSecurityContext {
     }
 }
 
-pub(super) fn container_security_context(uid: u32) -> ContainerSecurityContext {
+/// `uid` 0: the image's own user. `read_only_root`: false only with a reason in the spec.
+pub(super) fn container_security_context(
+    uid: u32,
+    read_only_root: bool,
+) -> ContainerSecurityContext {
     ContainerSecurityContext {
         allow_privilege_escalation: false,
         privileged: false,
-        read_only_root_filesystem: true,
+        read_only_root_filesystem: read_only_root,
         run_as_non_root: true,
         run_as_user: uid,
         run_as_group: uid,

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::chart::{chart_meta, image_ref};
-use super::checks::{Problems, Source};
+use super::checks::{Origin, Problems, Source};
 use super::defaults as d;
 use super::layers::{Context, EnvSource, env_layer};
 use super::model::*;
@@ -22,14 +22,38 @@ pub(super) fn service_plan(
     problems: &mut Problems,
 ) -> (ServicePlan, Vec<Resolved>) {
     let image = image_ref(svc, &ctx.defaults);
-    let (base, _) = values(ctx, name, svc, &image, None, problems);
-    let base_json = serde_json::to_value(&base).expect("values serialize");
+    for (i, f) in svc.config_files.iter().enumerate() {
+        if f.contents.is_none() {
+            problems.push(
+                &Origin::of(
+                    Source::Spec,
+                    format!("services.{name}.config_files[{i}].source"),
+                    &f.source,
+                ),
+                format!(
+                    "config file `{}` was not read (the spec was given as text, not as a file)",
+                    f.source.value
+                ),
+                None,
+            );
+        }
+    }
+    let (mut base, _) = values(ctx, name, svc, &image, None, problems);
     let mut resolved = Vec::with_capacity(envs.len());
-    let environments = envs
+    let mut env_values: Vec<ChartValues> = envs
         .iter()
         .map(|(env, src)| {
             let (values, resources) = values(ctx, name, svc, &image, Some((env, *src)), problems);
             resolved.push(resources);
+            values
+        })
+        .collect();
+    super::storage::decide_workload(&mut base, &mut env_values);
+    let base_json = serde_json::to_value(&base).expect("values serialize");
+    let environments = envs
+        .iter()
+        .zip(env_values)
+        .map(|((env, _), values)| {
             let overrides = json_diff(
                 &base_json,
                 &serde_json::to_value(&values).expect("values serialize"),
@@ -48,7 +72,7 @@ pub(super) fn service_plan(
         chart: chart_meta(name, &ctx.spec.app, &image),
         base,
         environments,
-        policy: super::security::workload_policy(),
+        policy: super::security::workload_policy(svc),
     };
     (plan, resolved)
 }
@@ -80,7 +104,23 @@ fn values(
     let resources = super::resources::resolve(&resource_layers);
     resources.check(problems, ctx.file, ctx.org);
     let app = &spec.app;
-    let uid = svc.run_as_user.unwrap_or(d::RUN_AS_USER);
+    // 0: the image's own user (no UID written; runAsNonRoot still refuses root).
+    let uid = if svc.run_as_image_user {
+        0
+    } else {
+        svc.run_as_user.unwrap_or(d::RUN_AS_USER)
+    };
+    let over = env.and_then(|(e, _)| {
+        ctx.spec
+            .environments
+            .as_ref()
+            .and_then(|envs| envs.get(&e.name))
+            .and_then(|e| e.overrides.get(name))
+    });
+    let image = &over
+        .and_then(|o| o.image.clone())
+        .map(|i| super::chart::with_registry(i, defaults))
+        .unwrap_or_else(|| image.clone());
     // Every service has a port (validated): probes and the ingress default to the first.
     let first_port = svc
         .ports
@@ -94,8 +134,13 @@ fn values(
     let autoscaling = super::scaling::autoscaling(&layer);
     let pod_disruption_budget = super::scaling::pod_disruption_budget();
 
-    // The chart adds `checksum/config`, hashed from the ConfigMap it renders.
-    let pod_annotations = defaults.annotations.clone();
+    // The chart adds `checksum/config`, hashed from the ConfigMap it renders; the files of
+    // `config_files:` are read when chartwright runs, so their checksum is decided here.
+    let mut pod_annotations = defaults.annotations.clone();
+    let config_files = super::storage::config_files(svc);
+    if let Some(sum) = super::storage::files_checksum(&config_files) {
+        pod_annotations.insert("checksum/files".into(), sum);
+    }
     let values = ChartValues {
         name_override: String::new(),
         fullname_override: String::new(),
@@ -113,7 +158,10 @@ fn values(
         common_labels: defaults.labels.clone(),
         pod_labels: BTreeMap::new(),
         pod_security_context: super::security::pod_security_context(uid),
-        security_context: super::security::container_security_context(uid),
+        security_context: super::security::container_security_context(
+            uid,
+            svc.writable_root_reason.is_none(),
+        ),
         priority_class_name: String::new(),
         node_selector: BTreeMap::new(),
         tolerations: Vec::new(),
@@ -181,6 +229,8 @@ fn values(
         tmp_volume: TmpVolumeValues {
             size_limit: d::TMP_SIZE_LIMIT.into(),
         },
+        storage: super::storage::storage(svc, over),
+        config_files,
         tests: TestValues {
             enabled: true,
             image: d::TEST_IMAGE.into(),

@@ -5,6 +5,7 @@
 
 pub mod checked;
 pub mod error;
+mod files;
 pub mod image;
 mod locate;
 pub mod names;
@@ -79,7 +80,11 @@ pub fn load(path: &Path) -> Result<SpecFile, SpecError> {
             }],
         };
     match read {
-        Ok(text) => parse(&file, &text),
+        Ok(text) => {
+            let mut parsed = parse(&file, &text)?;
+            files::attach(path, &mut parsed)?;
+            Ok(parsed)
+        }
         Err(e @ ReadError::TooBig { .. }) => Err(fail(
             ErrorKind::Limit,
             0,

@@ -137,7 +137,7 @@ impl Quantity {
 
     /// The value as whole base units, rounded up, computed exactly from the decimal text (a
     /// float would round `1.1Gi` to the wrong byte). Parsing bounds it well within `u128`.
-    fn bytes_ceil(&self) -> u128 {
+    pub fn bytes_ceil(&self) -> u128 {
         let number = &self.text[..self.text.len() - self.suffix.len()];
         let (int, frac) = number.split_once('.').unwrap_or((number, ""));
         let digits: String = format!("{int}{frac}");

@@ -125,6 +125,143 @@ pub struct ServiceSpec {
     #[serde(default)]
     #[schemars(example = json!({"store": "vault", "store_kind": "ClusterSecretStore"}))]
     pub external_secret: Option<ExternalSecretSpec>,
+    /// Persistent volumes, each mounted at a path. With volumes the service runs as a
+    /// StatefulSet (one volume per replica) unless it runs one replica everywhere, which gets a
+    /// Deployment with one PersistentVolumeClaim and the `Recreate` strategy.
+    #[serde(default)]
+    #[schemars(
+        with = "Vec<VolumeSpec>",
+        example = json!([{"name": "data", "mount_path": "/var/lib/app", "size": "10Gi"}])
+    )]
+    pub volumes: Vec<S<VolumeSpec>>,
+    /// Writable folders outside `/tmp` (an `emptyDir` with a size limit each; the root
+    /// filesystem stays read-only). A path, or `{path, size}`.
+    #[serde(default)]
+    #[schemars(with = "Vec<WritablePathSpec>", example = json!(["/var/cache/nginx", {"path": "/app/uploads", "size": "1Gi"}]))]
+    pub writable_paths: Vec<S<WritablePathSpec>>,
+    /// Files of the repository mounted read-only into the container (a ConfigMap in
+    /// Kubernetes whose checksum rolls the pods on change; a bind mount in Compose).
+    #[serde(default)]
+    #[schemars(
+        with = "Vec<ConfigFileSpec>",
+        example = json!([{"source": "config/app.toml", "mount_path": "/etc/app/app.toml"}])
+    )]
+    pub config_files: Vec<S<ConfigFileSpec>>,
+    /// Run as the user the image declares (its `USER`) instead of UID 10001; the image's
+    /// user must not be root (`runAsNonRoot` stays on and refuses a root image).
+    #[serde(default)]
+    #[schemars(with = "Option<bool>", example = true)]
+    pub run_as_image_user: Option<S<bool>>,
+    /// `false` makes the root filesystem writable; only together with
+    /// `read_only_root_filesystem_reason`.
+    #[serde(default)]
+    #[schemars(with = "Option<bool>", example = false)]
+    pub read_only_root_filesystem: Option<S<bool>>,
+    /// Why this service needs a writable root filesystem; written next to the setting in the
+    /// output.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"the image rewrites /etc/nginx/conf.d at start")]
+    pub read_only_root_filesystem_reason: Option<S<String>>,
+    /// Traffic the service sends outside the application (denied unless declared here).
+    #[serde(default)]
+    #[schemars(
+        with = "Vec<EgressSpec>",
+        example = json!([{"to": "internet", "ports": [443]}, {"to": "10.20.0.0/16", "ports": [5432]}, {"to": "smtp.example.com", "ports": [587]}])
+    )]
+    pub egress: Vec<S<EgressSpec>>,
+}
+
+/// A persistent volume of a service.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct VolumeSpec {
+    /// The volume's name: a DNS label, unique in the service.
+    #[schemars(with = "String", example = &"data")]
+    pub name: S<String>,
+    /// Where it is mounted in the container (an absolute path).
+    #[schemars(with = "String", example = &"/var/lib/app")]
+    pub mount_path: S<String>,
+    /// The storage requested (a Kubernetes quantity such as `10Gi`).
+    #[schemars(with = "Scalar", example = &"10Gi")]
+    pub size: S<Scalar>,
+    /// `ReadWriteOnce` (the default), `ReadWriteOncePod`, `ReadWriteMany` or `ReadOnlyMany`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"ReadWriteOnce")]
+    pub access_mode: Option<S<String>>,
+    /// The StorageClass; the cluster's default class when absent.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"fast-ssd")]
+    pub storage_class: Option<S<String>>,
+}
+
+/// A writable folder: a path, or a path with the size limit of its `emptyDir`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum WritablePathSpec {
+    Path(String),
+    Sized(SizedPathSpec),
+}
+
+/// A writable folder with its size limit.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct SizedPathSpec {
+    /// An absolute path in the container.
+    #[schemars(example = &"/app/uploads")]
+    pub path: String,
+    /// The `emptyDir` size limit; 64Mi when absent.
+    #[serde(default)]
+    #[schemars(with = "Option<Scalar>", example = &"1Gi")]
+    pub size: Option<Scalar>,
+}
+
+/// A repository file mounted into the container.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct ConfigFileSpec {
+    /// The file, relative to the spec file; it must exist inside the spec's repository.
+    #[schemars(with = "String", example = &"config/app.toml")]
+    pub source: S<String>,
+    /// The absolute path of the file in the container.
+    #[schemars(with = "String", example = &"/etc/app/app.toml")]
+    pub mount_path: S<String>,
+}
+
+/// Traffic a service may send outside the application.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct EgressSpec {
+    /// `internet` (any public address), a CIDR (`10.20.0.0/16`), or a host name. A
+    /// NetworkPolicy cannot match host names: a host opens its ports to every address, with
+    /// the host named in a comment; give its CIDR to narrow it.
+    #[schemars(with = "String", example = &"internet")]
+    pub to: S<String>,
+    /// The destination ports (numbers, or `{port, protocol}`); required for a host name,
+    /// every port when absent otherwise.
+    #[serde(default)]
+    #[schemars(with = "Vec<EgressPortSpec>", example = json!([443]))]
+    pub ports: Vec<S<EgressPortSpec>>,
+}
+
+/// A destination port: a number (TCP) or a number with its protocol.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum EgressPortSpec {
+    Number(i64),
+    WithProtocol(EgressPortProtocol),
+}
+
+/// A destination port with its protocol.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct EgressPortProtocol {
+    /// 1 to 65535.
+    #[schemars(example = 53)]
+    pub port: i64,
+    /// `TCP` (the default), `UDP` or `SCTP`.
+    #[serde(default)]
+    #[schemars(example = &"UDP")]
+    pub protocol: Option<String>,
 }
 
 /// A value that may be written unquoted (`PORT: 8080`, `DEBUG: true`); it is kept as the exact
@@ -413,6 +550,31 @@ pub struct ServiceOverride {
     #[serde(default)]
     #[schemars(with = "Option<String>", example = &"api.staging.example.com")]
     pub ingress_host: Option<S<String>>,
+    /// The image in this environment (a tag or a digest), e.g. prod pinned by digest.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"registry.example.com/shop/api@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")]
+    pub image: Option<S<String>>,
+    /// Size and StorageClass of the service's volumes in this environment, by volume name.
+    #[serde(default)]
+    #[schemars(
+        with = "BTreeMap<String, VolumeOverride>",
+        example = json!({"data": {"size": "100Gi", "storage_class": "premium-rwo"}})
+    )]
+    pub volumes: BTreeMap<String, S<VolumeOverride>>,
+}
+
+/// What an environment may change of a volume.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct VolumeOverride {
+    /// The storage requested in this environment.
+    #[serde(default)]
+    #[schemars(with = "Option<Scalar>", example = &"100Gi")]
+    pub size: Option<S<Scalar>>,
+    /// The StorageClass in this environment.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"premium-rwo")]
+    pub storage_class: Option<S<String>>,
 }
 
 /// Organisation defaults, layered under the spec: built-in < defaults < spec < environment.

@@ -138,6 +138,55 @@ impl Converter {
                 })
             })
             .collect();
+        let volumes = s
+            .volumes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| {
+                let v = &v.value;
+                Some(Volume {
+                    name: v.name.value.clone(),
+                    mount_path: v.mount_path.value.clone(),
+                    size: self.size(format!("{path}.volumes[{i}].size"), &v.size)?,
+                    access_mode: v.access_mode.as_ref().map(|m| m.value.clone()),
+                    storage_class: v.storage_class.as_ref().map(|c| c.value.clone()),
+                })
+            })
+            .collect();
+        let writable_paths = s
+            .writable_paths
+            .iter()
+            .enumerate()
+            .filter_map(|(i, w)| match &w.value {
+                raw::WritablePathSpec::Path(p) => Some(WritablePath {
+                    path: p.clone(),
+                    size: None,
+                }),
+                raw::WritablePathSpec::Sized(sp) => {
+                    let size = match &sp.size {
+                        None => None,
+                        Some(q) => {
+                            let at = S::new(q.clone(), w.referenced, w.defined);
+                            Some(self.size(format!("{path}.writable_paths[{i}].size"), &at)?)
+                        }
+                    };
+                    Some(WritablePath {
+                        path: sp.path.clone(),
+                        size,
+                    })
+                }
+            })
+            .collect();
+        let config_files = s
+            .config_files
+            .iter()
+            .map(|f| ConfigFile {
+                source: f.value.source.clone(),
+                mount_path: f.value.mount_path.value.clone(),
+                contents: None,
+            })
+            .collect();
+        let egress = s.egress.iter().map(|e| egress(&e.value)).collect();
         let health = s.health.as_ref();
         let mut probe = |which: &str, p: Option<&S<raw::ProbeSpec>>| {
             let p = &p?.value;
@@ -205,7 +254,29 @@ impl Converter {
                 remote_key_prefix: e.remote_key_prefix.as_ref().map(|k| k.value.clone()),
             }),
             ports,
+            volumes,
+            writable_paths,
+            config_files,
+            run_as_image_user: s.run_as_image_user.as_ref().is_some_and(|b| b.value),
+            writable_root_reason: s
+                .read_only_root_filesystem
+                .as_ref()
+                .filter(|r| !r.value)
+                .and(s.read_only_root_filesystem_reason.as_ref())
+                .map(|r| r.value.clone()),
+            egress,
         })
+    }
+
+    /// A storage size: a quantity of bytes.
+    fn size(&mut self, path: String, q: &S<Scalar>) -> Option<Quantity> {
+        match Quantity::parse(&q.value.as_text()) {
+            Ok(parsed) => Some(parsed),
+            Err(e) => {
+                self.fail(path, q, e.0);
+                None
+            }
+        }
     }
 
     fn backing(&mut self, name: &str, b: &S<raw::BackingSpec>) -> Option<Backing> {
@@ -274,6 +345,36 @@ impl Converter {
                         .map(|(k, v)| (k.clone(), v.value.as_text()))
                         .collect(),
                     ingress_host: o.ingress_host.as_ref().map(|h| h.value.clone()),
+                    image: o
+                        .image
+                        .as_ref()
+                        .and_then(|i| match ImageRef::parse(&i.value) {
+                            Ok(i) => Some(i),
+                            Err(e) => {
+                                self.fail(format!("{op}.image"), i, e.message);
+                                None
+                            }
+                        }),
+                    volumes: o
+                        .volumes
+                        .iter()
+                        .map(|(v, vo)| {
+                            let vp = format!("{op}.volumes.{v}");
+                            let out = VolumeOverride {
+                                size: vo
+                                    .value
+                                    .size
+                                    .as_ref()
+                                    .and_then(|q| self.size(format!("{vp}.size"), q)),
+                                storage_class: vo
+                                    .value
+                                    .storage_class
+                                    .as_ref()
+                                    .map(|c| c.value.clone()),
+                            };
+                            (v.clone(), out)
+                        })
+                        .collect(),
                 };
                 (svc.clone(), out)
             })
@@ -310,5 +411,32 @@ impl Converter {
                 .as_ref()
                 .map(|n| n.value.clone()),
         }
+    }
+}
+
+/// Classifies a validated egress entry.
+fn egress(e: &raw::EgressSpec) -> Egress {
+    let to = e.to.value.as_str();
+    Egress {
+        to: if to == "internet" {
+            EgressTarget::Internet
+        } else if to.contains('/') {
+            EgressTarget::Cidr(to.to_string())
+        } else {
+            EgressTarget::Host(to.to_string())
+        },
+        ports: e
+            .ports
+            .iter()
+            .map(|p| match &p.value {
+                raw::EgressPortSpec::Number(n) => {
+                    (u16::try_from(*n).unwrap_or_default(), "TCP".into())
+                }
+                raw::EgressPortSpec::WithProtocol(pp) => (
+                    u16::try_from(pp.port).unwrap_or_default(),
+                    pp.protocol.clone().unwrap_or_else(|| "TCP".into()),
+                ),
+            })
+            .collect(),
     }
 }

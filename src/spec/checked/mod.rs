@@ -51,6 +51,59 @@ pub struct Service {
     pub run_as_user: Option<u32>,
     pub command: Option<Vec<String>>,
     pub external_secret: Option<ExternalSecret>,
+    /// Persistent volumes, names unique.
+    pub volumes: Vec<Volume>,
+    pub writable_paths: Vec<WritablePath>,
+    pub config_files: Vec<ConfigFile>,
+    /// Run as the image's own (non-root) user: no UID in the output.
+    pub run_as_image_user: bool,
+    /// `Some(reason)`: the root filesystem is writable, for this reason.
+    pub writable_root_reason: Option<String>,
+    pub egress: Vec<Egress>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Volume {
+    pub name: String,
+    pub mount_path: String,
+    pub size: Quantity,
+    /// A Kubernetes access mode; `None` when the spec says nothing.
+    pub access_mode: Option<String>,
+    pub storage_class: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct WritablePath {
+    pub path: String,
+    pub size: Option<Quantity>,
+}
+
+/// A repository file mounted into the container.
+#[derive(Debug, Clone)]
+pub struct ConfigFile {
+    /// As written: relative to the spec file.
+    pub source: S<String>,
+    pub mount_path: String,
+    /// The file's text: read by [`crate::spec::load`] (which checks where it is); `None` when
+    /// the spec was parsed from text alone, which the plan refuses.
+    pub contents: Option<String>,
+}
+
+/// Declared egress: where to, and which ports (empty: every port).
+#[derive(Debug, Clone)]
+pub struct Egress {
+    pub to: EgressTarget,
+    /// (port, protocol).
+    pub ports: Vec<(u16, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum EgressTarget {
+    Internet,
+    /// A CIDR as written (`10.0.0.0/8`, `2001:db8::/32`).
+    Cidr(String),
+    /// A host name: NetworkPolicies cannot match it, so its ports open to every address.
+    Host(String),
 }
 
 #[derive(Debug, Clone)]
@@ -138,6 +191,15 @@ pub struct Override {
     pub autoscaling: Option<S<Autoscaling>>,
     pub env: BTreeMap<String, String>,
     pub ingress_host: Option<String>,
+    pub image: Option<ImageRef>,
+    /// By volume name; every name is a volume of the service.
+    pub volumes: BTreeMap<String, VolumeOverride>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct VolumeOverride {
+    pub size: Option<Quantity>,
+    pub storage_class: Option<String>,
 }
 
 /// A defaults block: the spec's `defaults:`, or an org defaults file.

@@ -126,6 +126,7 @@ pub(super) fn environments(c: &mut Collector, spec: &Spec) {
                 autoscaling(c, &format!("{op}.autoscaling"), a);
             }
             env_vars(c, &format!("{op}.env"), &o.value.env);
+            super::storage::override_(c, &op, &svc.value, &o.value);
             if let Some(h) = &o.value.ingress_host {
                 if let Err(m) = check_hostname(&h.value) {
                     c.push(ErrorKind::Invalid, format!("{op}.ingress_host"), h, m, None);

@@ -7,6 +7,7 @@ mod backing;
 mod environments;
 mod graph;
 mod service;
+pub mod storage;
 
 use serde_saphyr::Spanned;
 

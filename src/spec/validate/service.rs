@@ -283,6 +283,7 @@ pub(super) fn service(c: &mut Collector, spec: &Spec, name: &str, svc: &S<Servic
             None,
         );
     }
+    super::storage::storage(c, &path, s);
     if let Some(es) = &s.external_secret {
         if check_dns_label(&es.store.value, 253).is_err() {
             c.push(
