@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 mod common;
 
 use chartwright::spec::{self, Diagnostic, ErrorKind, MAX_SPEC_BYTES};
+use common::cli::Project;
 
 #[derive(Debug, Default)]
 struct Expect {
@@ -272,7 +273,6 @@ fn every_bad_defaults_file_fails_generate_with_exit_2_located_and_writes_nothing
 /// Runs `chartwright generate` on each file (as the spec, or as `--defaults` beside `spec`) in
 /// a fresh folder and checks exit code, report and that the folder is unchanged.
 fn generate_refuses(files: &[PathBuf], spec: Option<&str>) {
-    let bin = env!("CARGO_BIN_EXE_chartwright");
     let mut failures = Vec::new();
     for f in files {
         let name = f.file_name().unwrap().to_string_lossy().into_owned();
@@ -282,29 +282,24 @@ fn generate_refuses(files: &[PathBuf], spec: Option<&str>) {
             .map_while(|l| l.strip_prefix("# expect:"))
             .map(|e| parse_expect(e).unwrap())
             .collect();
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join(&name), &text).unwrap();
+        let mut dir = Project::empty().file(&name, &text);
         let mut args = vec!["generate", "-o", "deploy", "-f"];
         match spec {
             Some(spec) => {
-                std::fs::write(dir.path().join("chartwright.yaml"), spec).unwrap();
+                dir = dir.file("chartwright.yaml", spec);
                 args.extend(["chartwright.yaml", "--defaults", &name]);
             }
             None => args.push(&name),
         }
         let before = common::snapshot(dir.path());
-        let out = std::process::Command::new(bin)
-            .current_dir(dir.path())
-            .args(&args)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let out = dir.run(&args).output();
+        let stderr = out.stderr();
         let mut problems = Vec::new();
-        if out.status.code() != Some(2) {
-            problems.push(format!("exit code {:?}, not 2", out.status.code()));
+        if out.code != Some(2) {
+            problems.push(format!("exit code {:?}, not 2", out.code));
         }
         if !out.stdout.is_empty() {
-            problems.push(format!("stdout: {}", String::from_utf8_lossy(&out.stdout)));
+            problems.push(format!("stdout: {}", out.stdout()));
         }
         for e in &expects {
             if let Some(line) = e.line {

@@ -138,19 +138,6 @@ fn strip_helm_labels(v: &mut Value) {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
 fn helms() -> Vec<(&'static str, PathBuf)> {
     ["helm3", "helm4"]
         .into_iter()
@@ -206,7 +193,7 @@ fn helm_template_equals_the_plain_manifests_under_a_chart_overlay() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let spec = std::fs::read_to_string(common::root().join("examples/shop/chartwright.yaml"))
+    let spec = std::fs::read_to_string(common::example("shop"))
         .unwrap()
         .replace("\nservices:", "\ntemplates: overlay\nservices:");
     assert!(spec.contains("templates: overlay"));
@@ -220,9 +207,8 @@ fn helm_template_equals_the_plain_manifests_under_a_chart_overlay() {
     let deployment = common::with_min_ready_seconds(&deployment);
     std::fs::write(templates.join("deployment.yaml.j2"), deployment).unwrap();
     std::fs::copy(
-        common::root().join(
-            "examples/team-overlay/templates/charts/__service__/templates/servicemonitor.yaml.j2",
-        ),
+        common::example_dir("team-overlay")
+            .join("templates/charts/__service__/templates/servicemonitor.yaml.j2"),
         templates.join("servicemonitor.yaml.j2"),
     )
     .unwrap();
@@ -351,7 +337,7 @@ fn the_values_schema_rejects_typos_and_wrong_types() {
     if helms.is_empty() {
         return;
     }
-    let g = generate_to_disk(&common::root().join("examples/quickstart/chartwright.yaml"));
+    let g = generate_to_disk(&common::example("quickstart"));
     let svc = &g.plan.services[0].name;
     let chart = g.out.join("charts").join(svc);
     for (bad, why) in [
@@ -604,7 +590,7 @@ fn checkov_passes_but_for_documented_choices() {
         let text = std::fs::read_to_string(&spec).unwrap();
         // A copy of the whole example folder, so that a relative `templates:` still resolves.
         let dir = tempfile::tempdir().unwrap();
-        copy_dir(spec.parent().unwrap(), dir.path());
+        common::copy_dir(spec.parent().unwrap(), dir.path());
         let pinned = dir.path().join("chartwright.yaml");
         // The same spec with every own image pinned by digest instead of tag.
         let by_digest: String = text

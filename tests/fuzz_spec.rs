@@ -12,8 +12,9 @@
 //! `cargo test` runs 256 cases per property; `PROPTEST_CASES=100000` runs more. For a time-boxed
 //! run that counts executions, see `fuzz_for_a_while` and `scripts/fuzz`.
 
+mod common;
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::Path;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -101,13 +102,13 @@ defaults:
 fn seeds() -> &'static [String] {
     static SEEDS: OnceLock<Vec<String>> = OnceLock::new();
     SEEDS.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let example = |name| std::fs::read_to_string(common::example(name)).unwrap();
         let mut seeds = vec![
             KITCHEN_SINK.to_string(),
-            include_str!("../examples/quickstart/chartwright.yaml").to_string(),
-            include_str!("../examples/shop/chartwright.yaml").to_string(),
+            example("quickstart"),
+            example("shop"),
         ];
-        let mut bad: Vec<_> = std::fs::read_dir(root.join("tests/bad_specs"))
+        let mut bad: Vec<_> = std::fs::read_dir(common::root().join("tests/bad_specs"))
             .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
             .unwrap_or_default();
         bad.sort();
@@ -391,7 +392,7 @@ const OVERLAY_SEEDS: &[&str] = &[
 ];
 
 fn catalogue(folder: &str) -> Vec<String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = common::root();
     let mut files: Vec<_> = std::fs::read_dir(root.join(folder))
         .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
         .unwrap_or_default();
@@ -581,7 +582,7 @@ fn fuzz_for_a_while() {
     let (mut accepted, mut refused) = (0u64, 0u64);
     let mut failures = Vec::new();
     let mut slowest = (Duration::ZERO, String::new());
-    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/fuzz-failures");
+    let out = common::root().join("target/fuzz-failures");
     // Quiet the default hook: a panic is reported once, below, with its input saved.
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));

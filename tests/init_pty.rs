@@ -7,6 +7,10 @@ use std::time::Duration;
 
 use expectrl::{Eof, Expect, Session};
 
+mod common;
+
+use common::cli::{Project, binary};
+
 fn answer<S: Expect>(p: &mut S, prompt: &str, text: &str) {
     p.expect(prompt)
         .unwrap_or_else(|e| panic!("waiting for {prompt}: {e}"));
@@ -15,8 +19,9 @@ fn answer<S: Expect>(p: &mut S, prompt: &str, text: &str) {
 
 #[test]
 fn the_prompt_reasks_a_bad_image_and_writes_a_valid_spec() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_chartwright"));
+    // The prompt needs a terminal: the command is spawned in a pty, not run by the builder.
+    let dir = Project::empty();
+    let mut cmd = std::process::Command::new(binary());
     cmd.current_dir(dir.path())
         .env("TERM", "xterm")
         .args(["init", "--no-generate"]);
@@ -80,8 +85,9 @@ fn the_prompt_reasks_a_bad_image_and_writes_a_valid_spec() {
 /// Answering no to "Write chartwright.yaml?" writes nothing and exits 2 (exit 1 means drift).
 #[test]
 fn a_declined_confirmation_writes_nothing_and_exits_2() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_chartwright"));
+    // The prompt needs a terminal: the command is spawned in a pty, not run by the builder.
+    let dir = Project::empty();
+    let mut cmd = std::process::Command::new(binary());
     cmd.current_dir(dir.path()).env("TERM", "xterm").args([
         "init",
         "--no-generate",

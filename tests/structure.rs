@@ -202,3 +202,56 @@ fn no_stage_imports_a_later_stage() {
         );
     }
 }
+
+/// Source files that are over the limit while their owners split them (issue 12 left them to
+/// the engineers working in them). An entry that is no longer long is simply ignored; remove it
+/// when the split lands.
+const BEING_SPLIT: &[&str] = &[
+    "src/init/mod.rs",
+    "src/init/detect.rs",
+    "src/output/mod.rs",
+    "src/output/plan.rs",
+    "src/render/helm/mod.rs",
+    // Grown past the limit by issue 13 (volumes, kinds), which is still landing: split by spec
+    // section once it has.
+    "src/spec/checked/convert.rs",
+];
+
+/// Small modules with names that explain themselves (the guide): a source file over 400 lines
+/// says why at its top, in its `//!` header ("Over 400 lines on purpose: …"), or is split by
+/// concern.
+#[test]
+fn no_source_file_is_over_400_lines_without_a_reason_at_its_top() {
+    const LIMIT: usize = 400;
+    let root = common::root();
+    let mut dirs = vec![root.join("src")];
+    let mut offenders = Vec::new();
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let rel = path.strip_prefix(&root).unwrap().display().to_string();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let lines = text.lines().count();
+            let reason = text
+                .lines()
+                .take_while(|l| l.starts_with("//!"))
+                .any(|l| l.contains("400 lines on purpose:"));
+            if lines > LIMIT && !reason && !BEING_SPLIT.contains(&rel.as_str()) {
+                offenders.push(format!("{rel}: {lines} lines"));
+            }
+        }
+    }
+    offenders.sort();
+    assert!(
+        offenders.is_empty(),
+        "split these by concern, or say at the top why they are long \
+         (`//! Over 400 lines on purpose: …`): {offenders:#?}"
+    );
+}

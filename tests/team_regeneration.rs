@@ -10,24 +10,16 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use chartwright::output::{self, Fault, FileSet, OutputError, WriteOptions};
+use common::cli::{Project, Ran, binary, chartwright};
 use common::*;
 
-fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_chartwright"))
-}
-
 /// Runs chartwright in `dir`.
-fn cw(dir: &Path, args: &[&str]) -> Output {
-    Command::new(bin())
-        .current_dir(dir)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
+fn cw(dir: &Path, args: &[&str]) -> Ran {
+    chartwright(args).in_dir(dir).output()
 }
 
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
+fn code(o: &Ran) -> i32 {
+    o.code.unwrap_or(-1)
 }
 
 fn text(o: &Output) -> String {
@@ -39,10 +31,8 @@ fn text(o: &Output) -> String {
     )
 }
 
-fn ok(dir: &Path, args: &[&str]) -> Output {
-    let o = cw(dir, args);
-    assert_eq!(code(&o), 0, "chartwright {args:?}: {}", text(&o));
-    o
+fn ok(dir: &Path, args: &[&str]) -> Ran {
+    cw(dir, args).code(0)
 }
 
 /// A spec with the given services (name, image tag, port), each depending on nothing.
@@ -82,9 +72,8 @@ fn replace_in(path: &Path, from: &str, to: &str) {
 
 #[test]
 fn a_second_run_fails_fast_with_exit_3_while_the_lock_is_held() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Project::with_spec(&spec(&[("api", "1.0.0", 3000)]));
     let d = dir.path();
-    fs::write(d.join("chartwright.yaml"), spec(&[("api", "1.0.0", 3000)])).unwrap();
     ok(d, &["generate", "-q"]);
     let lock_path = d.join("deploy/.chartwright/lock");
     let lock = fs::OpenOptions::new().write(true).open(&lock_path).unwrap();
@@ -94,7 +83,7 @@ fn a_second_run_fails_fast_with_exit_3_while_the_lock_is_held() {
 
     for args in [&["generate"][..], &["check"], &["diff"]] {
         let o = cw(d, args);
-        assert_eq!(code(&o), 3, "{args:?}: {}", text(&o));
+        assert_eq!(code(&o), 3, "{args:?}: {}", o.context());
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(
             err.contains(".chartwright/lock") && err.contains("locked by another chartwright run"),
@@ -123,24 +112,17 @@ fn concurrent_generates_never_leave_a_tree_check_accepts_unless_it_equals_the_sp
 
     let mut exits = Vec::new();
     for round in 0..4 {
-        let mut children: Vec<_> = ["a.yaml", "b.yaml"]
-            .iter()
-            .map(|s| {
-                Command::new(bin())
-                    .current_dir(d)
-                    .args(["generate", "-q", "-f", s])
-                    .stderr(std::process::Stdio::piped())
-                    .spawn()
-                    .unwrap()
-            })
-            .collect();
-        let outs: Vec<Output> = children
-            .drain(..)
-            .map(|c| c.wait_with_output().unwrap())
-            .collect();
+        // Both at once, each from its own thread.
+        let outs: Vec<Ran> = std::thread::scope(|scope| {
+            let runs: Vec<_> = ["a.yaml", "b.yaml"]
+                .iter()
+                .map(|s| scope.spawn(move || cw(d, &["generate", "-q", "-f", s])))
+                .collect();
+            runs.into_iter().map(|r| r.join().unwrap()).collect()
+        });
         for o in &outs {
             // Either it ran, or it found the other one holding the lock.
-            assert!(matches!(code(o), 0 | 3), "round {round}: {}", text(o));
+            assert!(matches!(code(o), 0 | 3), "round {round}: {}", o.context());
             if code(o) == 3 {
                 assert!(String::from_utf8_lossy(&o.stderr).contains("locked"));
             }
@@ -150,7 +132,7 @@ fn concurrent_generates_never_leave_a_tree_check_accepts_unless_it_equals_the_sp
         let mut accepted = 0;
         for (spec, files) in &rendered {
             let o = cw(d, &["check", "-q", "-f", spec]);
-            assert!(matches!(code(&o), 0 | 1), "{}", text(&o));
+            assert!(matches!(code(&o), 0 | 1), "{}", o.context());
             if code(&o) == 0 {
                 accepted += 1;
                 assert_eq!(
@@ -216,11 +198,11 @@ fn a_run_killed_mid_write_is_drift_for_check_and_repaired_by_the_next_generate()
             // Whichever spec, check fails: the leftovers are a crashed run's, never edits.
             for s in ["a.yaml", "b.yaml"] {
                 let o = cw(d, &["check", "-f", s]);
-                assert_eq!(code(&o), 1, "step {step}, check -f {s}: {}", text(&o));
+                assert_eq!(code(&o), 1, "step {step}, check -f {s}: {}", o.context());
                 assert!(
                     String::from_utf8_lossy(&o.stderr).contains("interrupted"),
                     "{}",
-                    text(&o)
+                    o.context()
                 );
             }
             let o = ok(d, &["generate", "--format", "json", "-f", repair_with]);
@@ -366,9 +348,8 @@ fn two_branches_regenerating_different_services_merge_without_conflict_and_check
 
 #[test]
 fn a_deleted_state_is_recovered_by_adopt_without_losing_an_edit() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Project::with_spec(&spec(&[("api", "1.0.0", 3000)]));
     let d = dir.path();
-    fs::write(d.join("chartwright.yaml"), spec(&[("api", "1.0.0", 3000)])).unwrap();
     ok(d, &["generate", "-q"]);
     let values = d.join("deploy/charts/api/values.yaml");
     replace_in(&values, "\n", "\n# keep me\n");
@@ -379,7 +360,7 @@ fn a_deleted_state_is_recovered_by_adopt_without_losing_an_edit() {
     // out in the message, and nothing written.
     let before = snapshot(&d.join("deploy"));
     let o = cw(d, &["generate"]);
-    assert_eq!(code(&o), 2, "{}", text(&o));
+    assert_eq!(code(&o), 2, "{}", o.context());
     assert!(String::from_utf8_lossy(&o.stderr).contains("generate --adopt"));
     assert_eq!(snapshot(&d.join("deploy")), before);
 
@@ -404,7 +385,7 @@ fn a_deleted_state_is_recovered_by_adopt_without_losing_an_edit() {
     damaged.push_str("<<<<<<< HEAD\nnot a record line\n");
     fs::write(&state, damaged).unwrap();
     let o = cw(d, &["check"]);
-    assert_eq!(code(&o), 2, "{}", text(&o));
+    assert_eq!(code(&o), 2, "{}", o.context());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
         err.contains("line") && err.contains("generate --adopt"),
@@ -417,9 +398,8 @@ fn a_deleted_state_is_recovered_by_adopt_without_losing_an_edit() {
 
 #[test]
 fn an_old_format_tree_is_read_and_converted_by_the_next_generate() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Project::with_spec(&spec(&[("api", "1.0.0", 3000)]));
     let d = dir.path();
-    fs::write(d.join("chartwright.yaml"), spec(&[("api", "1.0.0", 3000)])).unwrap();
     let old = generate(&d.join("chartwright.yaml"));
     // The layout chartwright 0.1 wrote: state.json plus full base copies at output paths.
     let out = d.join("deploy");
@@ -441,7 +421,7 @@ fn an_old_format_tree_is_read_and_converted_by_the_next_generate() {
     replace_in(&out.join("charts/api/values.yaml"), "\n", "\n# keep me\n");
 
     let o = cw(d, &["check"]);
-    assert_eq!(code(&o), 1, "{}", text(&o));
+    assert_eq!(code(&o), 1, "{}", o.context());
     assert!(String::from_utf8_lossy(&o.stderr).contains("state.json"));
 
     // The edit is merged against the old base copy; the old layout is gone afterwards.
@@ -472,9 +452,8 @@ fn an_old_format_tree_is_read_and_converted_by_the_next_generate() {
 
 #[test]
 fn remembered_defaults_and_overlay_make_a_plain_check_pass_and_flags_still_win() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Project::with_spec(&spec(&[("api", "1.0.0", 3000)]));
     let d = dir.path();
-    fs::write(d.join("chartwright.yaml"), spec(&[("api", "1.0.0", 3000)])).unwrap();
     fs::write(
         d.join("org.yaml"),
         "labels: { team.example.com/owner: payments }\ningress_class: traefik\n",
@@ -489,7 +468,7 @@ fn remembered_defaults_and_overlay_make_a_plain_check_pass_and_flags_still_win()
     assert!(
         String::from_utf8_lossy(&o.stdout).contains("up to date"),
         "{}",
-        text(&o)
+        o.context()
     );
     // From another working directory, with the output named differently, it still resolves.
     fs::create_dir(d.join("sub")).unwrap();
@@ -516,7 +495,7 @@ fn remembered_defaults_and_overlay_make_a_plain_check_pass_and_flags_still_win()
     // The overlay folder likewise (inside the project: a remembered folder outside the spec's
     // repository is refused, see below).
     let overlay = d.join("team-templates");
-    copy_dir(&root().join("examples/team-overlay/templates"), &overlay);
+    copy_dir(&example_dir("team-overlay").join("templates"), &overlay);
     let o = ok(
         d,
         &[
@@ -539,31 +518,18 @@ fn remembered_defaults_and_overlay_make_a_plain_check_pass_and_flags_still_win()
 
     // The record is a committed file: what it remembers is held to the spec's containment rule
     // (issue 18), so an edited record cannot point a CI run at a folder outside the repository.
-    let outside = root().join("examples/team-overlay/templates");
+    let outside = example_dir("team-overlay").join("templates");
     ok(
         d,
         &["generate", "-q", "--templates", outside.to_str().unwrap()],
     );
     let o = cw(d, &["check"]);
-    assert_eq!(code(&o), 2, "{}", text(&o));
+    assert_eq!(code(&o), 2, "{}", o.context());
     assert!(
         String::from_utf8_lossy(&o.stderr).contains("outside the spec's repository"),
         "{}",
-        text(&o)
+        o.context()
     );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &dest);
-        } else {
-            fs::copy(entry.path(), dest).unwrap();
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -774,26 +740,17 @@ fn yaml_blocks(md: &str) -> Vec<String> {
 }
 
 /// A project as CI sees it: a spec, org defaults, and the tree generated with them committed.
-fn ci_project(example: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let src = root().join("examples").join(example);
-    for (rel, bytes) in snapshot(&src) {
-        if bytes != b"<dir>" {
-            let p = dir.path().join(&rel);
-            fs::create_dir_all(p.parent().unwrap()).unwrap();
-            fs::write(p, bytes).unwrap();
-        }
-    }
-    fs::write(dir.path().join("org.yaml"), "ingress_class: traefik\n").unwrap();
-    ok(dir.path(), &["generate", "-q", "--defaults", "org.yaml"]);
-    dir
+fn ci_project(example: &str) -> Project {
+    let p = Project::example_folder(example).file("org.yaml", "ingress_class: traefik\n");
+    ok(p.path(), &["generate", "-q", "--defaults", "org.yaml"]);
+    p
 }
 
 /// Runs command lines with bash, chartwright on PATH.
 fn run_lines(dir: &Path, lines: &[String]) -> Output {
     let path = format!(
         "{}:{}",
-        bin().parent().unwrap().display(),
+        binary().parent().unwrap().display(),
         std::env::var("PATH").unwrap_or_default()
     );
     Command::new("bash")

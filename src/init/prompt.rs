@@ -62,6 +62,11 @@ pub fn path_rule(s: &str) -> Result<(), String> {
     }
 }
 
+/// A path, or empty for none.
+pub fn optional_path_rule(s: &str) -> Result<(), String> {
+    if s.is_empty() { Ok(()) } else { path_rule(s) }
+}
+
 pub fn host_rule(s: &str) -> Result<(), String> {
     if s.is_empty() {
         Ok(())

@@ -3,18 +3,46 @@
 
 use std::fmt::Write;
 
-use super::{Draft, ServiceDraft};
+use super::draft::{BackingDraft, Draft, PortDraft, ProbeDraft, ServiceDraft};
 
 fn q(s: &str) -> String {
     serde_json::to_string(s).expect("a string serializes")
 }
 
-/// Port names: the first port is `http`, the others `port-<number>` (at most 15 characters).
-pub fn port_name(ports: &[u16], i: usize) -> String {
-    if i == 0 {
+/// Port names (IANA service names, at most 15 characters): `http` for the port an HTTP probe
+/// (or the ingress) uses, else `tcp-<number>` / `udp-<number>`, so that no mesh reads a
+/// database protocol as HTTP.
+pub fn port_name(ports: &[PortDraft], i: usize, http_port: Option<u16>) -> String {
+    let p = ports[i];
+    if !p.udp && Some(p.number) == http_port {
         "http".into()
+    } else if p.udp {
+        format!("udp-{}", p.number)
     } else {
-        format!("port-{}", ports[i])
+        format!("tcp-{}", p.number)
+    }
+}
+
+/// The port the service's HTTP traffic uses: its HTTP probe's, else (with an ingress) the first
+/// TCP port.
+fn http_port(s: &ServiceDraft) -> Option<u16> {
+    match &s.health {
+        Some(h) => {
+            let ProbeDraft::Http { port, .. } = &h.liveness;
+            Some(*port)
+        }
+        None if s.ingress_host.is_some() => s.ports.iter().find(|p| !p.udp).map(|p| p.number),
+        None => None,
+    }
+}
+
+fn not_carried(out: &mut String, indent: &str, lines: &[String], from: &str) {
+    if lines.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{indent}# Not carried over from {from}:");
+    for l in lines {
+        let _ = writeln!(out, "{indent}#   - {}", l.replace('\n', " "));
     }
 }
 
@@ -26,8 +54,9 @@ fn comment_lines(out: &mut String, indent: &str, lines: &[String]) {
     }
 }
 
-fn service(out: &mut String, s: &ServiceDraft) {
+fn service(out: &mut String, s: &ServiceDraft, from: &str) {
     comment_lines(out, "  ", &s.notes);
+    not_carried(out, "  ", &s.not_carried, from);
     let _ = writeln!(out, "  {}:", q(&s.name));
     let _ = writeln!(
         out,
@@ -41,28 +70,43 @@ fn service(out: &mut String, s: &ServiceDraft) {
         );
         let _ = writeln!(out, "    build: {}", q(b));
     }
-    let _ = writeln!(
-        out,
-        "    # Container ports; the first one serves probes and the ingress."
-    );
-    let _ = writeln!(out, "    ports:");
-    for (i, p) in s.ports.iter().enumerate() {
+    let http = http_port(s);
+    let names: Vec<String> = (0..s.ports.len())
+        .map(|i| port_name(&s.ports, i, http))
+        .collect();
+    if !s.ports.is_empty() {
         let _ = writeln!(
             out,
-            "      - {{ name: {}, port: {p} }}",
-            port_name(&s.ports, i)
+            "    # Container ports; the first one is the default for probes and the ingress."
         );
+        let _ = writeln!(out, "    ports:");
+        for (p, n) in s.ports.iter().zip(&names) {
+            if p.udp {
+                let _ = writeln!(
+                    out,
+                    "      - {{ name: {n}, port: {}, protocol: UDP }}",
+                    p.number
+                );
+            } else {
+                let _ = writeln!(out, "      - {{ name: {n}, port: {} }}", p.number);
+            }
+        }
     }
-    if s.liveness.is_some() || s.readiness.is_some() {
+    if let Some(h) = &s.health {
         let _ = writeln!(
             out,
             "    # HTTP probes: liveness restarts a stuck container, readiness gates traffic."
         );
         let _ = writeln!(out, "    health:");
-        for (which, path) in [("liveness", &s.liveness), ("readiness", &s.readiness)] {
-            if let Some(p) = path {
-                let _ = writeln!(out, "      {which}: {{ http: {}, port: http }}", q(p));
-            }
+        for (which, probe) in [("liveness", &h.liveness), ("readiness", &h.readiness)] {
+            let ProbeDraft::Http { path, port } = probe;
+            let name = s
+                .ports
+                .iter()
+                .position(|p| p.number == *port && !p.udp)
+                .map(|i| names[i].clone())
+                .unwrap_or_else(|| port.to_string());
+            let _ = writeln!(out, "      {which}: {{ http: {}, port: {name} }}", q(path));
         }
     }
     if let Some(r) = &s.resources {
@@ -123,6 +167,31 @@ fn service(out: &mut String, s: &ServiceDraft) {
     }
 }
 
+fn backing(out: &mut String, b: &BackingDraft, from: &str) {
+    not_carried(out, "  ", &b.not_carried, from);
+    match &b.image {
+        Some(i) => {
+            let _ = writeln!(
+                out,
+                "  {}: {{ kind: {}, version: {}, image: {} }}",
+                q(&b.name),
+                q(&b.kind),
+                q(&b.version),
+                q(i)
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "  {}: {{ kind: {}, version: {} }}",
+                q(&b.name),
+                q(&b.kind),
+                q(&b.version)
+            );
+        }
+    }
+}
+
 /// Renders the spec text.
 pub fn render(d: &Draft) -> String {
     let mut out = String::new();
@@ -139,8 +208,9 @@ pub fn render(d: &Draft) -> String {
     out.push_str("# The application: a DNS label that prefixes namespaces and resource names.\n");
     let _ = writeln!(out, "app: {}", q(&d.app));
     out.push_str("services:\n");
+    let from = d.source.as_deref().unwrap_or("the imported file");
     for s in &d.services {
-        service(&mut out, s);
+        service(&mut out, s, from);
     }
     if !d.backing.is_empty() {
         out.push_str(
@@ -148,13 +218,7 @@ pub fn render(d: &Draft) -> String {
         );
         out.push_str("backing:\n");
         for b in &d.backing {
-            let _ = writeln!(
-                out,
-                "  {}: {{ kind: {}, version: {} }}",
-                q(&b.name),
-                q(&b.kind),
-                q(&b.version)
-            );
+            backing(&mut out, b, from);
         }
     }
     out.push_str("# Environments, in promotion order.\n");
@@ -162,8 +226,9 @@ pub fn render(d: &Draft) -> String {
     let has_ingress = d.services.iter().any(|s| s.ingress_host.is_some());
     for e in &d.environments {
         let replicas = crate::plan::defaults::replicas_of(e);
-        let autoscale = (e == "prod").then_some(d.autoscale).flatten();
-        let tls = e == "prod" && has_ingress;
+        let production = crate::plan::defaults::is_production(e);
+        let autoscale = production.then_some(d.autoscale).flatten();
+        let tls = production && has_ingress;
         if autoscale.is_none() && !tls {
             let _ = writeln!(out, "  {}: {{ replicas: {replicas} }}", q(e));
             continue;

@@ -2,7 +2,9 @@
 //! Compose, only the values differ.
 
 use super::model::EnvVarValues;
-use crate::spec::checked::{Backing, Checked, Service};
+use std::collections::BTreeMap;
+
+use crate::spec::checked::{Backing, BackingEndpoint, Checked, Service};
 
 /// `DATABASE-PRIMARY` style prefix of a dependency's variables.
 pub(super) fn var_prefix(name: &str) -> String {
@@ -135,32 +137,63 @@ pub(super) fn service_connection(name: &str, dep: &Service) -> Vec<Connection> {
 
 /// The Kubernetes connection variables of a service, in `depends_on` order: passwords are read
 /// from the dependency's credentials Secret, never written out.
-pub(super) fn k8s_connections(spec: &Checked, svc: &Service) -> Vec<EnvVarValues> {
+///
+/// `endpoints`: where the environment puts its backing services. A managed host replaces the
+/// in-cluster name (or the spec's `host:`); a host in a Secret is read by `secretKeyRef`, and the
+/// URL, assembled by the kubelet from `$(<NAME>_HOST)`, follows either way.
+pub(super) fn k8s_connections(
+    spec: &Checked,
+    svc: &Service,
+    endpoints: Option<&BTreeMap<String, BackingEndpoint>>,
+) -> Vec<EnvVarValues> {
     let mut connections = Vec::new();
+    // (variable, Secret, key) of hosts read from a Secret.
+    let mut from_secret: Vec<(String, String, String)> = Vec::new();
     for dep in &svc.depends_on {
         if let Some(other) = spec.services.get(dep) {
             connections.extend(service_connection(dep, other));
         } else if let Some(b) = spec.backing.get(dep) {
-            let host = b.host.clone().unwrap_or_else(|| dep.clone());
+            let host = match endpoints.and_then(|e| e.get(dep)) {
+                Some(BackingEndpoint::Host(h)) => h.clone(),
+                Some(BackingEndpoint::HostSecret(name, key)) => {
+                    from_secret.push((
+                        format!("{}_HOST", var_prefix(dep)),
+                        name.clone(),
+                        key.clone(),
+                    ));
+                    String::new()
+                }
+                None => b.host.clone().unwrap_or_else(|| dep.clone()),
+            };
             connections.extend(backing_connection(spec, svc, dep, b, &host, "", true));
         }
     }
     connections
         .into_iter()
-        .map(|c| EnvVarValues {
-            name: c.name,
-            value: if c.secret.is_some() {
-                String::new()
-            } else {
-                c.value
+        .map(
+            |c| match from_secret.iter().find(|(n, _, _)| *n == c.name) {
+                Some((_, secret, key)) => EnvVarValues {
+                    name: c.name,
+                    value: String::new(),
+                    secret_name: secret.clone(),
+                    secret_key: key.clone(),
+                },
+                None => EnvVarValues {
+                    name: c.name,
+                    value: if c.secret.is_some() {
+                        String::new()
+                    } else {
+                        c.value
+                    },
+                    secret_key: if c.secret.is_some() {
+                        "password".into()
+                    } else {
+                        String::new()
+                    },
+                    secret_name: c.secret.unwrap_or_default(),
+                },
             },
-            secret_key: if c.secret.is_some() {
-                "password".into()
-            } else {
-                String::new()
-            },
-            secret_name: c.secret.unwrap_or_default(),
-        })
+        )
         .collect()
 }
 

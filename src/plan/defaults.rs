@@ -30,11 +30,28 @@ pub const REPLICAS: u32 = 1;
 /// node drain.
 pub const BASE_REPLICAS: u32 = 2;
 
-/// The replicas of environment `name` when the spec gives no count.
+/// Names that mean production and staging, whatever a team calls them.
+const PRODUCTION_NAMES: [&str; 4] = ["prod", "production", "prd", "live"];
+const STAGING_NAMES: [&str; 4] = ["staging", "stage", "stg", "preprod"];
+
+/// Whether environment `name` is production by its name's meaning (`prod`, `production`, `prd`,
+/// `live`): it then gets production replicas (and, from `init`, an autoscaler).
+pub fn is_production(name: &str) -> bool {
+    PRODUCTION_NAMES.contains(&name)
+}
+
+/// The replicas of environment `name` when the spec gives no count: by what the name means.
 pub fn replicas_of(name: &str) -> u32 {
+    let canonical = if is_production(name) {
+        "prod"
+    } else if STAGING_NAMES.contains(&name) {
+        "staging"
+    } else {
+        name
+    };
     ENVIRONMENTS
         .iter()
-        .find(|(n, _)| *n == name)
+        .find(|(n, _)| *n == canonical)
         .map(|(_, r)| *r)
         .unwrap_or(REPLICAS)
 }

@@ -38,6 +38,23 @@ pub(super) fn service_plan(
             );
         }
     }
+    let overrides = ctx.spec.environments.iter().flatten();
+    for (env, o) in overrides.filter_map(|(e, env)| Some((e, env.overrides.get(name)?))) {
+        if let Some((at, false)) = &o.env_file {
+            problems.push(
+                &Origin::of(
+                    Source::Spec,
+                    format!("environments.{env}.overrides.{name}.env_file"),
+                    at,
+                ),
+                format!(
+                    "env file `{}` was not read (the spec was given as text, not as a file)",
+                    at.value
+                ),
+                None,
+            );
+        }
+    }
     let (mut base, _) = values(ctx, name, svc, &image, None, problems);
     let mut resolved = Vec::with_capacity(envs.len());
     let mut env_values: Vec<ChartValues> = envs
@@ -110,13 +127,13 @@ fn values(
     } else {
         svc.run_as_user.unwrap_or(d::RUN_AS_USER)
     };
-    let over = env.and_then(|(e, _)| {
+    let env_spec = env.and_then(|(e, _)| {
         ctx.spec
             .environments
             .as_ref()
             .and_then(|envs| envs.get(&e.name))
-            .and_then(|e| e.overrides.get(name))
     });
+    let over = env_spec.and_then(|e| e.overrides.get(name));
     let image = &over
         .and_then(|o| o.image.clone())
         .map(|i| super::chart::with_registry(i, defaults))
@@ -201,7 +218,7 @@ fn values(
                 .collect(),
         },
         env: env_vars,
-        connections: super::connections::k8s_connections(spec, svc),
+        connections: super::connections::k8s_connections(spec, svc, env_spec.map(|e| &e.backing)),
         secrets: secrets(app, name, svc),
         probes: super::probes::probes(svc, &first_port),
         resources: resources.values(),

@@ -55,6 +55,19 @@ pub fn check_env_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Plain environment variable names as Kubernetes and Compose accept them: C identifiers plus
+/// `.` and `-` (`discovery.type` configures Elasticsearch). Secret names stay C identifiers.
+pub fn check_env_key(name: &str) -> Result<(), String> {
+    let b = name.as_bytes();
+    let ok = |c: &u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-');
+    if b.is_empty() || b[0].is_ascii_digit() || !b.iter().all(ok) {
+        return Err(format!(
+            "`{name}` is not a valid environment variable name (letters, digits, `_`, `.` and `-`, not starting with a digit)"
+        ));
+    }
+    Ok(())
+}
+
 /// Host names for ingress rules: a lowercase DNS name, optionally a `*.` wildcard.
 pub fn is_hostname(host: &str) -> bool {
     let body = host.strip_prefix("*.").unwrap_or(host);
@@ -157,6 +170,8 @@ mod tests {
         assert!(check_env_name("LOG_LEVEL").is_ok());
         assert!(check_env_name("1X").is_err());
         assert!(check_env_name("A-B").is_err());
+        assert!(check_env_key("discovery.type").is_ok() && check_env_key("A-B").is_ok());
+        assert!(check_env_key("1X").is_err() && check_env_key("A B").is_err());
         assert!(
             looks_secret("DB_PASSWORD")
                 && looks_secret("github_token")

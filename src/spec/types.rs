@@ -453,6 +453,12 @@ pub struct BackingSpec {
     #[serde(default)]
     #[schemars(with = "Option<String>", example = &"shop")]
     pub database: Option<S<String>>,
+    /// The image Compose runs instead of the catalog's (an extension image such as
+    /// `pgvector/pgvector:pg16`, or the exact reference an imported Compose file used); pinned
+    /// like a service image. It must still speak the kind's protocol, healthcheck and settings.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"pgvector/pgvector:pg16")]
+    pub image: Option<S<String>>,
     /// Host the Kubernetes services connect to (a managed instance); the entry's name when absent.
     #[serde(default)]
     #[schemars(with = "Option<String>", example = &"shop-db.internal.example.com")]
@@ -479,6 +485,14 @@ pub struct EnvironmentSpec {
     #[serde(default)]
     #[schemars(with = "Option<String>", example = &"shop-prod")]
     pub namespace: Option<S<String>>,
+    /// Where the backing services are in this environment, by backing name: a managed host
+    /// (a literal, or read from a Secret) instead of the in-cluster name.
+    #[serde(default)]
+    #[schemars(
+        with = "BTreeMap<String, BackingEndpointSpec>",
+        example = json!({"postgres": {"host_secret": {"name": "shop-db", "key": "host"}}, "redis": {"host": "shop-cache.abc123.cache.amazonaws.com"}})
+    )]
+    pub backing: BTreeMap<String, S<BackingEndpointSpec>>,
     /// Per-service changes in this environment, by service name.
     #[serde(default)]
     #[schemars(
@@ -486,6 +500,32 @@ pub struct EnvironmentSpec {
         example = json!({"api": {"resources": {"limits": {"memory": "1Gi"}}}})
     )]
     pub overrides: BTreeMap<String, S<ServiceOverride>>,
+}
+
+/// Where a backing service is in one environment: `host` or `host_secret`, not both.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct BackingEndpointSpec {
+    /// The host name the services connect to (a managed instance).
+    #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"shop-db.prod.internal.example.com")]
+    pub host: Option<S<String>>,
+    /// A key of a Secret (created outside the chart) that holds the host name.
+    #[serde(default)]
+    #[schemars(with = "Option<SecretKeySpec>", example = json!({"name": "shop-db", "key": "host"}))]
+    pub host_secret: Option<S<SecretKeySpec>>,
+}
+
+/// A key of a Kubernetes Secret.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct SecretKeySpec {
+    /// The Secret's name.
+    #[schemars(with = "String", example = &"shop-db")]
+    pub name: S<String>,
+    /// The key in that Secret.
+    #[schemars(with = "String", example = &"host")]
+    pub key: S<String>,
 }
 
 /// Horizontal pod autoscaling on CPU utilisation.
@@ -550,6 +590,12 @@ pub struct ServiceOverride {
     #[serde(default)]
     #[schemars(with = "Option<String>", example = &"api.staging.example.com")]
     pub ingress_host: Option<S<String>>,
+    /// A file of `NAME=value` lines (relative to the spec, inside its repository): non-secret
+    /// variables of this environment, under `env:` (which wins). A secret-looking name with a
+    /// value is refused, as in `env:`: it never becomes a Secret.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"config/prod.env")]
+    pub env_file: Option<S<String>>,
     /// The image in this environment (a tag or a digest), e.g. prod pinned by digest.
     #[serde(default)]
     #[schemars(with = "Option<String>", example = &"registry.example.com/shop/api@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")]

@@ -36,6 +36,13 @@ impl Project {
         p
     }
 
+    /// A copy of the named example's whole folder (its overlay and other files too).
+    pub fn example_folder(name: &str) -> Self {
+        let p = Self::empty();
+        super::copy_dir(&super::example_dir(name), p.path());
+        p
+    }
+
     /// A project whose `chartwright.yaml` is `text`.
     pub fn with_spec(text: &str) -> Self {
         Self::empty().file("chartwright.yaml", text)
@@ -76,14 +83,19 @@ impl Project {
     }
 }
 
+/// The chartwright binary under test.
+pub fn binary() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("chartwright")
+}
+
 /// chartwright with these arguments (in the test's working directory unless a [`Project`]
-/// runs it).
+/// runs it, or [`Run::in_dir`] names another).
 pub fn chartwright<I, S>(args: I) -> Run
 where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("chartwright"));
+    let mut cmd = Command::new(binary());
     cmd.args(args).env_remove("NO_COLOR");
     Run {
         cmd,
@@ -112,6 +124,12 @@ impl Run {
         S: AsRef<OsStr>,
     {
         self.cmd.args(args);
+        self
+    }
+
+    /// Runs in `dir` (a folder that is not a [`Project`]'s root).
+    pub fn in_dir(mut self, dir: impl AsRef<Path>) -> Self {
+        self.cmd.current_dir(dir);
         self
     }
 
@@ -223,7 +241,8 @@ impl Ran {
         String::from_utf8_lossy(&self.stderr).into_owned()
     }
 
-    fn context(&self) -> String {
+    /// The command, its exit code and both outputs, for a failure message.
+    pub fn context(&self) -> String {
         format!(
             "{}\n--- exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
             self.described,

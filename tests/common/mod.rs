@@ -109,11 +109,32 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The folder of the named example (`examples/<name>/`).
+pub fn example_dir(name: &str) -> PathBuf {
+    let path = root().join("examples").join(name);
+    assert!(path.is_dir(), "no example `{name}`");
+    path
+}
+
 /// The spec of the named example (`examples/<name>/chartwright.yaml`).
 pub fn example(name: &str) -> PathBuf {
-    let path = root().join("examples").join(name).join("chartwright.yaml");
+    let path = example_dir(name).join("chartwright.yaml");
     assert!(path.is_file(), "no example `{name}`");
     path
+}
+
+/// Copies the folder `from` into `to` (created), recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &dest);
+        } else {
+            fs::copy(entry.path(), dest).unwrap();
+        }
+    }
 }
 
 /// Every bundled example spec, sorted.

@@ -298,6 +298,10 @@ impl Converter {
             );
             return None;
         };
+        let image = match &b.value.image {
+            Some(i) => i.value.clone(),
+            None => image,
+        };
         Some(Backing {
             entry,
             version,
@@ -345,6 +349,7 @@ impl Converter {
                         .map(|(k, v)| (k.clone(), v.value.as_text()))
                         .collect(),
                     ingress_host: o.ingress_host.as_ref().map(|h| h.value.clone()),
+                    env_file: o.env_file.clone().map(|f| (f, false)),
                     image: o
                         .image
                         .as_ref()
@@ -394,6 +399,22 @@ impl Converter {
             issuer: ingress.issuer.map(|c| c.value),
             namespace: e.namespace.as_ref().map(|n| n.value.clone()),
             overrides,
+            backing: e
+                .backing
+                .iter()
+                .filter_map(|(b, ep)| {
+                    let ep = &ep.value;
+                    let endpoint = match (&ep.host, &ep.host_secret) {
+                        (Some(h), _) => BackingEndpoint::Host(h.value.clone()),
+                        (None, Some(s)) => BackingEndpoint::HostSecret(
+                            s.value.name.value.clone(),
+                            s.value.key.value.clone(),
+                        ),
+                        (None, None) => return None,
+                    };
+                    Some((b.clone(), endpoint))
+                })
+                .collect(),
         }
     }
 

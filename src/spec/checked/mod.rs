@@ -158,8 +158,8 @@ pub struct ExternalSecret {
 pub struct Backing {
     pub entry: &'static CatalogEntry,
     pub version: String,
-    /// The pinned image of that version.
-    pub image: &'static str,
+    /// The pinned image of that version, or the spec's `image:` override.
+    pub image: String,
     pub database: Option<String>,
     pub host: Option<String>,
 }
@@ -175,6 +175,16 @@ pub struct Environment {
     pub namespace: Option<String>,
     /// By service name; every name is a service of the spec.
     pub overrides: BTreeMap<String, Override>,
+    /// By backing name; every name is a backing entry of the spec.
+    pub backing: BTreeMap<String, BackingEndpoint>,
+}
+
+/// Where a backing service is in one environment.
+#[derive(Debug, Clone)]
+pub enum BackingEndpoint {
+    Host(String),
+    /// (Secret name, key).
+    HostSecret(String, String),
 }
 
 #[derive(Debug, Clone)]
@@ -192,6 +202,9 @@ pub struct Override {
     pub env: BTreeMap<String, String>,
     pub ingress_host: Option<String>,
     pub image: Option<ImageRef>,
+    /// The `env_file:` as written, and whether [`crate::spec::load`] read it into `env` (the
+    /// plan refuses one that was not read).
+    pub env_file: Option<(S<String>, bool)>,
     /// By volume name; every name is a volume of the service.
     pub volumes: BTreeMap<String, VolumeOverride>,
 }

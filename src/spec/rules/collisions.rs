@@ -127,6 +127,28 @@ fn env_vars(
         let Some(o) = e.value.overrides.get(name) else {
             continue;
         };
+        // The variables read from its env file (those the override's `env:` does not set).
+        let from_file = checked
+            .environments
+            .as_ref()
+            .and_then(|envs| envs.get(env))
+            .and_then(|e| e.overrides.get(name));
+        if let (Some(file), Some(c)) = (&o.value.env_file, from_file) {
+            for var in c.env.keys().filter(|v| !o.value.env.contains_key(*v)) {
+                if let Some((what, _)) = injected(&claims, var) {
+                    out.at(
+                        ErrorKind::Invalid,
+                        format!("environments.{env}.overrides.{name}.env_file"),
+                        file,
+                        format!(
+                            "`{var}` is set in `{}` and also injected by {what}",
+                            file.value
+                        ),
+                        RENAME,
+                    );
+                }
+            }
+        }
         for (var, value) in &o.value.env {
             let op = format!("environments.{env}.overrides.{name}.env.{var}");
             if let Some((what, _)) = injected(&claims, var) {

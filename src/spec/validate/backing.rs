@@ -5,6 +5,7 @@ use super::super::types::*;
 use super::Collector;
 use crate::catalog;
 use crate::spec::error::ErrorKind;
+use crate::spec::image::ImageRef;
 
 pub(super) fn backing(c: &mut Collector, spec: &Spec, name: &str, b: &S<BackingSpec>) {
     let path = format!("backing.{name}");
@@ -55,6 +56,17 @@ pub(super) fn backing(c: &mut Collector, spec: &Spec, name: &str, b: &S<BackingS
             }
         }
     }
+    if let Some(image) = &b.value.image
+        && let Err(e) = ImageRef::parse(&image.value)
+    {
+        c.push(
+            ErrorKind::Invalid,
+            format!("{path}.image"),
+            image,
+            e.message,
+            Some(e.hint),
+        );
+    }
     if let Some(db) = &b.value.database
         && check_env_safe_word(&db.value).is_err()
     {
@@ -85,5 +97,78 @@ fn check_env_safe_word(s: &str) -> Result<(), ()> {
         Ok(())
     } else {
         Err(())
+    }
+}
+
+/// Where an environment puts a backing service: a managed `host`, or a `host_secret`.
+pub(super) fn endpoint(
+    c: &mut Collector,
+    spec: &Spec,
+    path: &str,
+    name: &str,
+    ep: &S<BackingEndpointSpec>,
+) {
+    let bp = format!("{path}.backing.{name}");
+    if !spec.backing.contains_key(name) {
+        super::unknown_name(
+            c,
+            &bp,
+            ep,
+            name,
+            spec.backing.keys(),
+            format!("`{name}` is not a backing service of this spec"),
+        );
+        return;
+    }
+    let e = &ep.value;
+    match (&e.host, &e.host_secret) {
+        (Some(_), Some(s)) => c.push(
+            ErrorKind::Invalid,
+            format!("{bp}.host_secret"),
+            s,
+            "give `host` or `host_secret`, not both",
+            None,
+        ),
+        (None, None) => c.push_at_key(
+            ErrorKind::Invalid,
+            &bp,
+            &bp,
+            ep,
+            "an endpoint needs `host` or `host_secret`",
+            Some(
+                "e.g. `host: db.prod.example.com` or `host_secret: { name: db, key: host }`".into(),
+            ),
+        ),
+        _ => {}
+    }
+    if let Some(h) = &e.host
+        && let Err(m) = check_hostname(&h.value)
+    {
+        c.push(ErrorKind::Invalid, format!("{bp}.host"), h, m, None);
+    }
+    if let Some(s) = &e.host_secret {
+        if check_hostname(&s.value.name.value).is_err() {
+            c.push(
+                ErrorKind::Invalid,
+                format!("{bp}.host_secret.name"),
+                &s.value.name,
+                format!("`{}` is not a valid Secret name", s.value.name.value),
+                None,
+            );
+        }
+        let k = &s.value.key.value;
+        let valid_key = !k.is_empty()
+            && k.len() <= 253
+            && k.chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || "-._".contains(ch));
+        if !valid_key {
+            c.push(
+                ErrorKind::Invalid,
+                format!("{bp}.host_secret.key"),
+                &s.value.key,
+                format!("`{k}` is not a valid Secret key (letters, digits, `-`, `_`, `.`)"),
+                None,
+            );
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! The rules of the environments: names, namespaces, replicas, autoscaling, ingress settings
 //! and per-service overrides.
 
-use super::super::names::{MAX_ENV_NAME, check_dns_label, check_hostname, did_you_mean};
+use super::super::names::{MAX_ENV_NAME, check_dns_label, check_hostname};
 use super::super::types::*;
 use super::service::env_vars;
 use super::{Collector, resources_layer};
@@ -103,21 +103,19 @@ pub(super) fn environments(c: &mut Collector, spec: &Spec) {
                 None,
             );
         }
+        for (b, ep) in &e.backing {
+            super::backing::endpoint(c, spec, &path, b, ep);
+        }
         for (svc_name, o) in &e.overrides {
             let op = format!("{path}.overrides.{svc_name}");
             let Some(svc) = spec.services.get(svc_name) else {
-                let hint = c
-                    .room()
-                    .then(|| did_you_mean(svc_name, spec.services.keys().map(String::as_str)))
-                    .flatten()
-                    .map(|s| format!("did you mean `{s}`?"));
-                c.push_at_key(
-                    ErrorKind::Reference,
-                    &op,
+                super::unknown_name(
+                    c,
                     &op,
                     o,
+                    svc_name,
+                    spec.services.keys(),
                     format!("`{svc_name}` is not a service of this spec"),
-                    hint,
                 );
                 continue;
             };

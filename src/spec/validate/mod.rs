@@ -88,6 +88,24 @@ impl Collector {
     }
 }
 
+/// A reference to a name that is not declared: refused where it is written, with the nearest
+/// declared name as a hint (when there is room for one).
+pub(super) fn unknown_name<'a, T>(
+    c: &mut Collector,
+    path: &str,
+    at: &Spanned<T>,
+    name: &str,
+    candidates: impl Iterator<Item = &'a String>,
+    message: String,
+) {
+    let hint = c
+        .room()
+        .then(|| super::names::did_you_mean(name, candidates.map(String::as_str)))
+        .flatten()
+        .map(|s| format!("did you mean `{s}`?"));
+    c.push_at_key(ErrorKind::Reference, path, path, at, message, hint);
+}
+
 pub(super) fn validate(spec: &Spec, text: &str) -> Vec<Diagnostic> {
     let mut c = Collector::default();
     if spec.version.value != super::SPEC_VERSION {

@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::super::image::ImageRef;
 use super::super::names::{
-    MAX_NAME, check_dns_label, check_env_name, check_hostname, did_you_mean, looks_secret,
+    MAX_NAME, check_dns_label, check_env_key, check_env_name, check_hostname, did_you_mean,
+    looks_secret,
 };
 use super::super::types::*;
 use super::{Collector, resources_layer};
@@ -69,7 +70,14 @@ pub(super) fn service(c: &mut Collector, spec: &Spec, name: &str, svc: &S<Servic
                 format!("port {num} is outside 1–65535"),
                 None,
             );
-        } else if !port_numbers.insert(num) {
+        } else if !port_numbers.insert((
+            num,
+            p.value
+                .protocol
+                .as_ref()
+                .map_or("TCP".to_string(), |p| p.value.clone()),
+        )) {
+            // The same number on TCP and UDP (DNS on 53) is two ports; twice on one protocol is not.
             c.push(
                 ErrorKind::Invalid,
                 format!("{pp}.port"),
@@ -113,7 +121,9 @@ pub(super) fn service(c: &mut Collector, spec: &Spec, name: &str, svc: &S<Servic
             if let Some(port) = &probe.value.port {
                 let text = port.value.as_text();
                 let known = port_names.contains(&text)
-                    || text.parse::<i64>().is_ok_and(|n| port_numbers.contains(&n));
+                    || text
+                        .parse::<i64>()
+                        .is_ok_and(|n| port_numbers.iter().any(|(p, _)| *p == n));
                 if !known {
                     c.push(
                         ErrorKind::Reference,
@@ -323,7 +333,7 @@ fn ports_hint(s: &ServiceSpec) -> Option<String> {
 pub(super) fn env_vars(c: &mut Collector, path: &str, env: &BTreeMap<String, S<Scalar>>) {
     for (k, v) in env {
         let ep = format!("{path}.{k}");
-        if let Err(m) = check_env_name(k) {
+        if let Err(m) = check_env_key(k) {
             c.push(ErrorKind::Invalid, &ep, v, m, None);
         } else if looks_secret(k) && !v.value.as_text().is_empty() {
             c.push(

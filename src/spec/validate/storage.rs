@@ -230,6 +230,19 @@ fn egress(c: &mut Collector, ep: &str, e: &EgressSpec) {
 
 /// What an environment's override may change of a service's storage and image.
 pub(super) fn override_(c: &mut Collector, op: &str, svc: &ServiceSpec, o: &ServiceOverride) {
+    if let Some(f) = &o.env_file
+        && (f.value.is_empty()
+            || f.value.starts_with('/')
+            || std::path::Path::new(&f.value).is_absolute())
+    {
+        c.push(
+            ErrorKind::Invalid,
+            format!("{op}.env_file"),
+            f,
+            format!("`{}` is not a file named relative to the spec", f.value),
+            None,
+        );
+    }
     if let Some(i) = &o.image
         && let Err(e) = ImageRef::parse(&i.value)
     {

@@ -1,0 +1,373 @@
+//! One of the application's own services (or a third-party image the catalog does not run):
+//! its image, ports, healthcheck, environment, dependencies and command, as the file gives them.
+
+use serde_json::Value;
+
+use super::health::{self, Check};
+use super::image::Image;
+use super::vars::interpolate;
+use super::{Import, Plan, as_str, env};
+use crate::init::draft::{HealthDraft, PortDraft, ProbeDraft, ServiceDraft};
+
+/// The container side of a Compose port entry: `[ip:][host:]container[/proto]` or the long form.
+/// A range (`9000-9005`) is not a single port.
+fn container_port(v: &Value, plan: &Plan) -> Result<PortDraft, String> {
+    let (text, proto) = match v {
+        Value::Object(m) => (
+            m.get("target").and_then(as_str).unwrap_or_default(),
+            m.get("protocol").and_then(as_str),
+        ),
+        other => (as_str(other).unwrap_or_default(), None),
+    };
+    let text = interpolate(&text, plan.vars).text;
+    let (body, proto) = match (text.split_once('/'), proto) {
+        (Some((b, p)), _) => (b.to_string(), p.to_string()),
+        (None, Some(p)) => (text.clone(), p),
+        (None, None) => (text.clone(), "tcp".to_string()),
+    };
+    let container = body.rsplit(':').next().unwrap_or_default();
+    container
+        .parse::<u16>()
+        .ok()
+        .filter(|p| *p > 0)
+        .map(|number| PortDraft {
+            number,
+            udp: proto.eq_ignore_ascii_case("udp"),
+        })
+        .ok_or_else(|| format!("port `{text}` (not a single container port)"))
+}
+
+/// A `command:` (or healthcheck) string split the way Compose splits it: shell words, quotes
+/// removed, no expansion.
+pub fn shell_words(s: &str) -> Option<Vec<String>> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next()? {
+                        '\'' => break,
+                        c => cur.push(c),
+                    }
+                }
+            }
+            '"' => {
+                in_word = true;
+                loop {
+                    match chars.next()? {
+                        '"' => break,
+                        '\\' => cur.push(chars.next()?),
+                        c => cur.push(c),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                cur.push(chars.next()?);
+            }
+            c if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            c => {
+                in_word = true;
+                cur.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(cur);
+    }
+    Some(words)
+}
+
+/// `command:` as a list of words, interpolated (`$$` is a literal `$`).
+fn words(v: &Value, plan: &Plan, s: &mut ServiceDraft, key: &str) -> Option<Vec<String>> {
+    let raw: Vec<String> = match v {
+        Value::Array(items) => items.iter().filter_map(as_str).collect(),
+        other => match shell_words(&as_str(other)?) {
+            Some(w) => w,
+            None => {
+                s.not_carried
+                    .push(format!("`{key}` (unbalanced quotes: write it as a list)"));
+                return None;
+            }
+        },
+    };
+    let mut out = Vec::new();
+    for w in raw {
+        let i = interpolate(&w, plan.vars);
+        if !i.resolved() {
+            s.notes.push(format!(
+                "`{key}` refers to `${{{}}}`, which has no value here: it is kept as written (a shell in the command expands it at run time)",
+                i.unresolved.join("}`, `${")
+            ));
+        }
+        out.push(i.text);
+    }
+    Some(out)
+}
+
+pub(super) fn import(
+    imp: &mut Import,
+    cname: &str,
+    svc: &Value,
+    img: Option<&Image>,
+    pin: Option<&str>,
+    plan: &Plan,
+) -> ServiceDraft {
+    let name = plan.names[cname].clone();
+    let mut s = ServiceDraft {
+        name: name.clone(),
+        ..ServiceDraft::default()
+    };
+    // Image and build.
+    match svc.get("build") {
+        Some(Value::Object(b)) => {
+            s.build = Some(b.get("context").and_then(as_str).unwrap_or(".".into()));
+            for (key, v) in b {
+                if key != "context" {
+                    let v = as_str(v).unwrap_or_else(|| v.to_string());
+                    s.not_carried.push(format!("build `{key}: {v}`"));
+                }
+            }
+        }
+        Some(other) => s.build = as_str(other),
+        None => {}
+    }
+    match img {
+        Some(i) => {
+            if let Some(p) = &i.pinned {
+                s.image = p.clone();
+            }
+            if !i.vars.defaults.is_empty() {
+                let used: Vec<String> = i
+                    .vars
+                    .defaults
+                    .iter()
+                    .map(|(n, d)| format!("${{{n}}} = `{d}`"))
+                    .collect();
+                s.notes.push(format!(
+                    "image `{}` uses the default written in the file ({}); pin another with --image-tag {name}=TAG",
+                    i.written,
+                    used.join(", ")
+                ));
+            }
+            if let Some(u) = &i.unpinned {
+                imp.needs_tag.push((name.clone(), u.clone()));
+                if let super::image::Unpinned::Tag { repo } = u {
+                    s.image = repo.clone();
+                }
+            }
+        }
+        None => {
+            // Build-only: the image is named after the app, and its tag comes from a flag.
+            let repo = format!("{}/{name}", plan.app);
+            match pin {
+                Some(p) => {
+                    s.image = super::image::resolve(&format!("{repo}:pin"), plan.vars, Some(p))
+                        .ok()
+                        .and_then(|i| i.pinned)
+                        .unwrap_or(repo);
+                }
+                None => {
+                    s.image = repo.clone();
+                    imp.needs_tag
+                        .push((name.clone(), super::image::Unpinned::Tag { repo }));
+                }
+            }
+        }
+    }
+    // Ports: the container side of `ports` and `expose`, each protocol kept.
+    for key in ["ports", "expose"] {
+        for p in svc.get(key).and_then(Value::as_array).into_iter().flatten() {
+            match container_port(p, plan) {
+                Ok(port) if !s.ports.contains(&port) => s.ports.push(port),
+                Ok(_) => {}
+                Err(what) => s.not_carried.push(what),
+            }
+        }
+    }
+    // Healthcheck: the probe it means, on the port it names.
+    if let Some(h) = svc.get("healthcheck") {
+        let h = interpolated(h, plan);
+        let hostname = svc.get("hostname").and_then(as_str).unwrap_or_default();
+        match health::read(&h, &[cname, hostname.as_str()]) {
+            Check::Http { path, port } => {
+                if !s.ports.iter().any(|p| p.number == port && !p.udp) {
+                    s.ports.push(PortDraft::tcp(port));
+                }
+                let probe = ProbeDraft::Http { path, port };
+                s.health = Some(HealthDraft {
+                    liveness: probe.clone(),
+                    readiness: probe,
+                });
+            }
+            Check::Tcp { port } => s.not_carried.push(format!(
+                "healthcheck: a TCP check of port {port} (not yet a probe type of the spec)"
+            )),
+            Check::Exec(cmd) => s.not_carried.push(format!(
+                "healthcheck: the command `{}` (not yet a probe type of the spec)",
+                cmd.join(" ")
+            )),
+            Check::Disabled => {}
+        }
+        for key in [
+            "interval",
+            "timeout",
+            "retries",
+            "start_period",
+            "start_interval",
+        ] {
+            if let Some(v) = h.get(key) {
+                s.not_carried.push(format!(
+                    "healthcheck `{key}: {}` (the probes use chartwright's timing)",
+                    as_str(v).unwrap_or_default()
+                ));
+            }
+        }
+    }
+    // Environment.
+    let deps: Vec<String> = match svc.get("depends_on") {
+        Some(Value::Array(items)) => items.iter().filter_map(as_str).collect(),
+        Some(Value::Object(m)) => m.keys().cloned().collect(),
+        _ => Vec::new(),
+    };
+    if let Some(e) = svc.get("environment") {
+        let sorted = env::sort(e, plan.vars);
+        s.env = sorted.env;
+        s.secrets = sorted.secrets;
+        s.notes.extend(sorted.warnings);
+        s.not_carried.extend(sorted.dropped);
+    }
+    if let Some(files) = svc.get("env_file") {
+        let list: Vec<String> = match files {
+            Value::Array(items) => items
+                .iter()
+                .filter_map(|i| as_str(i).or_else(|| i.get("path").and_then(as_str)))
+                .collect(),
+            other => as_str(other).into_iter().collect(),
+        };
+        for f in list {
+            s.not_carried.push(format!(
+                "env_file `{f}` (copy the plain values into `env:` and list secret names under `secrets:`)"
+            ));
+        }
+    }
+    // Dependencies.
+    for d in deps {
+        match plan.names.get(&d) {
+            Some(n) if !plan.skipped.contains(&d) => {
+                if !s.depends_on.contains(n) {
+                    s.depends_on.push(n.clone());
+                }
+            }
+            _ => s.not_carried.push(format!(
+                "depends_on `{d}` (that service was not carried over)"
+            )),
+        }
+    }
+    if let Some(Value::Object(m)) = svc.get("depends_on") {
+        for (d, cond) in m {
+            if let Some(c) = cond.get("condition").and_then(as_str)
+                && c != "service_healthy"
+                && c != "service_started"
+            {
+                s.not_carried
+                    .push(format!("depends_on `{d}` condition `{c}`"));
+            }
+        }
+    }
+    for v in svc
+        .get("volumes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let text = match v {
+            Value::Object(m) => format!(
+                "{}:{}",
+                m.get("source").and_then(as_str).unwrap_or_default(),
+                m.get("target").and_then(as_str).unwrap_or_default()
+            ),
+            other => as_str(other).unwrap_or_default(),
+        };
+        s.not_carried.push(format!("volume `{text}`"));
+    }
+    if let Some(cmd) = svc.get("command") {
+        s.command = words(cmd, plan, &mut s, "command");
+    }
+    if let Some(u) = svc.get("user").and_then(as_str) {
+        let uid = interpolate(&u, plan.vars).text;
+        match uid.split(':').next().unwrap_or_default().parse::<i64>() {
+            Ok(n) if n > 0 => s.run_as_user = Some(n),
+            _ => s.not_carried.push(format!(
+                "`user: {u}` (the spec runs as a numeric non-root UID: set `run_as_user`)"
+            )),
+        }
+    }
+    let handled = [
+        "image",
+        "build",
+        "ports",
+        "expose",
+        "healthcheck",
+        "environment",
+        "env_file",
+        "depends_on",
+        "volumes",
+        "command",
+        "user",
+        "container_name",
+    ];
+    for (key, v) in svc.as_object().into_iter().flatten() {
+        if !handled.contains(&key.as_str()) {
+            let value = match v {
+                Value::Object(_) | Value::Array(_) => String::new(),
+                other => format!(": {}", as_str(other).unwrap_or_default()),
+            };
+            s.not_carried.push(format!("`{key}{value}`"));
+        }
+    }
+    s
+}
+
+/// A value with every string interpolated.
+fn interpolated(v: &Value, plan: &Plan) -> Value {
+    match v {
+        Value::String(s) => Value::String(interpolate(s, plan.vars).text),
+        Value::Array(a) => Value::Array(a.iter().map(|x| interpolated(x, plan)).collect()),
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, x)| (k.clone(), interpolated(x, plan)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_split_like_compose() {
+        assert_eq!(
+            shell_words(r#"sh -c "a && b 'c d'" e\ f"#).unwrap(),
+            ["sh", "-c", "a && b 'c d'", "e f"]
+        );
+        assert_eq!(
+            shell_words("--transaction-isolation=READ-COMMITTED --binlog-format=ROW")
+                .unwrap()
+                .len(),
+            2
+        );
+        assert!(shell_words("unbalanced 'quote").is_none());
+    }
+}

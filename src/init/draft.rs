@@ -1,0 +1,131 @@
+//! The spec `init` is about to write, before it is text: what the answers and an imported file
+//! said, with the notes that go beside each part.
+
+/// One container port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PortDraft {
+    pub number: u16,
+    pub udp: bool,
+}
+
+impl PortDraft {
+    pub fn tcp(number: u16) -> Self {
+        PortDraft { number, udp: false }
+    }
+}
+
+/// One probe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProbeDraft {
+    /// An HTTP GET of `path` on container port `port`.
+    Http { path: String, port: u16 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HealthDraft {
+    pub liveness: ProbeDraft,
+    pub readiness: ProbeDraft,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Resources {
+    pub cpu_request: String,
+    pub memory_request: String,
+    pub cpu_limit: String,
+    pub memory_limit: String,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ServiceDraft {
+    pub name: String,
+    pub image: String,
+    pub build: Option<String>,
+    pub ports: Vec<PortDraft>,
+    pub health: Option<HealthDraft>,
+    pub resources: Option<Resources>,
+    pub env: Vec<(String, String)>,
+    pub secrets: Vec<String>,
+    pub depends_on: Vec<String>,
+    pub ingress_host: Option<String>,
+    pub run_as_user: Option<i64>,
+    pub command: Option<Vec<String>>,
+    /// Comment lines written above the service.
+    pub notes: Vec<String>,
+    /// What the imported file said that the spec does not carry, one line each.
+    pub not_carried: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct BackingDraft {
+    pub name: String,
+    pub kind: String,
+    pub version: String,
+    /// The exact image the imported file ran, when it is not the catalog's own.
+    pub image: Option<String>,
+    pub not_carried: Vec<String>,
+}
+
+/// The spec to write.
+#[derive(Debug, Default, Clone)]
+pub struct Draft {
+    pub app: String,
+    pub services: Vec<ServiceDraft>,
+    pub backing: Vec<BackingDraft>,
+    pub environments: Vec<String>,
+    /// Production autoscaling bounds.
+    pub autoscale: Option<(i64, i64)>,
+    /// Comment lines at the top of the file.
+    pub notes: Vec<String>,
+    /// The imported file, for "not carried over from …" comments.
+    pub source: Option<String>,
+}
+
+/// What `init` prints before it writes.
+pub fn summary(d: &Draft) -> String {
+    let mut s = format!("app {}: environments {}", d.app, d.environments.join(", "));
+    if let Some((min, max)) = d.autoscale {
+        s.push_str(&format!(" (production autoscales {min}-{max})"));
+    }
+    s.push('\n');
+    for svc in &d.services {
+        let ports: Vec<String> = svc
+            .ports
+            .iter()
+            .map(|p| format!("{}{}", p.number, if p.udp { "/udp" } else { "" }))
+            .collect();
+        s.push_str(&format!("  service {}: {}", svc.name, svc.image));
+        if !ports.is_empty() {
+            s.push_str(&format!(" ports {}", ports.join(",")));
+        }
+        if let Some(h) = &svc.health {
+            let ProbeDraft::Http { path, port } = &h.liveness;
+            s.push_str(&format!(" liveness {path} on {port}"));
+            let ProbeDraft::Http { path, port } = &h.readiness;
+            s.push_str(&format!(" readiness {path} on {port}"));
+        }
+        if let Some(r) = &svc.resources {
+            s.push_str(&format!(
+                " cpu {}/{} memory {}/{}",
+                r.cpu_request, r.cpu_limit, r.memory_request, r.memory_limit
+            ));
+        }
+        if !svc.depends_on.is_empty() {
+            s.push_str(&format!(" depends on {}", svc.depends_on.join(", ")));
+        }
+        if !svc.secrets.is_empty() {
+            s.push_str(&format!(" secrets {}", svc.secrets.join(", ")));
+        }
+        if let Some(h) = &svc.ingress_host {
+            s.push_str(&format!(" ingress {h}"));
+        }
+        s.push('\n');
+    }
+    for b in &d.backing {
+        s.push_str(&format!("  backing {}: {} {}", b.name, b.kind, b.version));
+        if let Some(i) = &b.image {
+            s.push_str(&format!(" (image {i})"));
+        }
+        s.push('\n');
+    }
+    s
+}
