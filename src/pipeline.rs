@@ -214,7 +214,8 @@ pub fn templates(inputs: &Inputs, spec_key: Option<&str>) -> Result<TemplateSet,
 /// Reads, plans and renders: the file set `generate` would write.
 pub fn generate(inputs: &Inputs) -> Result<(Plan, FileSet), Error> {
     let (plan, templates) = plan(inputs)?;
-    let files = crate::render::render(&plan, &templates)?;
+    let mut files = crate::render::render(&plan, &templates)?;
+    crate::render::chart_version::stamp(&mut files, &plan, inputs.out.as_deref());
     Ok((plan, files))
 }
 

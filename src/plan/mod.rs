@@ -26,6 +26,7 @@ pub mod shapes;
 mod storage;
 mod values;
 
+pub use chart::{HASH_PLACEHOLDER, VERSION_PLACEHOLDER};
 pub use compose::escape_dollars;
 pub use connections::injected_names;
 pub use model::*;

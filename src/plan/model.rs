@@ -117,10 +117,19 @@ pub struct ServiceEnvironment {
 pub struct ChartMeta {
     pub name: String,
     pub description: String,
-    /// Chart version: SemVer, derived from the image tag when it is SemVer, else `0.1.0`.
+    /// Chart version: a placeholder in templates (`0.0.0-chartwright.version`) that chartwright
+    /// replaces once the chart is rendered: the version of the Chart.yaml already in the output
+    /// folder when the chart's content is the same, its next patch version when it changed,
+    /// `0.1.0` for a new chart.
     pub version: String,
+    /// The chart's content hash, a placeholder replaced likewise (the
+    /// `chartwright.dev/content-hash` annotation the next run compares with).
+    pub content_hash: String,
     /// The image tag (or the digest's short form): what the chart deploys.
     pub app_version: String,
+    /// The Kubernetes versions the chart's objects need (`matchLabelKeys` in topology spread
+    /// constraints: 1.27).
+    pub kube_version: String,
 }
 
 /// The values of a chartwright chart. Every key is always present: an environment's values file
@@ -164,7 +173,7 @@ pub struct ChartValues {
     #[schemars(schema_with = "super::shapes::tolerations")]
     pub tolerations: Vec<serde_json::Value>,
     /// Kubernetes `affinity`, merged with the default anti-affinity
-    /// (`scheduling.antiAffinityWeight`): a `podAntiAffinity` given here replaces it.
+    /// (`scheduling.antiAffinityWeight`): `podAntiAffinity` terms given here are added to it.
     #[schemars(schema_with = "super::shapes::affinity")]
     pub affinity: serde_json::Value,
     /// Constraints added to the default zone spread (`scheduling.topologySpread`).

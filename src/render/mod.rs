@@ -4,6 +4,7 @@
 //! `{{ }}` passes through untouched; strict undefined, so a misspelt field fails instead of
 //! rendering empty; no auto-escaping, because YAML is quoted explicitly with `tojson`.
 
+pub mod chart_version;
 mod helm;
 pub mod templates;
 
