@@ -265,25 +265,29 @@ fn execute(cli: &Cli, out: &mut Stdout) -> Result<(), Error> {
         Command::Init(args) => crate::init::run(args, cli.quiet),
         Command::Generate { args, force, adopt } => {
             let (inputs, opts) = out_inputs(args)?;
-            let (plan, files) = pipeline::generate(&inputs)?;
+            let generation = pipeline::generation(&inputs)?;
             let opts = WriteOptions {
                 force: *force,
                 adopt: *adopt,
                 ..opts
             };
-            let report = output::write(&files, &args.out, &opts)?;
+            let report = output::write(&generation, &args.out, &opts)?;
+            let plan = &generation.plan;
+            for path in &report.derived_edits {
+                boundary::note(&pipeline::derived_edit_reason(path));
+            }
             match args.format {
                 Format::Json => print_json(
                     out,
                     &serde_json::json!({
                         "out": args.out,
                         "files": report,
-                        "resources": resource_rows(&plan),
+                        "resources": resource_rows(plan),
                     }),
                 )?,
                 Format::Text if !cli.quiet => {
                     print_report(out, &report, &args.out)?;
-                    write!(out, "{}", resource_table(&plan)).map_err(Error::Stdout)?;
+                    write!(out, "{}", resource_table(plan)).map_err(Error::Stdout)?;
                 }
                 Format::Text => {}
             }
@@ -297,8 +301,8 @@ fn execute(cli: &Cli, out: &mut Stdout) -> Result<(), Error> {
         }
         Command::Check { args } => {
             let (inputs, opts) = out_inputs(args)?;
-            let (_, files) = pipeline::generate(&inputs)?;
-            let report = output::check_with(&files, &args.out, &opts)?;
+            let generation = pipeline::generation(&inputs)?;
+            let report = output::check_with(&generation, &args.out, &opts)?;
             match args.format {
                 Format::Json => print_json(out, &report)?,
                 Format::Text if report.in_sync => {
@@ -311,13 +315,21 @@ fn execute(cli: &Cli, out: &mut Stdout) -> Result<(), Error> {
                     for reason in &report.record {
                         boundary::note(reason);
                     }
+                    for path in &report.derived_edits {
+                        boundary::note(&pipeline::derived_edit_reason(path));
+                    }
                 }
             }
             if report.in_sync {
                 return Ok(());
             }
+            let todo = if report.derived_edits.is_empty() {
+                "run `chartwright generate` and commit the result"
+            } else {
+                "move the hand edits of k8s/ into the chart (see the notes), then run `chartwright generate` and commit the result"
+            };
             Err(Error::Drift(format!(
-                "{} differs from the spec in {} file(s): {}\nrun `chartwright generate` and commit the result",
+                "{} differs from the spec in {} file(s): {}\n{todo}",
                 args.out.display(),
                 report.drifted.len(),
                 report.drifted.join(", ")
@@ -325,9 +337,9 @@ fn execute(cli: &Cli, out: &mut Stdout) -> Result<(), Error> {
         }
         Command::Diff { args } => {
             let (inputs, opts) = out_inputs(args)?;
-            let (_, files) = pipeline::generate(&inputs)?;
+            let generation = pipeline::generation(&inputs)?;
             let color = args.format == Format::Text && use_color();
-            let report = output::diff_with(&files, &args.out, color, &opts)?;
+            let report = output::diff_with(&generation, &args.out, color, &opts)?;
             match args.format {
                 Format::Json => print_json(out, &report),
                 Format::Text => write!(out, "{}", report.diff).map_err(Error::Stdout),
@@ -558,6 +570,7 @@ fn print_report(
             "adopted, differs (kept as your edit)",
             &report.adopted_edits,
         ),
+        ("EDITED k8s/ (not in the chart)", &report.derived_edits),
     ];
     let mut any = false;
     for (label, paths) in groups {

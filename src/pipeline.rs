@@ -1,12 +1,20 @@
 //! The whole pipeline in one call, for the CLI, the prompt and the tests: spec file → plan →
 //! file set. Writing is left to the caller (`output::write`, `diff` or `check`).
+//!
+//! A regeneration hands the output stage a [`Generation`] rather than a finished file set:
+//! the output stage three-way merges each service's chart files with the tree on disk first,
+//! and only then asks `render::helm` for `k8s/<env>/<service>.yaml`, rendered from those
+//! charts as they will be on disk. So a hand edit kept in a chart reaches `k8s/` as well.
 
+use std::borrow::Cow;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::output::{self, FileSet, OutputError, RecordedInputs};
+use crate::output::{self, FileSet, OutputError, RecordedInputs, Source};
 use crate::plan::Plan;
+use crate::render::helm::{self, ChartFiles};
 use crate::render::templates::OverlayError;
-use crate::render::{RenderError, TemplateSet};
+use crate::render::{RenderError, Rendered, TemplateSet};
 use crate::spec::{self, DefaultsFile, SpecError};
 
 /// What a run needs besides the spec path.
@@ -217,6 +225,108 @@ pub fn generate(inputs: &Inputs) -> Result<(Plan, FileSet), Error> {
     let mut files = crate::render::render(&plan, &templates)?;
     crate::render::chart_version::stamp(&mut files, &plan, inputs.out.as_deref());
     Ok((plan, files))
+}
+
+/// A regeneration into `out`: the rendered files, one unit for what is shared and one per
+/// service (its chart), the manifests derived from each chart as the output stage will leave
+/// it on disk.
+pub struct Generation {
+    pub plan: Plan,
+    templates: TemplateSet,
+    rendered: Rendered,
+    out: Option<PathBuf>,
+}
+
+/// Reads, plans and renders what `generate` writes into `inputs.out`, for `output::write`,
+/// `check` and `diff`.
+pub fn generation(inputs: &Inputs) -> Result<Generation, Error> {
+    let (plan, templates) = plan(inputs)?;
+    let rendered = crate::render::render_charts(&plan, &templates)?;
+    Ok(Generation {
+        plan,
+        templates,
+        rendered,
+        out: inputs.out.clone(),
+    })
+}
+
+impl Generation {
+    fn chart_dir(&self, unit: usize) -> String {
+        format!("charts/{}/", self.plan.services[unit - 1].name)
+    }
+}
+
+impl Source for Generation {
+    type Error = Error;
+
+    /// Unit 0 is everything outside the charts; unit `i` the chart of service `i - 1`.
+    fn units(&self) -> usize {
+        self.plan.services.len() + 1
+    }
+
+    fn files(&self, unit: usize) -> Result<Cow<'_, FileSet>, Error> {
+        let files = &self.rendered.files;
+        let mut out = FileSet::new();
+        if unit == 0 {
+            let services: std::collections::HashSet<&str> =
+                self.plan.services.iter().map(|s| s.name.as_str()).collect();
+            for (path, text) in files.iter() {
+                let in_chart = path
+                    .strip_prefix("charts/")
+                    .and_then(|rest| rest.split_once('/'))
+                    .is_some_and(|(svc, _)| services.contains(svc));
+                if !in_chart {
+                    out.insert(path, text);
+                }
+            }
+        } else {
+            let dir = self.chart_dir(unit);
+            for path in files.under(&dir) {
+                out.insert(path, files.get(path).unwrap_or_default());
+            }
+        }
+        Ok(Cow::Owned(out))
+    }
+
+    fn derive(
+        &self,
+        unit: usize,
+        on_disk: &FileSet,
+        edited: &BTreeSet<String>,
+    ) -> Result<FileSet, Error> {
+        let mut out = FileSet::new();
+        if unit == 0 {
+            return Ok(out);
+        }
+        let chart = ChartFiles {
+            files: on_disk,
+            origins: &self.rendered.origins,
+            set: &self.templates,
+            edited,
+            out: self.out.as_deref(),
+            check_yaml: self.rendered.check_output || !edited.is_empty(),
+        };
+        let service = &self.plan.services[unit - 1];
+        for (path, text) in helm::service_manifests(&self.plan, service, &chart)? {
+            out.insert(path, text);
+        }
+        Ok(out)
+    }
+}
+
+/// Why a hand edit of `k8s/<env>/<service>.yaml` is drift, and what to do about it.
+pub fn derived_edit_reason(path: &str) -> String {
+    let chart = path
+        .strip_prefix("k8s/")
+        .and_then(|rest| rest.split_once('/'))
+        .map(|(env, file)| {
+            let service = file.strip_suffix(".yaml").unwrap_or(file);
+            format!("charts/{service}/ (values.yaml, values-{env}.yaml or templates/)")
+        })
+        .unwrap_or_else(|| "the chart".to_owned());
+    format!(
+        "{path} holds a hand edit that the chart does not have: k8s/ is rendered from the chart, so the edit never reaches it. The edit is kept; make it in {chart} instead, then delete {path} and run generate (or run generate --force)"
+    )
 }
 
 /// An org defaults file: the `defaults:` block of a spec, on its own.

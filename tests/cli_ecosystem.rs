@@ -14,7 +14,7 @@ fn keys(v: &Value) -> Vec<&str> {
     v.as_object().unwrap().keys().map(String::as_str).collect()
 }
 
-const REPORT_KEYS: [&str; 9] = [
+const REPORT_KEYS: [&str; 10] = [
     "created",
     "updated",
     "merged",
@@ -24,6 +24,7 @@ const REPORT_KEYS: [&str; 9] = [
     "unchanged",
     "overwritten_edits",
     "adopted_edits",
+    "derived_edits",
 ];
 
 #[test]
@@ -90,7 +91,10 @@ fn check_json_shape_and_exit_codes() {
     let p = Project::example("quickstart");
     // Nothing generated yet: drift.
     let v = p.run(["check", "--format", "json"]).fails(1).json();
-    assert_eq!(keys(&v), ["in_sync", "drifted", "diff", "record"]);
+    assert_eq!(
+        keys(&v),
+        ["in_sync", "drifted", "diff", "record", "derived_edits"]
+    );
     assert_eq!(v["in_sync"], false);
     assert!(!v["drifted"].as_array().unwrap().is_empty());
 

@@ -14,6 +14,7 @@ use chartwright::plan::Plan;
 use chartwright::yaml::parse_documents;
 use serde_json::Value;
 
+use common::cli::chartwright;
 use common::{require, run, tool};
 
 /// A generated example on disk.
@@ -220,6 +221,77 @@ fn helm_template_equals_the_plain_manifests_under_a_chart_overlay() {
     assert!(
         docs.iter()
             .any(|d| d["kind"] == "Deployment" && d["spec"]["minReadySeconds"] == 15)
+    );
+    assert_helm_template_equals_the_manifests(&helms, &g);
+}
+
+/// Hand edits kept by the three-way merge in a chart (values.yaml, values-<env>.yaml, a
+/// chart template) reach k8s/ exactly as Helm renders the edited chart, after a regeneration
+/// for a spec change, run through the binary as a team runs it.
+#[test]
+fn helm_template_equals_the_plain_manifests_after_hand_edits_in_the_chart() {
+    let helms = helms();
+    if helms.is_empty() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("chartwright.yaml");
+    std::fs::copy(common::example("quickstart"), &spec).unwrap();
+    let cw = |args: &[&str]| {
+        chartwright(args).in_dir(dir.path()).succeeds();
+    };
+    cw(&["generate", "-q"]);
+    let chart = dir.path().join("deploy/charts/api-server");
+    let edit = |rel: &str, from: &str, to: &str| {
+        let path = chart.join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{rel}: {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    edit(
+        "values.yaml",
+        "\npodLabels: {}\n",
+        "\npodLabels:\n  team: blue\n",
+    );
+    edit(
+        "values-prod.yaml",
+        "\nreplicaCount: 3\n",
+        "\nreplicaCount: 3\nimage:\n  tag: v1.2.3-hotfix\n",
+    );
+    edit(
+        "templates/deployment.yaml",
+        "\nspec:\n",
+        "\nspec:\n  minReadySeconds: 15\n",
+    );
+    let text = std::fs::read_to_string(&spec).unwrap();
+    std::fs::write(
+        &spec,
+        text.replace("api-server:v1.2.3", "api-server:v1.2.4"),
+    )
+    .unwrap();
+    cw(&["generate", "-q"]);
+    cw(&["check", "-q"]);
+    let (plan, _) = pipeline::plan(&Inputs {
+        spec: spec.clone(),
+        ..Default::default()
+    })
+    .unwrap();
+    let g = Generated {
+        out: dir.path().join("deploy"),
+        _dir: dir,
+        plan,
+        name: "quickstart (hand-edited chart)".into(),
+    };
+    let prod = manifests(&g, "prod", "api-server");
+    let deployment = prod.iter().find(|d| d["kind"] == "Deployment").unwrap();
+    assert_eq!(deployment["spec"]["minReadySeconds"], 15);
+    assert_eq!(
+        deployment["spec"]["template"]["spec"]["containers"][0]["image"],
+        "registry.example.com/quickstart/api-server:v1.2.3-hotfix"
+    );
+    assert_eq!(
+        deployment["spec"]["template"]["metadata"]["labels"]["team"],
+        "blue"
     );
     assert_helm_template_equals_the_manifests(&helms, &g);
 }

@@ -38,6 +38,17 @@ impl FileSet {
         self.files.keys().map(String::as_str)
     }
 
+    /// The paths that start with `prefix`, in order.
+    pub fn under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.files
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix),
+                std::ops::Bound::Unbounded,
+            ))
+            .map(|(p, _)| p.as_str())
+            .take_while(move |p| p.starts_with(prefix))
+    }
+
     pub fn len(&self) -> usize {
         self.files.len()
     }

@@ -28,6 +28,16 @@
 //! the edit instead of refusing the file. Files chartwright never generated and that are not
 //! in the way are never read, written or deleted.
 //!
+//! # Derived files
+//!
+//! A [`Source`] hands the files over unit by unit (a service's chart, say), and a unit may
+//! have files derived from its own (`k8s/<env>/<service>.yaml`, rendered from the chart). The
+//! planner decides a unit's own files first and then asks for the derived ones, handing over
+//! those files as the run will leave them, kept hand edits included: an edit in the chart
+//! therefore reaches the derived file by the same run. An edit of a derived file cannot reach
+//! its sources; it is kept like any edit, listed in [`WriteReport::derived_edits`], and it is
+//! drift for `check`.
+//!
 //! # Concurrent and interrupted runs
 //!
 //! `write` holds an exclusive lock on `.chartwright/lock` (a `flock`-style lock the kernel
@@ -67,22 +77,27 @@
 //! other [`OutputError`] → 2.
 
 mod commit;
+mod decide;
 mod diff;
 mod error;
+mod existing;
 mod fileset;
+mod finish;
 mod lock;
+mod merge;
 mod paths;
 mod plan;
+mod source;
 mod state;
+mod write;
 
-use std::fs;
-use std::io::{self, Write as _};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
 
 pub use error::OutputError;
 pub use fileset::FileSet;
+pub use source::Source;
 pub use state::{
     BASE_DIR, FORMAT, GITATTRIBUTES_FILE, LEGACY_STATE_FILE, LOCK_FILE, PENDING_FILE,
     RecordedInputs, STATE_FILE,
@@ -139,6 +154,11 @@ pub struct WriteReport {
     /// exactly as they were and treated as your edits from now on (a subset of `unchanged`).
     /// Delete one and run `generate` to take the rendering instead.
     pub adopted_edits: Vec<String>,
+    /// Edited files that are derived from other generated files (`k8s/<env>/<service>.yaml`,
+    /// rendered from the service's chart): the edit is kept, but it cannot reach the files the
+    /// derived one comes from, so the two outputs disagree. `check` counts them as drift.
+    /// Make the edit in the sources (the chart) instead, then delete this file and regenerate.
+    pub derived_edits: Vec<String>,
 }
 
 impl WriteReport {
@@ -176,6 +196,9 @@ pub struct CheckReport {
     /// Why the record under `.chartwright/` is out of date, one sentence each (an interrupted
     /// run, an old layout, unrecorded files, changed inputs).
     pub record: Vec<String>,
+    /// Hand edits of derived files (`k8s/<env>/<service>.yaml`) that cannot reach the files
+    /// they are rendered from (the chart); see [`WriteReport::derived_edits`]. Drift.
+    pub derived_edits: Vec<String>,
 }
 
 /// Writes `files` into `out_dir` (created if missing), applying the regeneration rules in the
@@ -187,143 +210,31 @@ pub struct CheckReport {
 /// [`OutputError::Interrupted`], when a rename failed after others succeeded. Each file is then
 /// either old or new, `.chartwright/pending` says which renderings may be on disk, and running
 /// `write` again completes the job.
-pub fn write(
-    files: &FileSet,
+pub fn write<S: Source + ?Sized>(
+    source: &S,
     out_dir: &Path,
     opts: &WriteOptions,
-) -> Result<WriteReport, OutputError> {
-    write_with_fault(files, out_dir, opts, None)
+) -> Result<WriteReport, S::Error> {
+    write_with_fault(source, out_dir, opts, None)
 }
 
 /// `write`, failing on purpose at `fault`: for tests of the atomicity guarantees.
 #[doc(hidden)]
-pub fn write_with_fault(
-    files: &FileSet,
+pub fn write_with_fault<S: Source + ?Sized>(
+    source: &S,
     out_dir: &Path,
     opts: &WriteOptions,
     fault: Option<Fault>,
-) -> Result<WriteReport, OutputError> {
-    // Bad paths, and a .chartwright that leads elsewhere, are refused before the lock
-    // creates anything.
-    paths::validate_generated(files.paths())?;
+) -> Result<WriteReport, S::Error> {
+    // A .chartwright that leads elsewhere is refused before the lock creates anything (bad
+    // generated paths are refused by the plan, and the lock then removes what it created).
     paths::Root::new(out_dir)?.inspect_dir(state::STATE_DIR)?;
     let lock = lock::Lock::exclusive(out_dir)?;
     let mut wrote = false;
-    let result = write_locked(files, out_dir, opts, fault, &mut wrote);
+    let result = plan::plan(source, out_dir, opts)
+        .and_then(|plan| Ok(write::carry_out(plan, fault, &mut wrote)?));
     lock.release(wrote);
     result
-}
-
-fn write_locked(
-    files: &FileSet,
-    out_dir: &Path,
-    opts: &WriteOptions,
-    fault: Option<Fault>,
-    wrote: &mut bool,
-) -> Result<WriteReport, OutputError> {
-    let plan = plan::plan(files, out_dir, opts)?;
-    if !plan.writes_anything() {
-        return Ok(plan.report);
-    }
-    *wrote = true;
-    if plan.had_pending {
-        sweep_temporaries(&plan);
-    }
-    // Before the first file is replaced, the union of the old and new record is on disk:
-    // whatever a crash leaves, every file is then an old or a new rendering that the record
-    // knows, so the next run replaces it instead of taking it for an edit.
-    let mut pending = plan.old_record.clone();
-    pending.add(&plan.new_record);
-    let pending_written = if plan.content_changes > 0 || plan.had_pending {
-        write_durably(&plan.root.dir, PENDING_FILE, pending.to_text().as_bytes())?;
-        true
-    } else {
-        false
-    };
-    match commit::apply(&plan, fault) {
-        Ok(()) => {}
-        Err(e @ OutputError::Interrupted { .. }) => return Err(e),
-        Err(e) => {
-            if pending_written && !plan.had_pending {
-                let _ = fs::remove_file(plan.root.join(PENDING_FILE));
-            }
-            *wrote = plan.had_pending;
-            return Err(e);
-        }
-    }
-    if pending_written {
-        let path = plan.root.join(PENDING_FILE);
-        fs::remove_file(&path).map_err(|e| OutputError::io("delete", &path, e))?;
-        let dir = plan.root.join(state::STATE_DIR);
-        sync_dir(&dir).map_err(|e| OutputError::io("sync", dir, e))?;
-    }
-    Ok(plan.report)
-}
-
-/// Writes one of chartwright's own files with a temporary, a sync and a rename, made durable
-/// before returning (the pending file must be on disk before anything it describes).
-fn write_durably(dir: &Path, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
-    let target: PathBuf = dir.join(rel);
-    let parent = target.parent().map(Path::to_path_buf).unwrap_or_default();
-    fs::create_dir_all(&parent).map_err(|e| OutputError::io("create directory", &parent, e))?;
-    let temp = parent.join(format!(".pending.chartwright-tmp.{}", std::process::id()));
-    let result = (|| {
-        let mut f = fs::File::create(&temp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&temp, &target)?;
-        sync_dir(&parent)
-    })();
-    result.map_err(|e| {
-        let _ = fs::remove_file(&temp);
-        OutputError::io("write", &target, e)
-    })
-}
-
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    fs::File::open(dir)?.sync_all()
-}
-
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> io::Result<()> {
-    Ok(())
-}
-
-/// Removes the temporaries a killed run left (`.<name>.chartwright-tmp.<pid>.<n>`) in every
-/// directory it could have written to. Only called under the lock, after an interrupted run,
-/// so no live process owns them.
-fn sweep_temporaries(plan: &plan::Plan) {
-    let mut dirs = std::collections::BTreeSet::new();
-    let paths = plan
-        .old_record
-        .files
-        .keys()
-        .chain(plan.new_record.files.keys())
-        .map(String::as_str)
-        .chain(plan.writes.iter().map(|w| w.rel.as_str()))
-        .chain([STATE_FILE]);
-    for rel in paths {
-        let path = plan.root.join(rel);
-        if let Some(parent) = path.parent() {
-            dirs.insert(parent.to_path_buf());
-        }
-    }
-    for dir in dirs {
-        let Ok(entries) = fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with('.')
-                && name.contains(".chartwright-tmp.")
-                && entry.file_type().is_ok_and(|t| t.is_file())
-            {
-                let _ = fs::remove_file(entry.path());
-            }
-        }
-    }
 }
 
 /// The inputs the last `generate` into `out_dir` remembered, for a plain run to repeat.
@@ -352,20 +263,24 @@ pub fn recorded_inputs(out_dir: &Path) -> Result<RecordedInputs, OutputError> {
 
 /// What `write` without `force` would change, as unified diffs; ANSI red/green only when
 /// `color` is set. Reads only.
-pub fn diff(files: &FileSet, out_dir: &Path, color: bool) -> Result<DiffReport, OutputError> {
-    diff_with(files, out_dir, color, &WriteOptions::default())
+pub fn diff<S: Source + ?Sized>(
+    source: &S,
+    out_dir: &Path,
+    color: bool,
+) -> Result<DiffReport, S::Error> {
+    diff_with(source, out_dir, color, &WriteOptions::default())
 }
 
 /// `diff` with the options `generate` would use (the inputs it would record, `adopt`).
-pub fn diff_with(
-    files: &FileSet,
+pub fn diff_with<S: Source + ?Sized>(
+    source: &S,
     out_dir: &Path,
     color: bool,
     opts: &WriteOptions,
-) -> Result<DiffReport, OutputError> {
+) -> Result<DiffReport, S::Error> {
     paths::Root::new(out_dir)?.inspect_dir(state::STATE_DIR)?;
     let _lock = lock::Lock::shared(out_dir)?;
-    let plan = plan::plan(files, out_dir, opts)?;
+    let plan = plan::plan(source, out_dir, opts)?;
     Ok(DiffReport {
         diff: diff::render(&plan.changes, color),
         metadata_changes: plan.metadata_changes,
@@ -376,27 +291,28 @@ pub fn diff_with(
 /// Whether `write` without `force` would leave every user-visible file as it is, report no
 /// conflict or kept edit, and find its record complete. Reads only. Errors (a foreign file in
 /// the way, say) mean `write` would fail too.
-pub fn check(files: &FileSet, out_dir: &Path) -> Result<CheckReport, OutputError> {
-    check_with(files, out_dir, &WriteOptions::default())
+pub fn check<S: Source + ?Sized>(source: &S, out_dir: &Path) -> Result<CheckReport, S::Error> {
+    check_with(source, out_dir, &WriteOptions::default())
 }
 
 /// `check` against the inputs `generate` would record (`opts.inputs`).
-pub fn check_with(
-    files: &FileSet,
+pub fn check_with<S: Source + ?Sized>(
+    source: &S,
     out_dir: &Path,
     opts: &WriteOptions,
-) -> Result<CheckReport, OutputError> {
+) -> Result<CheckReport, S::Error> {
     paths::Root::new(out_dir)?.inspect_dir(state::STATE_DIR)?;
     let _lock = lock::Lock::shared(out_dir)?;
     let opts = WriteOptions {
         force: false,
         ..opts.clone()
     };
-    let plan = plan::plan(files, out_dir, &opts)?;
+    let plan = plan::plan(source, out_dir, &opts)?;
     Ok(CheckReport {
         in_sync: plan.is_noop(),
         drifted: plan::drifted(&plan),
         diff: diff::render(&plan.changes, false),
         record: plan.record_issues.clone(),
+        derived_edits: plan.report.derived_edits.clone(),
     })
 }

@@ -1,49 +1,12 @@
-//! The template set: the embedded `templates/` tree, optionally overlaid by a team folder.
-//!
-//! The tree mirrors the output: a `.j2` file is rendered and loses the suffix, any other file is
-//! copied; `__service__` and `__env__` path segments expand once per service and environment;
-//! `_partials/` holds macros and includes and is never output.
+//! Loading a team overlay folder over the embedded tree: `chartwright-overlay.yaml`
+//! (`exclude`, `contract`, `defaults`), and every file read without leaving the folder.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use include_dir::{Dir, include_dir};
-
-static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
-
-/// Folder of includes and macros, never rendered as an output.
-pub const PARTIALS: &str = "_partials/";
-/// Template suffix: rendered, then dropped from the output name.
-pub const JINJA_SUFFIX: &str = ".j2";
-/// Overlay control file: lists embedded templates to drop.
-pub const OVERLAY_CONFIG: &str = "chartwright-overlay.yaml";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Origin {
-    Embedded,
-    Overlay,
-}
-
-#[derive(Debug, Clone)]
-pub struct Template {
-    pub source: String,
-    pub origin: Origin,
-    /// Where an overlay template lives on disk, for error messages.
-    pub file: Option<PathBuf>,
-}
-
-/// Every template by its path in the tree (`/`-separated).
-#[derive(Debug, Clone, Default)]
-pub struct TemplateSet {
-    pub templates: BTreeMap<String, Template>,
-    /// Embedded templates an overlay dropped with `exclude`.
-    pub excluded: BTreeSet<String>,
-    /// The overlay folder loaded over the embedded tree, if any.
-    pub overlay: Option<Overlay>,
-}
+use super::paths::{TemplateGlob, is_contained};
+use super::{OVERLAY_CONFIG, Origin, Template, TemplateSet};
 
 /// What an overlay folder brought besides its templates.
 #[derive(Debug, Clone, Default)]
@@ -106,21 +69,6 @@ pub enum OverlayError {
 }
 
 impl TemplateSet {
-    /// Whether the set renders the output file `path` (its template is present, under
-    /// either name, and not excluded).
-    pub fn generates(&self, path: &str) -> bool {
-        self.templates.contains_key(path) || self.templates.contains_key(&format!("{path}.j2"))
-    }
-
-    pub fn embedded() -> Self {
-        let mut templates = BTreeMap::new();
-        collect(&EMBEDDED, &mut templates);
-        TemplateSet {
-            templates,
-            ..Default::default()
-        }
-    }
-
     /// The embedded tree with a team folder over it: a file at the same path replaces the
     /// embedded template (partials too, one by one), a new path adds an output, and
     /// `chartwright-overlay.yaml` may `exclude` embedded templates, declare the `contract` and
@@ -240,29 +188,6 @@ impl TemplateSet {
         });
         Ok(())
     }
-
-    /// Paths of the templates that produce output files.
-    pub fn outputs(&self) -> impl Iterator<Item = (&str, &Template)> {
-        self.templates
-            .iter()
-            .filter(|(p, _)| !p.starts_with(PARTIALS) && p.as_str() != OVERLAY_CONFIG)
-            .map(|(p, t)| (p.as_str(), t))
-    }
-
-    /// A hash of every template's path and text: equal sets compile to equal environments.
-    pub fn fingerprint(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        for (path, t) in &self.templates {
-            path.hash(&mut h);
-            t.source.hash(&mut h);
-        }
-        h.finish()
-    }
-
-    pub fn get(&self, path: &str) -> Option<&Template> {
-        self.templates.get(path)
-    }
 }
 
 /// Every file below `dir` with its `/`-separated path; symlinks are followed only when they stay
@@ -342,135 +267,5 @@ fn contained_target(root: &Path, path: &Path) -> Result<(), OverlayError> {
             file: path.to_path_buf(),
             reason: format!("links to {}, outside the overlay folder", real.display()),
         })
-    }
-}
-
-/// An `exclude`/`eject` pattern: matched against a template's path and against it without
-/// `.j2`. `*` and `?` stay within one path segment, `**` as a whole segment spans segments
-/// (gitignore's rules, by `globset`, which compiles to a linear-time automaton: no pattern
-/// makes matching exponential).
-pub struct TemplateGlob(globset::GlobMatcher);
-
-impl TemplateGlob {
-    pub fn new(pattern: &str) -> Result<Self, String> {
-        globset::GlobBuilder::new(pattern)
-            .literal_separator(true)
-            .backslash_escape(true)
-            .build()
-            .map(|g| TemplateGlob(g.compile_matcher()))
-            .map_err(|e| format!("`{pattern}` is not a valid glob: {}", e.kind()))
-    }
-
-    pub fn matches(&self, path: &str) -> bool {
-        let bare = path.strip_suffix(JINJA_SUFFIX).unwrap_or(path);
-        self.0.is_match(path) || self.0.is_match(bare)
-    }
-}
-
-fn collect(dir: &Dir<'static>, out: &mut BTreeMap<String, Template>) {
-    for file in dir.files() {
-        let path = file.path().to_string_lossy().replace('\\', "/");
-        let source = String::from_utf8_lossy(file.contents()).into_owned();
-        out.insert(
-            path,
-            Template {
-                source,
-                origin: Origin::Embedded,
-                file: None,
-            },
-        );
-    }
-    for sub in dir.dirs() {
-        collect(sub, out);
-    }
-}
-
-/// The output path of a template path once its placeholders are filled.
-pub fn output_path(template_path: &str, service: Option<&str>, env: Option<&str>) -> String {
-    let mut p = template_path
-        .strip_suffix(JINJA_SUFFIX)
-        .unwrap_or(template_path)
-        .to_string();
-    if let Some(s) = service {
-        p = p.replace("__service__", s);
-    }
-    if let Some(e) = env {
-        p = p.replace("__env__", e);
-    }
-    p
-}
-
-/// Whether a relative path stays inside the tree it is joined to.
-pub fn is_contained(path: &str) -> bool {
-    let p = Path::new(path);
-    !path.is_empty()
-        && !p.is_absolute()
-        && !path.starts_with('/')
-        && !path.contains('\\')
-        && p.components()
-            .all(|c| matches!(c, std::path::Component::Normal(_)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn placeholders_expand() {
-        assert_eq!(
-            output_path(
-                "charts/__service__/values-__env__.yaml.j2",
-                Some("api"),
-                Some("prod")
-            ),
-            "charts/api/values-prod.yaml"
-        );
-        assert_eq!(
-            output_path("charts/__service__/.helmignore", Some("api"), None),
-            "charts/api/.helmignore"
-        );
-    }
-
-    fn matches_template(pattern: &str, path: &str) -> bool {
-        TemplateGlob::new(pattern).unwrap().matches(path)
-    }
-
-    #[test]
-    fn globs() {
-        assert!(matches_template("k8s/**", "k8s/dev/a.yaml.j2"));
-        assert!(matches_template("**/*.yaml.j2", "a.yaml.j2"));
-        assert!(matches_template(
-            "charts/*/values.yaml.j2",
-            "charts/__service__/values.yaml.j2"
-        ));
-        assert!(!matches_template("charts/*.j2", "charts/x/values.yaml.j2"));
-        assert!(matches_template("?.txt", "a.txt"));
-        assert!(matches_template(".env.example", ".env.example.j2"));
-        assert!(!matches_template(".env", ".env.example.j2"));
-    }
-
-    /// Issue 18: `**?**?…#` took 14 s with seven `**?` and doubled with each one under the
-    /// hand-written backtracking matcher. A compiled glob matches in time linear in the path,
-    /// whatever the pattern, so thirty of them end at once (the suite would time out if not).
-    #[test]
-    fn a_pathological_glob_is_matched_in_linear_time() {
-        let pattern = format!("{}#", "**?".repeat(30));
-        let glob = TemplateGlob::new(&pattern).unwrap();
-        let path = "a".repeat(200);
-        assert!(!glob.matches(&path));
-        assert!(glob.matches(&format!("{path}#")));
-    }
-
-    #[test]
-    fn a_bad_glob_is_an_error_not_a_panic() {
-        assert!(TemplateGlob::new("charts/[").is_err());
-    }
-
-    #[test]
-    fn containment() {
-        assert!(is_contained("charts/api/x.yaml"));
-        for bad in ["../x", "/etc/passwd", "a/../../b", "", "a\\..\\b"] {
-            assert!(!is_contained(bad), "{bad}");
-        }
     }
 }
