@@ -223,7 +223,7 @@ pub fn templates(inputs: &Inputs, spec_key: Option<&str>) -> Result<TemplateSet,
 pub fn generate(inputs: &Inputs) -> Result<(Plan, FileSet), Error> {
     let (plan, templates) = plan(inputs)?;
     let mut files = crate::render::render(&plan, &templates)?;
-    crate::render::chart_version::stamp(&mut files, &plan, inputs.out.as_deref());
+    crate::render::chart_version::stamp(&mut files, &plan);
     Ok((plan, files))
 }
 

@@ -1,8 +1,8 @@
 //! The chart's identity and the image it runs: the org registry applied, appVersion read off
 //! the image; the chart version follows the chart's content (stamped after rendering).
 
-use super::model::ChartMeta;
-use crate::spec::checked::{Defaults, Service};
+use super::model::{ChartMeta, MaintainerMeta};
+use crate::spec::checked::{ChartInfo, Defaults, Service};
 use crate::spec::image::ImageRef;
 
 /// The image reference with the org registry prefix applied.
@@ -34,7 +34,7 @@ pub const VERSION_PLACEHOLDER: &str = "0.0.0-chartwright.version";
 /// Written where the chart's content hash goes (the `chartwright.dev/content-hash` annotation).
 pub const HASH_PLACEHOLDER: &str = "chartwright-content-hash";
 
-pub(super) fn chart_meta(name: &str, app: &str, image: &ImageRef) -> ChartMeta {
+pub(super) fn chart_meta(name: &str, app: &str, image: &ImageRef, info: &ChartInfo) -> ChartMeta {
     // appVersion: what the chart deploys; the image tag, or the digest's short form.
     let app_version = match (&image.tag, &image.digest) {
         (Some(t), _) => t.clone(),
@@ -48,5 +48,16 @@ pub(super) fn chart_meta(name: &str, app: &str, image: &ImageRef) -> ChartMeta {
         content_hash: HASH_PLACEHOLDER.to_string(),
         app_version,
         kube_version: super::defaults::KUBE_VERSION.to_string(),
+        home: info.home.clone().unwrap_or_default(),
+        sources: info.sources.clone(),
+        maintainers: info
+            .maintainers
+            .iter()
+            .map(|m| MaintainerMeta {
+                name: m.name.clone(),
+                email: m.email.clone().unwrap_or_default(),
+                url: m.url.clone().unwrap_or_default(),
+            })
+            .collect(),
     }
 }

@@ -118,18 +118,29 @@ pub struct ChartMeta {
     pub name: String,
     pub description: String,
     /// Chart version: a placeholder in templates (`0.0.0-chartwright.version`) that chartwright
-    /// replaces once the chart is rendered: the version of the Chart.yaml already in the output
-    /// folder when the chart's content is the same, its next patch version when it changed,
-    /// `0.1.0` for a new chart.
+    /// replaces once the chart is rendered with `0.1.<N>`, N from the hash of the chart's
+    /// content: the same chart, the same version; a changed chart, another.
     pub version: String,
     /// The chart's content hash, a placeholder replaced likewise (the
-    /// `chartwright.dev/content-hash` annotation the next run compares with).
+    /// `chartwright.dev/content-hash` annotation).
     pub content_hash: String,
     /// The image tag (or the digest's short form): what the chart deploys.
     pub app_version: String,
     /// The Kubernetes versions the chart's objects need (`matchLabelKeys` in topology spread
     /// constraints: 1.27).
     pub kube_version: String,
+    /// From the spec's `chart:` key; empty when not given.
+    pub home: String,
+    pub sources: Vec<String>,
+    pub maintainers: Vec<MaintainerMeta>,
+}
+
+/// A Chart.yaml maintainer; empty `email` and `url` are left out.
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+pub struct MaintainerMeta {
+    pub name: String,
+    pub email: String,
+    pub url: String,
 }
 
 /// The values of a chartwright chart. Every key is always present: an environment's values file

@@ -86,7 +86,7 @@ pub(super) fn service_plan(
         .collect();
     let plan = ServicePlan {
         name: name.to_string(),
-        chart: chart_meta(name, &ctx.spec.app, &image),
+        chart: chart_meta(name, &ctx.spec.app, &image, &ctx.spec.chart),
         base,
         environments,
         policy: super::security::workload_policy(svc),

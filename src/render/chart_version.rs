@@ -1,17 +1,14 @@
-//! A chart's `version` follows its content: the same chart keeps its version, a changed one
-//! gets the next patch version, so that a registry with immutable tags (OCI) takes every new
+//! A chart's `version` follows its content: the same chart always gets the same version, a
+//! changed chart another one, so that a registry with immutable tags (OCI) takes every new
 //! chart and never a second, different chart under one version.
 //!
 //! The plan writes [`VERSION_PLACEHOLDER`] and [`HASH_PLACEHOLDER`] wherever a template puts
-//! the chart's version or content hash; once the whole tree is rendered, the content hash of
-//! each chart (every file of `charts/<service>/`, placeholders in place) is compared with the
-//! `chartwright.dev/content-hash` annotation of the `Chart.yaml` already in the output folder:
-//! the same hash keeps that Chart.yaml's version, another one bumps its patch number, and a
-//! chart not generated before starts at [`INITIAL_VERSION`]. Deterministic for a given output
-//! folder, which is what `check` compares against. No `+build` suffix: OCI tags cannot hold a
-//! `+`, and SemVer orders two versions that differ only there as equal.
-
-use std::path::Path;
+//! the chart's version or content hash; once the whole tree is rendered, each chart's content
+//! hash (SHA-256 over every file of `charts/<service>/`, placeholders in place) replaces them,
+//! and the version is `0.1.<N>` with N the hash's first 32 bits. A pure function of the chart,
+//! like the rest of the output: no state, so two branches or a fresh clone agree. No `+build`
+//! suffix: OCI tags cannot hold a `+`, and SemVer orders versions that differ only there as
+//! equal. The price: versions do not sort by age.
 
 use sha2::{Digest, Sha256};
 
@@ -19,12 +16,8 @@ use crate::output::FileSet;
 use crate::plan::Plan;
 pub use crate::plan::{HASH_PLACEHOLDER, VERSION_PLACEHOLDER};
 
-pub const INITIAL_VERSION: &str = "0.1.0";
-pub const HASH_ANNOTATION: &str = "chartwright.dev/content-hash";
-
-/// Replaces the placeholders in every chart of `files` (see the module documentation). `out`
-/// is the output folder whose Chart.yaml files hold the versions generated before.
-pub fn stamp(files: &mut FileSet, plan: &Plan, out: Option<&Path>) {
+/// Replaces the placeholders in every chart of `files` (see the module documentation).
+pub fn stamp(files: &mut FileSet, plan: &Plan) {
     for s in &plan.services {
         let dir = format!("charts/{}/", s.name);
         let chart: Vec<(String, String)> = files
@@ -33,8 +26,7 @@ pub fn stamp(files: &mut FileSet, plan: &Plan, out: Option<&Path>) {
             .map(|(p, t)| (p.to_string(), t.to_string()))
             .collect();
         let hash = content_hash(&chart);
-        let previous = out.and_then(|o| previous(&o.join(&dir).join("Chart.yaml")));
-        let version = next_version(previous, &hash);
+        let version = version_of(&hash);
         for (path, text) in chart {
             if text.contains(VERSION_PLACEHOLDER) || text.contains(HASH_PLACEHOLDER) {
                 let text = text
@@ -62,50 +54,22 @@ fn content_hash(chart: &[(String, String)]) -> String {
         .collect()
 }
 
-/// The version and content hash of a Chart.yaml generated before, if it reads as one.
-fn previous(path: &Path) -> Option<(semver::Version, Option<String>)> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let doc = crate::yaml::parse_documents(&text)
-        .ok()?
-        .into_iter()
-        .next()?;
-    let version = semver::Version::parse(doc["version"].as_str()?).ok()?;
-    let hash = doc["annotations"][HASH_ANNOTATION]
-        .as_str()
-        .map(str::to_string);
-    Some((version, hash))
-}
-
-fn next_version(previous: Option<(semver::Version, Option<String>)>, hash: &str) -> String {
-    match previous {
-        Some((v, Some(h))) if h == hash => v.to_string(),
-        Some((v, _)) => semver::Version::new(v.major, v.minor, v.patch + 1).to_string(),
-        None => INITIAL_VERSION.to_string(),
-    }
+/// `0.1.<first 32 bits of the hash>`: SemVer, and a valid OCI tag.
+fn version_of(hash: &str) -> String {
+    let n = u32::from_str_radix(&hash[..8], 16).unwrap_or_default();
+    format!("0.1.{n}")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn v(s: &str) -> semver::Version {
-        semver::Version::parse(s).unwrap()
-    }
-
     #[test]
-    fn the_same_content_keeps_its_version_and_a_change_bumps_the_patch() {
-        assert_eq!(next_version(None, "abc"), "0.1.0");
-        assert_eq!(
-            next_version(Some((v("0.1.4"), Some("abc".into()))), "abc"),
-            "0.1.4"
-        );
-        assert_eq!(
-            next_version(Some((v("0.1.4"), Some("abc".into()))), "def"),
-            "0.1.5"
-        );
-        // A chart from before content hashes (its version was the image tag) moves on from it.
-        assert_eq!(next_version(Some((v("1.4.2"), None)), "def"), "1.4.3");
-        assert_eq!(next_version(Some((v("2.0.0-rc.1"), None)), "def"), "2.0.1");
+    fn the_version_is_semver_from_the_hash() {
+        assert_eq!(version_of("00000000ffffffff"), "0.1.0");
+        assert_eq!(version_of("0000002aee00ff00"), "0.1.42");
+        assert_eq!(version_of("ffffffff00000000"), "0.1.4294967295");
+        assert!(semver::Version::parse(&version_of("1234abcd00000000")).is_ok());
     }
 
     #[test]

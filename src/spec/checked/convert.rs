@@ -31,12 +31,14 @@ pub(in crate::spec) fn spec(s: &raw::Spec) -> Result<Checked, Vec<Diagnostic>> {
         .as_ref()
         .map(|d| c.defaults("defaults.", d))
         .unwrap_or_default();
+    let chart = s.chart.as_ref().map(chart_info).unwrap_or_default();
     c.finish(Checked {
         app: s.app.value.clone(),
         services,
         backing,
         environments,
         defaults,
+        chart,
     })
 }
 
@@ -457,6 +459,23 @@ fn egress(e: &raw::EgressSpec) -> Egress {
                     u16::try_from(pp.port).unwrap_or_default(),
                     pp.protocol.clone().unwrap_or_else(|| "TCP".into()),
                 ),
+            })
+            .collect(),
+    }
+}
+
+fn chart_info(c: &raw::ChartInfoSpec) -> ChartInfo {
+    let text = |s: &Option<S<String>>| s.as_ref().map(|v| v.value.clone());
+    ChartInfo {
+        home: text(&c.home),
+        sources: c.sources.iter().map(|s| s.value.clone()).collect(),
+        maintainers: c
+            .maintainers
+            .iter()
+            .map(|m| Maintainer {
+                name: m.value.name.value.clone(),
+                email: text(&m.value.email),
+                url: text(&m.value.url),
             })
             .collect(),
     }
