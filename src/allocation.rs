@@ -1,7 +1,8 @@
 //! The allocation table `generate` prints: per service and environment what it requests and
 //! may use, and per environment (one namespace each) the totals a ResourceQuota would have to
 //! admit — CPU and memory at the most replicas the service may run, and the persistent storage
-//! its claims request.
+//! its claims request. Jobs and cron jobs count as one pod each: a Job runs one pod at a time,
+//! and a cron job does not overlap itself unless its concurrency policy allows it.
 
 use serde::Serialize;
 
@@ -10,12 +11,15 @@ use crate::plan::{Plan, bytes, storage_bytes};
 #[derive(Serialize)]
 pub struct ResourceRow {
     pub service: String,
+    /// `service`, `worker`, `job` or `cronjob`; empty on a namespace total.
+    pub kind: String,
     pub env: String,
     pub cpu_request: String,
     pub cpu_limit: String,
     pub memory_request: String,
     pub memory_limit: String,
-    /// `3`, or `2-20 (HPA 70%)` when autoscaled; empty on a namespace total.
+    /// `3`, `2-20 (HPA 70%)` when autoscaled, `1 per release` for a job, `1 per run` for a
+    /// cron job; empty on a namespace total.
     pub replicas: String,
     /// Persistent storage requested by the service's claims, over all its replicas (`""`
     /// without volumes).
@@ -28,22 +32,25 @@ pub fn resource_rows(plan: &Plan) -> Vec<ResourceRow> {
         for e in &s.environments {
             let v = &e.values;
             let storage = storage_bytes(v);
+            let kind = s.workload.kind.as_str();
             rows.push(ResourceRow {
                 service: s.name.clone(),
+                kind: kind.to_string(),
                 env: e.env.clone(),
                 cpu_request: v.resources.requests.cpu.clone(),
                 cpu_limit: v.resources.limits.cpu.clone(),
                 memory_request: v.resources.requests.memory.clone(),
                 memory_limit: v.resources.limits.memory.clone(),
-                replicas: if v.autoscaling.enabled {
-                    format!(
+                replicas: match kind {
+                    "job" => "1 per release".into(),
+                    "cronjob" => "1 per run".into(),
+                    _ if v.autoscaling.enabled => format!(
                         "{}-{} (HPA {}%)",
                         v.autoscaling.min_replicas,
                         v.autoscaling.max_replicas,
                         v.autoscaling.target_cpu_utilization_percentage
-                    )
-                } else {
-                    v.replica_count.to_string()
+                    ),
+                    _ => v.replica_count.to_string(),
                 },
                 storage: if storage == 0 {
                     String::new()
@@ -58,6 +65,7 @@ pub fn resource_rows(plan: &Plan) -> Vec<ResourceRow> {
         let t = &env.guard_rails.totals;
         rows.push(ResourceRow {
             service: format!("= {}", env.namespace),
+            kind: String::new(),
             env: env.name.clone(),
             cpu_request: t.requests.cpu.clone(),
             cpu_limit: t.limits.cpu.clone(),
@@ -73,13 +81,14 @@ pub fn resource_rows(plan: &Plan) -> Vec<ResourceRow> {
 /// The design summary an orchestration engineer hands over: who gets what, where.
 pub fn resource_table(plan: &Plan) -> String {
     let header = [
-        "SERVICE", "ENV", "CPU REQ", "CPU LIM", "MEM REQ", "MEM LIM", "REPLICAS", "STORAGE",
+        "SERVICE", "KIND", "ENV", "CPU REQ", "CPU LIM", "MEM REQ", "MEM LIM", "REPLICAS", "STORAGE",
     ];
-    let rows: Vec<[String; 8]> = resource_rows(plan)
+    let rows: Vec<[String; 9]> = resource_rows(plan)
         .into_iter()
         .map(|r| {
             [
                 r.service,
+                r.kind,
                 r.env,
                 r.cpu_request,
                 r.cpu_limit,
@@ -151,5 +160,26 @@ mod tests {
         assert_eq!(total("prod").cpu_request, "1");
         assert_eq!(total("prod").memory_limit, "2Gi");
         assert_eq!(total("dev").cpu_limit, "500m");
+    }
+
+    #[test]
+    fn namespace_totals_count_a_job_and_a_cron_job_as_one_pod_each() {
+        let spec = "version: 1\napp: a\nservices:\n  web:\n    image: r.example.com/w:1.0.0\n    ports: [{name: http, port: 80}]\n  migrate:\n    kind: job\n    image: r.example.com/w:1.0.0\n  nightly:\n    kind: cronjob\n    schedule: '@daily'\n    image: r.example.com/w:1.0.0\nenvironments:\n  prod: {replicas: 3}\n";
+        let file = crate::spec::parse("t.yaml", spec).unwrap();
+        let plan = crate::plan::build(&file, None).unwrap();
+        let rows = resource_rows(&plan);
+        let row = |svc: &str| rows.iter().find(|r| r.service == svc).unwrap();
+        assert_eq!(
+            (
+                row("migrate").kind.as_str(),
+                row("migrate").replicas.as_str()
+            ),
+            ("job", "1 per release")
+        );
+        assert_eq!(row("nightly").replicas, "1 per run");
+        // 3 web pods + 1 job pod + 1 cron job pod, at the default 250m / 512Mi.
+        let total = row("= a-prod");
+        assert_eq!(total.cpu_request, "1250m");
+        assert_eq!(total.memory_limit, "2560Mi");
     }
 }

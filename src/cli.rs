@@ -283,11 +283,15 @@ fn execute(cli: &Cli, out: &mut Stdout) -> Result<(), Error> {
                         "out": args.out,
                         "files": report,
                         "resources": resource_rows(plan),
+                        "notes": plan.notes,
                     }),
                 )?,
                 Format::Text if !cli.quiet => {
                     print_report(out, &report, &args.out)?;
                     write!(out, "{}", resource_table(plan)).map_err(Error::Stdout)?;
+                    for n in &plan.notes {
+                        boundary::note(n);
+                    }
                 }
                 Format::Text => {}
             }

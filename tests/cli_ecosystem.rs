@@ -61,7 +61,7 @@ fn generate_json_shape() {
         .run(["generate", "--format", "json"])
         .succeeds()
         .json();
-    assert_eq!(keys(&v), ["out", "files", "resources"]);
+    assert_eq!(keys(&v), ["out", "files", "resources", "notes"]);
     assert_eq!(v["out"], "deploy");
     let files = keys(&v["files"]);
     assert_eq!(files, REPORT_KEYS);
@@ -71,6 +71,7 @@ fn generate_json_shape() {
         keys(row),
         [
             "service",
+            "kind",
             "env",
             "cpu_request",
             "cpu_limit",
@@ -168,7 +169,7 @@ fn quiet_prints_nothing_on_success() {
 fn validate_exit_codes_and_json() {
     let p = Project::example("quickstart").file(
         "bad.yaml",
-        "version: 1\napp: shop\nservices:\n  api:\n    image: registry.example.com/a:1\n    imgae: x\n",
+        "version: 1\napp: shop\nservices:\n  api:\n    image: registry.example.com/a:1\n    imgae: x\n    kind: cronjob\n",
     );
     p.run(["validate"]).succeeds();
     let v = p.run(["validate", "--format", "json"]).succeeds().json();
@@ -184,10 +185,11 @@ fn validate_exit_codes_and_json() {
         .fails(2)
         .json();
     assert_eq!(v["valid"], false);
-    // Every error at once: the missing ports (line 4) and the unknown key (line 6).
+    // Every error at once: the cron job's missing schedule (at the service, line 4) and the
+    // unknown key (line 6).
     let errors = v["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 2, "{errors:?}");
-    assert_eq!(errors[0]["path"], "services.api.ports");
+    assert_eq!(errors[0]["path"], "services.api.schedule");
     let e = &errors[1];
     assert_eq!(
         keys(e),

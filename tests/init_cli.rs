@@ -207,7 +207,11 @@ fn flags_and_yes_write_a_valid_spec_and_generate() {
             .as_ref()
             .unwrap()
             .value
+            .probe()
+            .unwrap()
             .http
+            .as_ref()
+            .unwrap()
             .value,
         "/live"
     );
@@ -273,7 +277,11 @@ fn dockerfile_detection_fills_the_defaults() {
             .as_ref()
             .unwrap()
             .value
+            .probe()
+            .unwrap()
             .http
+            .as_ref()
+            .unwrap()
             .value,
         "/health"
     );
@@ -341,7 +349,11 @@ fn imports_a_web_api_postgres_redis_stack() {
             .as_ref()
             .unwrap()
             .value
+            .probe()
+            .unwrap()
             .http
+            .as_ref()
+            .unwrap()
             .value,
         "/healthz"
     );
@@ -363,7 +375,11 @@ fn imports_a_web_api_postgres_redis_stack() {
             .as_ref()
             .unwrap()
             .value
+            .probe()
+            .unwrap()
             .http
+            .as_ref()
+            .unwrap()
             .value,
         "/"
     );
@@ -504,7 +520,11 @@ fn imports_build_contexts_and_lists_env_files() {
             .as_ref()
             .unwrap()
             .value
+            .probe()
+            .unwrap()
             .http
+            .as_ref()
+            .unwrap()
             .value,
         "/health/live"
     );

@@ -10,6 +10,7 @@ use super::defaults as d;
 use super::layers::{Context, EnvSource};
 use super::model::*;
 use super::resources::Resolved;
+use crate::spec::checked::Kind;
 
 /// Compose reads `$` as interpolation; a literal dollar from the spec must stay literal.
 pub fn escape_dollars(s: &str) -> String {
@@ -54,6 +55,7 @@ pub(super) fn build(
     envs: &[(EnvironmentPlan, EnvSource<'_>)],
     planned: &[(ServicePlan, Vec<Resolved>)],
     problems: &mut Problems,
+    notes: &mut Vec<String>,
 ) -> ComposePlan {
     let (spec, defaults) = (ctx.spec, &ctx.defaults);
     // Local development runs with the values of the `dev` environment (or the first one), as
@@ -67,6 +69,12 @@ pub(super) fn build(
     let mut volumes = Vec::new();
     let mut variables: BTreeMap<String, ComposeVariable> = BTreeMap::new();
 
+    // Each own service's healthcheck first: its dependents' conditions depend on it.
+    let checks: BTreeMap<&String, Result<Vec<String>, String>> = spec
+        .services
+        .iter()
+        .map(|(name, svc)| (name, super::healthcheck::healthcheck_test(svc)))
+        .collect();
     for ((name, svc), (plan, resolved)) in spec.services.iter().zip(planned) {
         let (Some(env), Some(resources)) = (plan.environments.get(local), resolved.get(local))
         else {
@@ -100,32 +108,30 @@ pub(super) fn build(
                 },
             );
         }
-        // The readiness probe's port: validation made sure it is a TCP one.
-        let port = values
-            .ports
-            .iter()
-            .find(|p| p.name == values.probes.readiness.port)
-            .or(values.ports.first())
-            .map(|p| p.container_port)
-            .unwrap_or_default();
-        let test = match &svc.compose_command {
-            Some(cmd) => {
-                let mut t = vec!["CMD".to_string()];
-                t.extend(cmd.iter().map(|c| escape_dollars(c)));
-                t
+        let test = match &checks[name] {
+            Ok(test) => test.clone(),
+            Err(why) => {
+                if !why.is_empty() {
+                    notes.push(format!("services.{name}: {why}"));
+                }
+                Vec::new()
             }
-            None => vec![
-                "CMD".into(),
-                "wget".into(),
-                "-q".into(),
-                "-O".into(),
-                "/dev/null".into(),
-                format!(
-                    "http://127.0.0.1:{port}{}",
-                    escape_dollars(&values.probes.readiness.path)
-                ),
-            ],
         };
+        let depends_on_condition = svc
+            .depends_on
+            .iter()
+            .map(|dep| {
+                let condition = match spec.services.get(dep) {
+                    Some(other) if other.kind.completes() => "service_completed_successfully",
+                    Some(_) if checks[dep].as_ref().is_ok_and(|t| !t.is_empty()) => {
+                        "service_healthy"
+                    }
+                    Some(_) => "service_started",
+                    None => "service_healthy",
+                };
+                (dep.clone(), condition.to_string())
+            })
+            .collect();
         let (cpus, memory) = resources.compose_limits();
         let (_, mut tmpfs, security_opt, cap_drop) = super::security::compose_hardening();
         let read_only = values.security_context.read_only_root_filesystem;
@@ -183,6 +189,7 @@ pub(super) fn build(
                 start_period: d::COMPOSE_HEALTHCHECK.3.into(),
             },
             depends_on: svc.depends_on.clone(),
+            depends_on_condition,
             volumes: mounts,
             binds: svc
                 .config_files
@@ -196,13 +203,20 @@ pub(super) fn build(
                 })
                 .collect(),
             writable_root_reason: plan.policy.writable_root_reason.clone(),
-            command: svc
-                .command
-                .clone()
-                .unwrap_or_default()
-                .iter()
-                .map(|c| escape_dollars(c))
-                .collect(),
+            command: super::healthcheck::escape_all(svc.command.as_deref().unwrap_or_default()),
+            entrypoint: super::healthcheck::escape_all(
+                svc.entrypoint.as_deref().unwrap_or_default(),
+            ),
+            restart: if svc.kind.completes() {
+                "no".into()
+            } else {
+                String::new()
+            },
+            profiles: if svc.kind == Kind::CronJob {
+                vec![d::CRON_COMPOSE_PROFILE.into()]
+            } else {
+                Vec::new()
+            },
             cpus,
             memory,
             read_only,
@@ -279,6 +293,10 @@ pub(super) fn build(
                 start_period: entry.healthcheck.start_period.into(),
             },
             depends_on: Vec::new(),
+            depends_on_condition: BTreeMap::new(),
+            entrypoint: Vec::new(),
+            restart: String::new(),
+            profiles: Vec::new(),
             volumes: mounts,
             binds: Vec::new(),
             writable_root_reason: String::new(),

@@ -106,8 +106,12 @@ pub(super) fn backing_connection(
 
 /// Variables for an own-service dependency: `<DEP>_HOST`, `<DEP>_PORT`, `<DEP>_URL`.
 pub(super) fn service_connection(name: &str, dep: &Service) -> Vec<Connection> {
+    // A worker, a job or a cron job is not reached: there is nothing to connect to.
+    if dep.ports.is_empty() {
+        return Vec::new();
+    }
     let p = var_prefix(name);
-    // Every service has a TCP port (validated: its probes need one); the first TCP port is the
+    // Every service with ports has a TCP port (validated: its probes need one); the first TCP port is the
     // one dependents reach over `http://`, a UDP port cannot serve that URL.
     let port = dep
         .ports

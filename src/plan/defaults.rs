@@ -7,6 +7,8 @@ pub const REQUEST_MEMORY: &str = "256Mi";
 pub const LIMIT_CPU: &str = "500m";
 pub const LIMIT_MEMORY: &str = "512Mi";
 
+/// The paths `chartwright init` suggests (the user confirms or changes them). The plan never
+/// uses them: a probe path comes from the spec or there is no HTTP probe.
 pub const LIVENESS_PATH: &str = "/healthz";
 pub const READINESS_PATH: &str = "/ready";
 
@@ -110,3 +112,20 @@ pub const DNS_NAMESPACE: &str = "kube-system";
 
 /// The Helm test pod's image: pinned, small, and ships `wget`.
 pub const TEST_IMAGE: &str = "busybox:1.36.1";
+
+/// A job: retries in new pods, the longest run, and how long a finished Job is kept.
+pub const JOB_BACKOFF_LIMIT: u32 = 2;
+pub const JOB_ACTIVE_DEADLINE_SECONDS: u32 = 3600;
+pub const JOB_TTL_SECONDS_AFTER_FINISHED: u32 = 86400;
+/// A cron job: no overlapping runs, a missed start still runs within 5 minutes, the last three
+/// successful runs and the last failed one are kept for their logs.
+pub const CRON_CONCURRENCY_POLICY: &str = "Forbid";
+pub const CRON_STARTING_DEADLINE_SECONDS: u32 = 300;
+pub const CRON_SUCCESSFUL_HISTORY: u32 = 3;
+pub const CRON_FAILED_HISTORY: u32 = 1;
+/// The Compose profile cron jobs sit behind: `docker compose up` does not start them,
+/// `docker compose --profile cron up` (or `docker compose run <name>`) does.
+pub const CRON_COMPOSE_PROFILE: &str = "cron";
+/// Helm hook weights in a job's chart: the objects its pod needs first, then the Job.
+pub const HOOK_WEIGHT_SUPPORT: &str = "-10";
+pub const HOOK_WEIGHT_JOB: &str = "0";

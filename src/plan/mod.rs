@@ -13,6 +13,7 @@ mod checks;
 mod compose;
 mod connections;
 pub mod defaults;
+mod healthcheck;
 mod ingress;
 mod layers;
 pub mod model;
@@ -25,6 +26,7 @@ mod security;
 pub mod shapes;
 mod storage;
 mod values;
+mod workload;
 
 pub use chart::{HASH_PLACEHOLDER, VERSION_PLACEHOLDER};
 pub use compose::escape_dollars;
@@ -71,7 +73,12 @@ pub fn build(file: &SpecFile, org: Option<&DefaultsFile>) -> Result<Plan, SpecEr
             port: b.entry.port,
         })
         .collect();
-    let compose = compose::build(&ctx, &environments, &planned, &mut problems);
+    let mut notes: Vec<String> = spec
+        .services
+        .iter()
+        .flat_map(|(name, svc)| probes::notes(name, svc))
+        .collect();
+    let compose = compose::build(&ctx, &environments, &planned, &mut problems, &mut notes);
     problems.into_result(file, org)?;
     let services: Vec<ServicePlan> = planned.into_iter().map(|(plan, _)| plan).collect();
     let default_resources = ctx.resource_layers();
@@ -91,5 +98,6 @@ pub fn build(file: &SpecFile, org: Option<&DefaultsFile>) -> Result<Plan, SpecEr
         services,
         backing,
         compose,
+        notes,
     })
 }

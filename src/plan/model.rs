@@ -32,6 +32,9 @@ pub struct Plan {
     /// Backing services (databases, caches, brokers), sorted by name.
     pub backing: Vec<BackingPlan>,
     pub compose: ComposePlan,
+    /// What `generate` tells the user it decided without being told (a TCP probe where no
+    /// health check was declared, a Compose service without a healthcheck), one line each.
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
@@ -85,6 +88,41 @@ pub struct ServicePlan {
     pub environments: Vec<ServiceEnvironment>,
     /// Decisions the chart bakes into its templates rather than offering as values.
     pub policy: WorkloadPolicy,
+    /// What runs the pods, decided from the spec's `kind`.
+    pub workload: WorkloadPlan,
+}
+
+/// The workload object of a service, and which companion objects it has.
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+pub struct WorkloadPlan {
+    /// The spec's kind: `service`, `worker`, `job` or `cronjob`.
+    pub kind: String,
+    /// The object that runs the pods: `Deployment`, `StatefulSet` (a long-running service with
+    /// volumes that may run more than one replica), `Job` or `CronJob`.
+    pub object: String,
+    /// Long-running (a Deployment or StatefulSet): replicas, PDB, HPA and rolling updates apply.
+    pub long_running: bool,
+    /// Reached on its ports: a Service, an optional Ingress, a test pod, and a NetworkPolicy that
+    /// admits its dependents. False for a service without ports, a worker, a job and a cron job.
+    pub serves: bool,
+    /// The pod's `restartPolicy` when it is not Kubernetes' default (`Always`): `Never` for a
+    /// job (the Job controller retries in a new pod, keeping the failed one's logs), `OnFailure`
+    /// for a cron job's runs.
+    pub restart_policy: String,
+    /// Helm hook annotations of every object of the chart (a job runs as a
+    /// `pre-install,pre-upgrade` hook, and the objects its pod needs are hooks that come first);
+    /// empty for other kinds. Key order is the written order.
+    pub hook: Vec<HookObject>,
+}
+
+/// The hook annotations of one object of a job's chart.
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+pub struct HookObject {
+    /// The template the object comes from (`serviceaccount`, `configmap`, `job`, …).
+    pub template: String,
+    /// `(annotation, value)` pairs: `helm.sh/hook`, `helm.sh/hook-weight`,
+    /// `helm.sh/hook-delete-policy`.
+    pub annotations: Vec<(String, String)>,
 }
 
 /// What every workload gets regardless of environment, decided by the plan and written as
@@ -192,9 +230,6 @@ pub struct ChartValues {
     pub topology_spread_constraints: Vec<serde_json::Value>,
     /// Seconds between SIGTERM and SIGKILL when a pod stops (Kubernetes' default, 30).
     pub termination_grace_period_seconds: u32,
-    /// Container arguments (Kubernetes `args`), after the image's entrypoint.
-    #[schemars(schema_with = "super::shapes::strings")]
-    pub args: Vec<String>,
     /// Container `lifecycle` hooks (`preStop`, `postStart`).
     #[schemars(schema_with = "super::shapes::lifecycle")]
     pub lifecycle: serde_json::Value,
@@ -216,6 +251,12 @@ pub struct ChartValues {
     /// Sidecar containers next to the main one.
     #[schemars(schema_with = "super::shapes::containers")]
     pub extra_containers: Vec<serde_json::Value>,
+    /// Replaces the image's ENTRYPOINT (the spec's `entrypoint`); empty keeps the image's.
+    pub command: Vec<String>,
+    /// Replaces the image's CMD (the spec's `command`, or `--set 'args={--verbose}'`); empty
+    /// keeps the image's.
+    #[schemars(schema_with = "super::shapes::strings")]
+    pub args: Vec<String>,
     pub ports: Vec<PortValues>,
     pub service: ServiceValues,
     /// Plain, non-secret environment variables; rendered into a ConfigMap.
@@ -238,6 +279,38 @@ pub struct ChartValues {
     /// the `checksum/files` pod annotation. `--set-file configFiles[0].content=…` replaces one.
     pub config_files: Vec<ConfigFileValues>,
     pub tests: TestValues,
+    /// How the Job runs (charts of a `job` or `cronjob` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job: Option<JobValues>,
+    /// When and how the CronJob starts its Jobs (charts of a `cronjob` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cron_job: Option<CronJobValues>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct JobValues {
+    /// Retries (in new pods) before the Job counts as failed.
+    pub backoff_limit: u32,
+    /// Seconds a run may take before it is stopped.
+    pub active_deadline_seconds: u32,
+    /// Seconds a finished Job (and its pods' logs) is kept before Kubernetes deletes it.
+    pub ttl_seconds_after_finished: u32,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CronJobValues {
+    /// A cron expression, in the cluster's time zone.
+    pub schedule: String,
+    /// `Forbid` skips a run while the previous one still runs; `Allow` or `Replace`.
+    pub concurrency_policy: String,
+    /// Seconds after a missed start within which the run still starts.
+    pub starting_deadline_seconds: u32,
+    pub successful_jobs_history_limit: u32,
+    pub failed_jobs_history_limit: u32,
+    /// Pause the schedule without uninstalling.
+    pub suspend: bool,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
@@ -430,11 +503,20 @@ pub struct ProbesValues {
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ProbeValues {
-    /// Liveness and readiness are on by default, the startup probe when the spec asks for it.
+    /// Off for the startup probe unless declared, and for every probe of a service whose
+    /// liveness is `none` (or a worker that declares no check).
     pub enabled: bool,
+    /// `http`, `tcp`, `grpc` or `exec`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The HTTP path (`http` only; the spec's own, never a guess).
     pub path: String,
-    /// A container port name.
+    /// A container port name (`http` and `tcp`).
     pub port: String,
+    /// The port number of a `grpc` check (Kubernetes takes no name there); 0 otherwise.
+    pub grpc_port: u16,
+    /// The command of an `exec` check.
+    pub command: Vec<String>,
     pub initial_delay_seconds: u32,
     pub period_seconds: u32,
     pub timeout_seconds: u32,
@@ -704,8 +786,19 @@ pub struct ComposeService {
     /// Final environment strings. Literal `$` is already escaped as `$$`; `${VAR:?…}` is an
     /// intended interpolation from `.env`.
     pub environment: Vec<(String, String)>,
+    /// `test` is empty when chartwright has no check that fits the image (dependents then wait
+    /// for `service_started`, and `generate` says so) and for a job or cron job.
     pub healthcheck: ComposeHealthcheck,
     pub depends_on: Vec<String>,
+    /// The condition each `depends_on` entry waits for: `service_healthy`, `service_started`
+    /// (a dependency without a healthcheck) or `service_completed_successfully` (a job).
+    pub depends_on_condition: BTreeMap<String, String>,
+    /// Compose `entrypoint` (the spec's `entrypoint`); empty keeps the image's.
+    pub entrypoint: Vec<String>,
+    /// Compose `restart`: `"no"` for a job or cron job, which run to completion.
+    pub restart: String,
+    /// Compose profiles: a cron job is behind `cron`, so `docker compose up` does not start it.
+    pub profiles: Vec<String>,
     /// `volume:path` mounts.
     pub volumes: Vec<String>,
     /// Repository files mounted read-only (`config_files:`): the source relative to the spec,

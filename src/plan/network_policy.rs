@@ -10,6 +10,10 @@ pub(super) fn network_policy(ctx: &Context<'_>, name: &str, svc: &Service) -> Ne
     let mut egress = Vec::new();
     for dep in &svc.depends_on {
         if let Some(other) = spec.services.get(dep) {
+            // A dependency without ports (a job that ran first) is never called.
+            if other.ports.is_empty() {
+                continue;
+            }
             egress.push(EgressRuleValues {
                 name: dep.clone(),
                 pod_selector_name: dep.clone(),
@@ -33,7 +37,12 @@ pub(super) fn network_policy(ctx: &Context<'_>, name: &str, svc: &Service) -> Ne
             });
         }
     }
-    let ingress_from = ctx.dependents.get(name).cloned().unwrap_or_default();
+    // Nothing calls a service without ports: its policy admits nothing in.
+    let ingress_from = if svc.ports.is_empty() {
+        Vec::new()
+    } else {
+        ctx.dependents.get(name).cloned().unwrap_or_default()
+    };
     NetworkPolicyValues {
         enabled: true,
         ingress_from,

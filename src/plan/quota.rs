@@ -11,6 +11,10 @@ use crate::spec::quantity::Quantity;
 
 /// The most replicas a service may run in an environment.
 fn most_replicas(v: &ChartValues) -> u128 {
+    // A job's or cron job's run is one pod.
+    if v.job.is_some() {
+        return 1;
+    }
     u128::from(if v.autoscaling.enabled {
         v.autoscaling.max_replicas
     } else {

@@ -84,12 +84,14 @@ pub(super) fn service_plan(
             }
         })
         .collect();
+    let workload = super::workload::workload(svc, base.storage.stateful_set);
     let plan = ServicePlan {
         name: name.to_string(),
         chart: chart_meta(name, &ctx.spec.app, &image, &ctx.spec.chart),
         base,
         environments,
         policy: super::security::workload_policy(svc),
+        workload,
     };
     (plan, resolved)
 }
@@ -138,7 +140,7 @@ fn values(
         .and_then(|o| o.image.clone())
         .map(|i| super::chart::with_registry(i, defaults))
         .unwrap_or_else(|| image.clone());
-    // Every service has a port (validated): probes and the ingress default to the first.
+    // Probes and the ingress default to the first port (a service may have none).
     let first_port = svc
         .ports
         .first()
@@ -148,8 +150,12 @@ fn values(
     env_vars.extend(layer.env.clone());
 
     let replicas = layer.replicas;
-    let autoscaling = super::scaling::autoscaling(&layer);
-    let pod_disruption_budget = super::scaling::pod_disruption_budget();
+    let workload = super::workload::workload(svc, false);
+    let mut autoscaling = super::scaling::autoscaling(&layer);
+    // A Job's pods run to completion: nothing to autoscale, keep available or spread.
+    autoscaling.enabled &= workload.long_running;
+    let mut pod_disruption_budget = super::scaling::pod_disruption_budget();
+    pod_disruption_budget.enabled &= workload.long_running;
 
     // The chart adds `checksum/config`, hashed from the ConfigMap it renders; the files of
     // `config_files:` are read when chartwright runs, so their checksum is decided here.
@@ -185,7 +191,6 @@ fn values(
         affinity: serde_json::json!({}),
         topology_spread_constraints: Vec::new(),
         termination_grace_period_seconds: d::TERMINATION_GRACE_PERIOD_SECONDS,
-        args: Vec::new(),
         lifecycle: serde_json::json!({}),
         extra_env: Vec::new(),
         extra_env_from: Vec::new(),
@@ -193,6 +198,8 @@ fn values(
         extra_volume_mounts: Vec::new(),
         init_containers: Vec::new(),
         extra_containers: Vec::new(),
+        command: svc.entrypoint.clone().unwrap_or_default(),
+        args: svc.command.clone().unwrap_or_default(),
         ports: svc
             .ports
             .iter()
@@ -220,7 +227,7 @@ fn values(
         env: env_vars,
         connections: super::connections::k8s_connections(spec, svc, env_spec.map(|e| &e.backing)),
         secrets: secrets(app, name, svc),
-        probes: super::probes::probes(svc, &first_port),
+        probes: super::probes::probes(svc),
         resources: resources.values(),
         autoscaling,
         pod_disruption_budget,
@@ -235,9 +242,13 @@ fn values(
         },
         network_policy: super::network_policy::network_policy(ctx, name, svc),
         scheduling: SchedulingValues {
-            anti_affinity_weight: d::ANTI_AFFINITY_WEIGHT,
+            anti_affinity_weight: if workload.long_running {
+                d::ANTI_AFFINITY_WEIGHT
+            } else {
+                0
+            },
             topology_spread: TopologySpreadValues {
-                enabled: true,
+                enabled: workload.long_running,
                 max_skew: 1,
                 topology_key: d::TOPOLOGY_KEY.into(),
                 when_unsatisfiable: "ScheduleAnyway".into(),
@@ -249,7 +260,8 @@ fn values(
         storage: super::storage::storage(svc, over),
         config_files,
         tests: TestValues {
-            enabled: true,
+            // The test pod connects to the Service: only a service that has one gets it.
+            enabled: workload.serves,
             image: d::TEST_IMAGE.into(),
             resources: ResourcesValues {
                 requests: ResourceQuantities {
@@ -262,6 +274,8 @@ fn values(
                 },
             },
         },
+        job: super::workload::job(svc),
+        cron_job: super::workload::cron_job(svc),
     };
     (values, resources)
 }

@@ -11,6 +11,9 @@ use super::{Origin, RenderError, TemplateSet, helm};
 use crate::output::FileSet;
 use crate::plan::Plan;
 
+/// Where a chart's own templates live in the template set.
+const CHART_TEMPLATES: &str = "charts/__service__/templates/";
+
 /// Renders every output of the template set for the plan.
 pub fn render(plan: &Plan, set: &TemplateSet) -> Result<FileSet, RenderError> {
     let Rendered {
@@ -138,6 +141,11 @@ pub fn render_charts(plan: &Plan, set: &TemplateSet) -> Result<Rendered, RenderE
                     .get_template(path)
                     .and_then(|t| t.render(contexts.get(*service, *environment)))
                     .map_err(|e| from_minijinja(&e, path, set))?;
+                // A chart template that renders nothing for this service (the Deployment of a
+                // job, the Service of a worker) is no file of its chart.
+                if path.starts_with(CHART_TEMPLATES) && text.trim().is_empty() {
+                    continue;
+                }
                 if !check_output {
                     files.insert(out, text);
                     continue;

@@ -54,8 +54,10 @@ pub(super) fn spec(spec: &mut Spec, text: &str) {
                 .into_iter()
                 .flatten()
             {
-                if let Some(port) = &mut p.value.port {
-                    keep(port, text);
+                if let ProbeSetting::Probe(p) = &mut p.value {
+                    for port in [&mut p.port, &mut p.tcp, &mut p.grpc].into_iter().flatten() {
+                        keep(port, text);
+                    }
                 }
             }
         }

@@ -122,11 +122,29 @@ pub struct ServiceSpec {
     #[serde(default)]
     #[schemars(with = "Option<String>", example = &"./api")]
     pub build: Option<S<String>>,
+    /// What runs: `service` (the default: long-running, reached on its ports), `worker`
+    /// (long-running, no ports: a queue consumer), `job` (runs to completion once per release,
+    /// before the services that depend on it: a migration) or `cronjob` (runs on `schedule`).
+    #[serde(default)]
+    #[schemars(with = "Option<WorkloadKind>", example = &"worker")]
+    pub kind: Option<S<String>>,
+    /// When a `cronjob` runs: a five-field cron expression (`minute hour day month weekday`) or a
+    /// macro such as `@hourly`, in the cluster's time zone (UTC on most clusters).
+    #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"*/15 * * * *")]
+    pub schedule: Option<S<String>>,
+    /// How a `job` or `cronjob` runs: retries, a deadline, and for a cron job overlap and missed
+    /// starts.
+    #[serde(default)]
+    #[schemars(with = "Option<JobSpec>", example = json!({"backoff_limit": 2, "active_deadline_seconds": 600}))]
+    pub job: Option<S<JobSpec>>,
     /// The ports the container listens on; the first is the default for probes and ingress.
+    /// None for a worker, a job or a cron job.
     #[serde(default)]
     #[schemars(with = "Vec<PortSpec>", example = json!([{"name": "http", "port": 3000}]))]
     pub ports: Vec<S<PortSpec>>,
-    /// HTTP probes; sensible defaults on the first port when absent.
+    /// Health checks (HTTP, TCP, gRPC or a command). Absent: a TCP check on the first port, no
+    /// check without ports; never an HTTP path the spec does not give.
     #[serde(default)]
     #[schemars(example = json!({"liveness": {"http": "/healthz", "port": "http"}, "readiness": {"http": "/ready"}}))]
     pub health: Option<HealthSpec>,
@@ -155,10 +173,15 @@ pub struct ServiceSpec {
     #[serde(default)]
     #[schemars(with = "Option<i64>", example = 10001)]
     pub run_as_user: Option<S<i64>>,
-    /// Command override for the container (docker-compose and Kubernetes alike).
+    /// The container's command, replacing the image's CMD: Compose `command`, Kubernetes
+    /// `args` (the image's ENTRYPOINT, if any, still runs it).
     #[serde(default)]
-    #[schemars(example = json!(["/app/server", "--port", "3000"]))]
-    pub command: Option<Vec<String>>,
+    #[schemars(with = "Option<Vec<String>>", example = json!(["bundle", "exec", "sidekiq"]))]
+    pub command: Option<S<Vec<String>>>,
+    /// Replaces the image's ENTRYPOINT: Compose `entrypoint`, Kubernetes `command`.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>", example = json!(["/usr/bin/tini", "--"]))]
+    pub entrypoint: Option<S<Vec<String>>>,
     /// Read the service's secrets from an External Secrets Operator store.
     #[serde(default)]
     #[schemars(example = json!({"store": "vault", "store_kind": "ClusterSecretStore"}))]
@@ -363,32 +386,96 @@ pub struct PortSpec {
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct HealthSpec {
-    /// Restart the container when this fails.
+    /// Restart the container when this fails; `none` for a worker with nothing to check (it then
+    /// gets no readiness probe either).
     #[serde(default)]
-    #[schemars(with = "Option<ProbeSpec>", example = json!({"http": "/healthz", "port": "http"}))]
-    pub liveness: Option<S<ProbeSpec>>,
-    /// Take the pod out of the Service while this fails.
+    #[schemars(with = "Option<ProbeSetting>", example = json!({"http": "/healthz", "port": "http"}))]
+    pub liveness: Option<S<ProbeSetting>>,
+    /// Take the pod out of the Service while this fails; the liveness check when absent.
     #[serde(default)]
     #[schemars(with = "Option<ProbeSpec>", example = json!({"http": "/ready", "port": "http"}))]
-    pub readiness: Option<S<ProbeSpec>>,
+    pub readiness: Option<S<ProbeSetting>>,
     /// Hold the other probes back until this succeeds once (slow starters).
     #[serde(default)]
     #[schemars(with = "Option<ProbeSpec>", example = json!({"http": "/healthz", "failure_threshold": 30}))]
-    pub startup: Option<S<ProbeSpec>>,
-    /// docker-compose healthcheck command, for images without wget.
+    pub startup: Option<S<ProbeSetting>>,
+    /// docker-compose healthcheck command, when the one derived from the liveness check does not
+    /// fit the image.
     #[serde(default)]
     #[schemars(with = "Option<Vec<String>>", example = json!(["CMD", "/app/healthcheck"]))]
     pub compose_command: Option<S<Vec<String>>>,
+    /// `bash` when the image has bash: a TCP check then also becomes a Compose healthcheck
+    /// (bash's `/dev/tcp`), which otherwise needs a tool the image may lack.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"bash")]
+    pub shell: Option<S<String>>,
 }
 
-/// An HTTP GET probe.
+/// A probe, or `none` (liveness only).
+#[derive(Debug, JsonSchema)]
+#[serde(untagged)]
+pub enum ProbeSetting {
+    Probe(Box<ProbeSpec>),
+    Keyword(String),
+}
+
+// By hand rather than `#[serde(untagged)]`: an untagged enum buffers its input, and the buffered
+// copy has lost the line and column of every spanned value inside the probe.
+impl<'de> Deserialize<'de> for ProbeSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ProbeSetting;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a probe (a map such as `{ tcp: http }`) or `none`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ProbeSetting, E> {
+                Ok(ProbeSetting::Keyword(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<ProbeSetting, A::Error> {
+                ProbeSpec::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(|p| ProbeSetting::Probe(Box::new(p)))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+impl ProbeSetting {
+    /// The probe, unless this is the `none` keyword.
+    pub fn probe(&self) -> Option<&ProbeSpec> {
+        match self {
+            ProbeSetting::Probe(p) => Some(p.as_ref()),
+            ProbeSetting::Keyword(_) => None,
+        }
+    }
+}
+
+/// One check, exactly one of `http`, `tcp`, `grpc` and `exec`, with its timing.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct ProbeSpec {
-    /// The path to GET.
-    #[schemars(with = "String", example = &"/healthz")]
-    pub http: S<String>,
-    /// A port name (or number) of this service; the first port when absent.
+    /// An HTTP GET of this path (on `port`).
+    #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"/healthz")]
+    pub http: Option<S<String>>,
+    /// A TCP connection to this port (a name or number of this service).
+    #[serde(default)]
+    #[schemars(with = "Option<Scalar>", example = &"http")]
+    pub tcp: Option<S<Scalar>>,
+    /// A gRPC health check (grpc.health.v1) on this port (a name or number of this service).
+    #[serde(default)]
+    #[schemars(with = "Option<Scalar>", example = &"grpc")]
+    pub grpc: Option<S<Scalar>>,
+    /// A command run in the container (exec form); healthy when it exits 0.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>", example = json!(["pg_isready", "-q"]))]
+    pub exec: Option<S<Vec<String>>>,
+    /// The port of an `http` check (a name or number of this service); the first port when
+    /// absent.
     #[serde(default)]
     #[schemars(with = "Option<Scalar>", example = &"http")]
     pub port: Option<S<Scalar>>,
@@ -408,6 +495,40 @@ pub struct ProbeSpec {
     #[serde(default)]
     #[schemars(with = "Option<i64>", example = 3)]
     pub failure_threshold: Option<S<i64>>,
+}
+
+/// The workload kinds.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum WorkloadKind {
+    Service,
+    Worker,
+    Job,
+    Cronjob,
+}
+
+/// How a job or cron job runs.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct JobSpec {
+    /// Retries before the job counts as failed.
+    #[serde(default)]
+    #[schemars(with = "Option<i64>", example = 2)]
+    pub backoff_limit: Option<S<i64>>,
+    /// Seconds a run may take before it is stopped.
+    #[serde(default)]
+    #[schemars(with = "Option<i64>", example = 600)]
+    pub active_deadline_seconds: Option<S<i64>>,
+    /// Cron jobs: `Forbid` (the default: skip a run while the last one still runs), `Allow` or
+    /// `Replace`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"Forbid")]
+    pub concurrency_policy: Option<S<String>>,
+    /// Cron jobs: seconds after a missed start within which it still runs.
+    #[serde(default)]
+    #[schemars(with = "Option<i64>", example = 300)]
+    pub starting_deadline_seconds: Option<S<i64>>,
 }
 
 /// Resource requests (what the scheduler reserves) and limits (the ceiling).

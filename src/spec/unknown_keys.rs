@@ -224,7 +224,8 @@ fn resolve<'a>(root: &'a Value, mut node: &'a Value) -> &'a Value {
     node
 }
 
-/// The alternative of `node` that describes `outline`'s kind (an `Option<T>` is `anyOf [T, null]`).
+/// The alternative of `node` that describes `outline`'s kind (an `Option<T>` is `anyOf [T, null]`),
+/// through nested choices.
 fn pick<'a>(root: &'a Value, node: &'a Value, outline: &Outline) -> &'a Value {
     let node = resolve(root, node);
     let Some(alternatives) = node
@@ -239,9 +240,10 @@ fn pick<'a>(root: &'a Value, node: &'a Value, outline: &Outline) -> &'a Value {
         Outline::Seq(_) => "array",
         Outline::Leaf => return node,
     };
+    // An alternative may itself be a choice (`Option<ProbeSetting>`: a probe or `none`).
     alternatives
         .iter()
-        .map(|a| resolve(root, a))
+        .map(|a| pick(root, a, outline))
         .find(|a| {
             let ty = a.get("type");
             ty.and_then(Value::as_str) == Some(wanted)

@@ -6,7 +6,8 @@
 pub struct Object {
     pub text: String,
     pub kind: String,
-    /// A Helm hook (`helm.sh/hook`): Helm runs it around an install; it is no plain manifest.
+    /// A Helm test hook (`helm.sh/hook: test`): `helm test` runs it; it is no plain manifest.
+    /// Other hooks (a job's pre-install and pre-upgrade) are objects of `k8s/<env>/` too.
     pub hook: bool,
 }
 
@@ -52,7 +53,9 @@ pub fn inspect(doc: &str, full: bool) -> Result<Option<Object>, Problem> {
         // The embedded hooks write the annotation as a quoted key of its own line.
         let hook = doc.lines().any(|l| {
             let l = l.trim_start();
-            l.starts_with("\"helm.sh/hook\":") || l.starts_with("helm.sh/hook:")
+            l.strip_prefix("\"helm.sh/hook\":")
+                .or_else(|| l.strip_prefix("helm.sh/hook:"))
+                .is_some_and(is_test_hook)
         });
         return Ok(Some(Object {
             text: doc.to_string(),
@@ -87,7 +90,9 @@ pub fn inspect(doc: &str, full: bool) -> Result<Option<Object>, Problem> {
     text_of(&value["apiVersion"]).ok_or_else(|| missing("apiVersion", "apiVersion"))?;
     let kind = text_of(&value["kind"]).ok_or_else(|| missing("kind", "kind"))?;
     text_of(&value["metadata"]["name"]).ok_or_else(|| missing("name", "metadata.name"))?;
-    let hook = !value["metadata"]["annotations"]["helm.sh/hook"].is_null();
+    let hook = value["metadata"]["annotations"]["helm.sh/hook"]
+        .as_str()
+        .is_some_and(is_test_hook);
     Ok(Some(Object {
         text: doc.to_string(),
         kind,
@@ -155,6 +160,15 @@ fn with_namespace(doc: &str, namespace: &str) -> String {
         }
         _ => doc.to_string(),
     }
+}
+
+/// Whether a `helm.sh/hook` value names the `test` hook (Helm 2's `test-success` too).
+fn is_test_hook(value: &str) -> bool {
+    value
+        .trim()
+        .trim_matches('"')
+        .split(',')
+        .any(|h| matches!(h.trim(), "test" | "test-success" | "test-failure"))
 }
 
 /// `kind` when the document has top-level `apiVersion` and `kind` and a `name` directly

@@ -190,20 +190,47 @@ impl Converter {
             .collect();
         let egress = s.egress.iter().map(|e| egress(&e.value)).collect();
         let health = s.health.as_ref();
-        let mut probe = |which: &str, p: Option<&S<raw::ProbeSpec>>| {
-            let p = &p?.value;
+        // A port name or number of this service, as its name (validated to be one).
+        let port_name = |v: &S<Scalar>| {
+            let text = v.value.as_text();
+            ports
+                .iter()
+                .find(|pp| pp.number.to_string() == text)
+                .map(|pp| pp.name.clone())
+                .unwrap_or(text)
+        };
+        let port_number = |v: &S<Scalar>| {
+            let text = v.value.as_text();
+            ports
+                .iter()
+                .find(|pp| pp.name == text || pp.number.to_string() == text)
+                .map(|pp| pp.number)
+        };
+        let mut probe = |which: &str, p: Option<&S<raw::ProbeSetting>>| {
+            let raw::ProbeSetting::Probe(p) = &p?.value else {
+                return None;
+            };
             let pp = format!("{path}.health.{which}");
+            let check = if let Some(http) = &p.http {
+                Check::Http {
+                    path: http.value.clone(),
+                    port: p.port.as_ref().map(port_name),
+                }
+            } else if let Some(tcp) = &p.tcp {
+                Check::Tcp {
+                    port: port_name(tcp),
+                }
+            } else if let Some(grpc) = &p.grpc {
+                Check::Grpc {
+                    port: port_number(grpc)?,
+                }
+            } else {
+                Check::Exec {
+                    command: p.exec.as_ref()?.value.clone(),
+                }
+            };
             Some(Probe {
-                path: p.http.value.clone(),
-                port: p.port.as_ref().map(|port| {
-                    // A number names its port, so that every probe names its port alike.
-                    let text = port.value.as_text();
-                    ports
-                        .iter()
-                        .find(|pp| pp.number.to_string() == text)
-                        .map(|pp| pp.name.clone())
-                        .unwrap_or(text)
-                }),
+                check,
                 initial_delay_seconds: self.opt_number(
                     format!("{pp}.initial_delay_seconds"),
                     &p.initial_delay_seconds,
@@ -218,12 +245,48 @@ impl Converter {
         let liveness = probe("liveness", health.and_then(|h| h.liveness.as_ref()));
         let readiness = probe("readiness", health.and_then(|h| h.readiness.as_ref()));
         let startup = probe("startup", health.and_then(|h| h.startup.as_ref()));
+        let liveness_off = health
+            .and_then(|h| h.liveness.as_ref())
+            .is_some_and(|l| matches!(l.value, raw::ProbeSetting::Keyword(_)));
+        let kind = s
+            .kind
+            .as_ref()
+            .and_then(|k| Kind::parse(&k.value))
+            .unwrap_or(Kind::Service);
+        let job = s
+            .job
+            .as_ref()
+            .map(|j| {
+                let jp = format!("{path}.job");
+                let j = &j.value;
+                JobSettings {
+                    backoff_limit: self.opt_number(format!("{jp}.backoff_limit"), &j.backoff_limit),
+                    active_deadline_seconds: self.opt_number(
+                        format!("{jp}.active_deadline_seconds"),
+                        &j.active_deadline_seconds,
+                    ),
+                    concurrency_policy: j.concurrency_policy.as_ref().map(|c| c.value.clone()),
+                    starting_deadline_seconds: self.opt_number(
+                        format!("{jp}.starting_deadline_seconds"),
+                        &j.starting_deadline_seconds,
+                    ),
+                }
+            })
+            .unwrap_or_default();
         Some(Service {
+            kind,
+            schedule: s.schedule.as_ref().map(|c| c.value.trim().to_string()),
+            job,
             image,
             build: s.build.as_ref().map(|b| b.value.clone()),
             liveness,
+            liveness_off,
             readiness,
             startup,
+            shell: health
+                .and_then(|h| h.shell.as_ref())
+                .map(|c| c.value.clone()),
+            entrypoint: s.entrypoint.as_ref().map(|c| c.value.clone()),
             compose_command: health
                 .and_then(|h| h.compose_command.as_ref())
                 .map(|c| c.value.clone()),
@@ -248,7 +311,7 @@ impl Converter {
                 port: i.value.port.as_ref().map(|p| p.value.clone()),
             }),
             run_as_user: self.opt_number(format!("{path}.run_as_user"), &s.run_as_user),
-            command: s.command.clone(),
+            command: s.command.as_ref().map(|c| c.value.clone()),
             external_secret: s.external_secret.as_ref().map(|e| ExternalSecret {
                 store: e.store.value.clone(),
                 store_kind: e.store_kind.as_ref().map(|k| k.value.clone()),

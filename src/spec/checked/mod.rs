@@ -50,14 +50,24 @@ pub struct Maintainer {
 
 #[derive(Debug, Clone)]
 pub struct Service {
+    pub kind: Kind,
+    /// A cron job's schedule (checked); `None` for every other kind.
+    pub schedule: Option<String>,
+    pub job: JobSettings,
     pub image: ImageRef,
     pub build: Option<String>,
-    /// At least one.
+    /// None for workers, jobs and cron jobs; a service may have none too.
     pub ports: Vec<Port>,
+    /// The declared liveness check; `None` with `liveness_off` false means "not declared".
     pub liveness: Option<Probe>,
+    /// `liveness: none`: no probes at all.
+    pub liveness_off: bool,
     pub readiness: Option<Probe>,
     pub startup: Option<Probe>,
     pub compose_command: Option<Vec<String>>,
+    /// The image has bash (`health.shell: bash`): a TCP check can become a Compose healthcheck.
+    pub shell: Option<String>,
+    pub entrypoint: Option<Vec<String>>,
     pub resources: Resources,
     pub env: BTreeMap<String, String>,
     /// Secret variable names.
@@ -131,11 +141,71 @@ pub struct Port {
     pub protocol: Option<String>,
 }
 
+/// The workload kind of a service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Service,
+    Worker,
+    Job,
+    CronJob,
+}
+
+impl Kind {
+    /// The spec's spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Service => "service",
+            Kind::Worker => "worker",
+            Kind::Job => "job",
+            Kind::CronJob => "cronjob",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        [Kind::Service, Kind::Worker, Kind::Job, Kind::CronJob]
+            .into_iter()
+            .find(|k| k.name() == s)
+    }
+
+    /// Runs to completion (a job or a cron job) rather than for ever.
+    pub fn completes(self) -> bool {
+        matches!(self, Kind::Job | Kind::CronJob)
+    }
+}
+
+/// A job's or cron job's own settings, as the spec gives them.
+#[derive(Debug, Clone, Default)]
+pub struct JobSettings {
+    pub backoff_limit: Option<u32>,
+    pub active_deadline_seconds: Option<u32>,
+    pub concurrency_policy: Option<String>,
+    pub starting_deadline_seconds: Option<u32>,
+}
+
+/// What a probe checks.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Check {
+    /// GET `path` on the named port (the first port when `None`).
+    Http {
+        path: String,
+        port: Option<String>,
+    },
+    /// A TCP connection to the named port.
+    Tcp {
+        port: String,
+    },
+    /// grpc.health.v1 on the port of this number (Kubernetes takes a number only).
+    Grpc {
+        port: u16,
+    },
+    Exec {
+        command: Vec<String>,
+    },
+}
+
 #[derive(Debug, Clone)]
 pub struct Probe {
-    pub path: String,
-    /// The name of one of the service's ports (a number in the spec is turned into its name).
-    pub port: Option<String>,
+    pub check: Check,
     pub initial_delay_seconds: Option<u32>,
     pub period_seconds: Option<u32>,
     pub timeout_seconds: Option<u32>,

@@ -7,7 +7,7 @@
 
 use super::Out;
 use crate::spec::error::ErrorKind;
-use crate::spec::types::{S, Scalar, Spec};
+use crate::spec::types::{ProbeSetting, S, Scalar, Spec};
 
 /// The first character of `s` that Helm cannot carry, if any.
 pub fn helm_unsafe(s: &str) -> Option<char> {
@@ -35,6 +35,12 @@ fn text(out: &mut Out, path: String, v: &S<String>) {
     }
 }
 
+fn list(out: &mut Out, path: String, v: &S<Vec<String>>) {
+    if let Some(c) = v.value.iter().find_map(|a| helm_unsafe(a)) {
+        out.at(ErrorKind::Invalid, path, v, message("the command", c), HINT);
+    }
+}
+
 pub(super) fn check(out: &mut Out, spec: &Spec) {
     for (name, svc) in &spec.services {
         let s = &svc.value;
@@ -42,18 +48,10 @@ pub(super) fn check(out: &mut Out, spec: &Spec) {
         for (k, v) in &s.env {
             scalar(out, format!("{path}.env.{k}"), v);
         }
-        if let Some(cmd) = &s.command
-            && let Some(c) = cmd.iter().find_map(|a| helm_unsafe(a))
-        {
-            let p = format!("{path}.command");
-            out.at_key(
-                ErrorKind::Invalid,
-                &p,
-                &p,
-                Some(svc),
-                message("the command", c),
-                HINT,
-            );
+        for (field, cmd) in [("command", &s.command), ("entrypoint", &s.entrypoint)] {
+            if let Some(cmd) = cmd {
+                list(out, format!("{path}.{field}"), cmd);
+            }
         }
         if let Some(h) = &s.health {
             for (which, probe) in [
@@ -61,20 +59,18 @@ pub(super) fn check(out: &mut Out, spec: &Spec) {
                 ("readiness", &h.readiness),
                 ("startup", &h.startup),
             ] {
-                if let Some(p) = probe {
-                    text(out, format!("{path}.health.{which}.http"), &p.value.http);
+                let Some(ProbeSetting::Probe(p)) = probe.as_ref().map(|p| &p.value) else {
+                    continue;
+                };
+                if let Some(http) = &p.http {
+                    text(out, format!("{path}.health.{which}.http"), http);
+                }
+                if let Some(cmd) = &p.exec {
+                    list(out, format!("{path}.health.{which}.exec"), cmd);
                 }
             }
-            if let Some(cmd) = &h.compose_command
-                && let Some(c) = cmd.value.iter().find_map(|a| helm_unsafe(a))
-            {
-                out.at(
-                    ErrorKind::Invalid,
-                    format!("{path}.health.compose_command"),
-                    cmd,
-                    message("the command", c),
-                    HINT,
-                );
+            if let Some(cmd) = &h.compose_command {
+                list(out, format!("{path}.health.compose_command"), cmd);
             }
         }
         if let Some(b) = &s.build {

@@ -4,7 +4,7 @@
 
 use super::Out;
 use crate::spec::error::ErrorKind;
-use crate::spec::types::{PortSpec, S, Scalar, ServiceSpec, Spec};
+use crate::spec::types::{PortSpec, ProbeSetting, S, Scalar, ServiceSpec, Spec};
 
 /// The port's protocol; an invalid one (reported elsewhere) counts as TCP here.
 fn protocol(p: &PortSpec) -> &str {
@@ -33,12 +33,31 @@ pub(super) fn check(out: &mut Out, spec: &Spec) {
         let first_is_tcp = protocol(&first.value) == "TCP";
         let health = s.health.as_ref();
         let mut defaulted = Vec::new();
+        // An undeclared readiness probe repeats the liveness check, declared or not.
+        let liveness_declared = health.is_some_and(|h| h.liveness.is_some());
         for (which, probe, always) in [
             ("liveness", health.and_then(|h| h.liveness.as_ref()), true),
             ("readiness", health.and_then(|h| h.readiness.as_ref()), true),
             ("startup", health.and_then(|h| h.startup.as_ref()), false),
         ] {
-            match probe.and_then(|p| p.value.port.as_ref()) {
+            let probe = match probe.map(|p| &p.value) {
+                Some(ProbeSetting::Keyword(_)) => break,
+                Some(ProbeSetting::Probe(p)) => Some(p),
+                None => None,
+            };
+            if probe.is_some_and(|p| p.exec.is_some()) {
+                continue;
+            }
+            let field = probe.map_or("port", |p| {
+                if p.tcp.is_some() {
+                    "tcp"
+                } else if p.grpc.is_some() {
+                    "grpc"
+                } else {
+                    "port"
+                }
+            });
+            match probe.and_then(|p| p.port.as_ref().or(p.tcp.as_ref()).or(p.grpc.as_ref())) {
                 Some(port) => {
                     let reference: &S<Scalar> = port;
                     if let Some((_, p)) = find(s, &reference.value.as_text())
@@ -46,17 +65,23 @@ pub(super) fn check(out: &mut Out, spec: &Spec) {
                     {
                         out.at(
                             ErrorKind::Invalid,
-                            format!("{path}.health.{which}.port"),
+                            format!("{path}.health.{which}.{field}"),
                             port,
                             format!(
-                                "the {which} probe's port `{}` is {}, and an HTTP probe needs TCP",
+                                "the {which} probe's port `{}` is {}, and {} probe needs TCP",
                                 p.value.name.value,
-                                protocol(&p.value)
+                                protocol(&p.value),
+                                match field {
+                                    "tcp" => "a TCP",
+                                    "grpc" => "a gRPC",
+                                    _ => "an HTTP",
+                                }
                             ),
                             HINT,
                         );
                     }
                 }
+                None if which == "readiness" && probe.is_none() && liveness_declared => {}
                 None if !first_is_tcp && (always || probe.is_some()) => defaulted.push(which),
                 None => {}
             }

@@ -5,8 +5,11 @@
 
 mod backing;
 mod chart_info;
+mod cron;
 mod environments;
 mod graph;
+mod health;
+mod kinds;
 mod service;
 pub mod storage;
 

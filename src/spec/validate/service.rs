@@ -28,16 +28,6 @@ pub(super) fn service(c: &mut Collector, spec: &Spec, name: &str, svc: &S<Servic
             Some(e.hint),
         );
     }
-    if s.ports.is_empty() {
-        c.push_at_key(
-            ErrorKind::Invalid,
-            format!("{path}.ports"),
-            &path,
-            svc,
-            "a service needs at least one port (probes, the Service and the NetworkPolicy use it)",
-            Some("add `ports: [{ name: http, port: 8080 }]`".into()),
-        );
-    }
     let mut port_names = BTreeSet::new();
     let mut port_numbers = BTreeSet::new();
     for (i, p) in s.ports.iter().enumerate() {
@@ -98,78 +88,7 @@ pub(super) fn service(c: &mut Collector, spec: &Spec, name: &str, svc: &S<Servic
             );
         }
     }
-    if let Some(h) = &s.health {
-        for (which, probe) in [
-            ("liveness", &h.liveness),
-            ("readiness", &h.readiness),
-            ("startup", &h.startup),
-        ] {
-            let Some(probe) = probe else { continue };
-            let pp = format!("{path}.health.{which}");
-            if !probe.value.http.value.starts_with('/') {
-                c.push(
-                    ErrorKind::Invalid,
-                    format!("{pp}.http"),
-                    &probe.value.http,
-                    format!(
-                        "`{}` is not an HTTP path (it must start with `/`)",
-                        probe.value.http.value
-                    ),
-                    None,
-                );
-            }
-            if let Some(port) = &probe.value.port {
-                let text = port.value.as_text();
-                let known = port_names.contains(&text)
-                    || text
-                        .parse::<i64>()
-                        .is_ok_and(|n| port_numbers.iter().any(|(p, _)| *p == n));
-                if !known {
-                    c.push(
-                        ErrorKind::Reference,
-                        format!("{pp}.port"),
-                        port,
-                        format!("probe port `{text}` is not one of this service's ports"),
-                        ports_hint(s),
-                    );
-                }
-            }
-            for (field, v) in [
-                ("initial_delay_seconds", &probe.value.initial_delay_seconds),
-                ("period_seconds", &probe.value.period_seconds),
-                ("timeout_seconds", &probe.value.timeout_seconds),
-                ("failure_threshold", &probe.value.failure_threshold),
-            ] {
-                if let Some(v) = v {
-                    let min = if field == "initial_delay_seconds" {
-                        0
-                    } else {
-                        1
-                    };
-                    if !(min..=3600).contains(&v.value) {
-                        c.push(
-                            ErrorKind::Invalid,
-                            format!("{pp}.{field}"),
-                            v,
-                            format!("{} is outside {min}–3600", v.value),
-                            None,
-                        );
-                    }
-                }
-            }
-        }
-        if let Some(cmd) = &h.compose_command
-            && cmd.value.is_empty()
-        {
-            c.push(
-                ErrorKind::Invalid,
-                format!("{path}.health.compose_command"),
-                cmd,
-                "the compose healthcheck command is empty",
-                None,
-            );
-        }
-    }
+    super::kinds::workload(c, spec, name, svc, &port_names, &port_numbers);
     if let Some(r) = &s.resources {
         resources_layer(c, &format!("{path}.resources"), r);
     }
@@ -319,7 +238,7 @@ pub(super) fn service(c: &mut Collector, spec: &Spec, name: &str, svc: &S<Servic
 }
 
 /// "this service's ports: http (3000), metrics (9090)", for a reference to a port that is not one.
-fn ports_hint(s: &ServiceSpec) -> Option<String> {
+pub(super) fn ports_hint(s: &ServiceSpec) -> Option<String> {
     (!s.ports.is_empty()).then(|| {
         let ports: Vec<String> = s
             .ports
