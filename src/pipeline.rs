@@ -222,8 +222,7 @@ pub fn templates(inputs: &Inputs, spec_key: Option<&str>) -> Result<TemplateSet,
 /// Reads, plans and renders: the file set `generate` would write.
 pub fn generate(inputs: &Inputs) -> Result<(Plan, FileSet), Error> {
     let (plan, templates) = plan(inputs)?;
-    let mut files = crate::render::render(&plan, &templates)?;
-    crate::render::chart_version::stamp(&mut files, &plan);
+    let files = crate::render::render(&plan, &templates)?;
     Ok((plan, files))
 }
 

@@ -171,6 +171,8 @@ pub fn render_charts(plan: &Plan, set: &TemplateSet) -> Result<Rendered, RenderE
             }
         }
     }
+    // Each chart's version follows its content, once all of it is rendered.
+    super::chart_version::stamp(&mut files, plan);
     Ok(Rendered {
         files,
         origins,
