@@ -426,11 +426,17 @@ fn imports_short_depends_on_without_healthchecks() {
     let err = out.stderr();
     let f = read_spec(dir.path());
     // `legacy` publishes only a port range and `olddb` (postgres 9.6, outside the catalog's
-    // range) no port: neither is given an invented one; both are listed.
+    // range, so a service of its own) no port: neither is given an invented one, both are
+    // workers, and the range is listed.
     assert_eq!(
         f.spec.services.keys().collect::<Vec<_>>(),
-        ["backend", "frontend"]
+        ["backend", "frontend", "legacy", "olddb"]
     );
+    for w in ["legacy", "olddb"] {
+        let s = &f.spec.services[w].value;
+        assert!(s.ports.is_empty(), "{w}");
+        assert_eq!(s.kind.as_ref().unwrap().value, "worker");
+    }
     assert_eq!(
         f.spec.services["backend"].value.image.value,
         "acme/backend:2.0.1"
@@ -448,12 +454,11 @@ fn imports_short_depends_on_without_healthchecks() {
         ]
     );
     assert_eq!(deps(&f, "frontend"), ["backend"]);
-    assert_eq!(deps(&f, "backend"), ["mongo", "queue"]);
+    assert_eq!(deps(&f, "backend"), ["mongo", "queue", "legacy", "olddb"]);
     assert_eq!(secrets(&f, "backend"), ["API_TOKEN"]);
-    for dropped in ["olddb", "legacy", "network_mode", "9000-9005", "networks"] {
+    for dropped in ["network_mode", "9000-9005", "networks"] {
         assert!(err.contains(dropped), "{dropped} not listed: {err}");
     }
-    assert!(err.contains("depends_on `olddb`"), "{err}");
     generates(dir.path());
 }
 
@@ -482,9 +487,8 @@ fn imports_build_contexts_and_lists_env_files() {
         .succeeds();
     let err = out.stderr();
     let f = read_spec(dir.path());
-    // The worker publishes no port: it is listed, not given an invented one.
-    assert!(!f.spec.services.contains_key("worker"));
-    assert!(err.contains("service `worker`: it has no ports"), "{err}");
+    let worker = &f.spec.services["worker"].value;
+    assert_eq!(worker.kind.as_ref().unwrap().value, "worker");
     // Rebased from the Compose file's folder onto the spec's (issue 16: copied unchanged, the
     // context pointed at a folder that does not exist).
     let resolves_to = |build: &str| {
@@ -505,6 +509,17 @@ fn imports_build_contexts_and_lists_env_files() {
         .parent()
         .unwrap()
         .to_path_buf();
+    assert_eq!(
+        resolves_to(&worker.build.as_ref().unwrap().value),
+        compose_dir.join("worker")
+    );
+    assert_eq!(worker.image.value, "acme/worker:0.3.0");
+    assert_eq!(
+        worker.command.as_ref().unwrap().value,
+        ["python", "-m", "worker"]
+    );
+    assert!(!worker.env.contains_key("REDIS_URL"), "injected from cache");
+    assert_eq!(worker.env["QUEUE"].value.as_text(), "jobs");
     let api = &f.spec.services["api"].value;
     assert_eq!(
         resolves_to(&api.build.as_ref().unwrap().value),

@@ -189,6 +189,7 @@ pub fn ask_service(
                     path: readiness,
                     port,
                 },
+                timing: Vec::new(),
             })
         }
         _ => None,

@@ -19,12 +19,29 @@ impl PortDraft {
 pub enum ProbeDraft {
     /// An HTTP GET of `path` on container port `port`.
     Http { path: String, port: u16 },
+    /// A TCP connection to container port `port`.
+    Tcp { port: u16 },
+    /// A command run in the container.
+    Exec(Vec<String>),
+}
+
+impl ProbeDraft {
+    /// How the summary and the report say it.
+    pub fn describe(&self) -> String {
+        match self {
+            ProbeDraft::Http { path, port } => format!("http {path} on {port}"),
+            ProbeDraft::Tcp { port } => format!("tcp {port}"),
+            ProbeDraft::Exec(cmd) => format!("exec `{}`", cmd.join(" ")),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HealthDraft {
     pub liveness: ProbeDraft,
     pub readiness: ProbeDraft,
+    /// Probe timing fields (`period_seconds`, …) from the imported healthcheck.
+    pub timing: Vec<(&'static str, i64)>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -38,6 +55,8 @@ pub struct Resources {
 #[derive(Debug, Default, Clone)]
 pub struct ServiceDraft {
     pub name: String,
+    /// `worker` or `job`; a `service` when `None`.
+    pub kind: Option<String>,
     pub image: String,
     pub build: Option<String>,
     pub ports: Vec<PortDraft>,
@@ -49,6 +68,11 @@ pub struct ServiceDraft {
     pub ingress_host: Option<String>,
     pub run_as_user: Option<i64>,
     pub command: Option<Vec<String>>,
+    pub entrypoint: Option<Vec<String>>,
+    /// Persistent volumes: (name, mount path).
+    pub volumes: Vec<(String, String)>,
+    /// Writable folders (Compose `tmpfs`).
+    pub writable_paths: Vec<String>,
     /// Comment lines written above the service.
     pub notes: Vec<String>,
     /// What the imported file said that the spec does not carry, one line each.
@@ -97,11 +121,14 @@ pub fn summary(d: &Draft) -> String {
         if !ports.is_empty() {
             s.push_str(&format!(" ports {}", ports.join(",")));
         }
+        if let Some(k) = &svc.kind {
+            s.push_str(&format!(" ({k})"));
+        }
         if let Some(h) = &svc.health {
-            let ProbeDraft::Http { path, port } = &h.liveness;
-            s.push_str(&format!(" liveness {path} on {port}"));
-            let ProbeDraft::Http { path, port } = &h.readiness;
-            s.push_str(&format!(" readiness {path} on {port}"));
+            s.push_str(&format!(" liveness {}", h.liveness.describe()));
+            if h.readiness != h.liveness {
+                s.push_str(&format!(" readiness {}", h.readiness.describe()));
+            }
         }
         if let Some(r) = &svc.resources {
             s.push_str(&format!(

@@ -26,13 +26,10 @@ pub fn port_name(ports: &[PortDraft], i: usize, http_port: Option<u16>) -> Strin
 /// The port the service's HTTP traffic uses: its HTTP probe's, else (with an ingress) the first
 /// TCP port.
 fn http_port(s: &ServiceDraft) -> Option<u16> {
-    match &s.health {
-        Some(h) => {
-            let ProbeDraft::Http { port, .. } = &h.liveness;
-            Some(*port)
-        }
-        None if s.ingress_host.is_some() => s.ports.iter().find(|p| !p.udp).map(|p| p.number),
-        None => None,
+    match s.health.as_ref().map(|h| &h.liveness) {
+        Some(ProbeDraft::Http { port, .. }) => Some(*port),
+        _ if s.ingress_host.is_some() => s.ports.iter().find(|p| !p.udp).map(|p| p.number),
+        _ => None,
     }
 }
 
@@ -58,6 +55,15 @@ fn service(out: &mut String, s: &ServiceDraft, from: &str) {
     comment_lines(out, "  ", &s.notes);
     not_carried(out, "  ", &s.not_carried, from);
     let _ = writeln!(out, "  {}:", q(&s.name));
+    if let Some(k) = &s.kind {
+        let what = if k == "job" {
+            "runs to completion once per release, before the services that depend on it"
+        } else {
+            "long-running without ports: nothing connects to it"
+        };
+        let _ = writeln!(out, "    # A {k}: {what}.");
+        let _ = writeln!(out, "    kind: {}", q(k));
+    }
     let _ = writeln!(
         out,
         "    # A pinned image: a tag other than `latest`, or a sha256 digest."
@@ -95,18 +101,33 @@ fn service(out: &mut String, s: &ServiceDraft, from: &str) {
     if let Some(h) = &s.health {
         let _ = writeln!(
             out,
-            "    # HTTP probes: liveness restarts a stuck container, readiness gates traffic."
+            "    # Probes: liveness restarts a stuck container, readiness gates traffic."
         );
         let _ = writeln!(out, "    health:");
-        for (which, probe) in [("liveness", &h.liveness), ("readiness", &h.readiness)] {
-            let ProbeDraft::Http { path, port } = probe;
-            let name = s
-                .ports
+        let port_ref = |port: &u16| {
+            s.ports
                 .iter()
                 .position(|p| p.number == *port && !p.udp)
                 .map(|i| names[i].clone())
-                .unwrap_or_else(|| port.to_string());
-            let _ = writeln!(out, "      {which}: {{ http: {}, port: {name} }}", q(path));
+                .unwrap_or_else(|| port.to_string())
+        };
+        for (which, probe) in [("liveness", &h.liveness), ("readiness", &h.readiness)] {
+            let body = match probe {
+                ProbeDraft::Http { path, port } => {
+                    format!("http: {}, port: {}", q(path), port_ref(port))
+                }
+                ProbeDraft::Tcp { port } => format!("tcp: {}", port_ref(port)),
+                ProbeDraft::Exec(cmd) => format!(
+                    "exec: [{}]",
+                    cmd.iter().map(|c| q(c)).collect::<Vec<_>>().join(", ")
+                ),
+            };
+            let timing: String = h
+                .timing
+                .iter()
+                .map(|(k, v)| format!(", {k}: {v}"))
+                .collect();
+            let _ = writeln!(out, "      {which}: {{ {body}{timing} }}");
         }
     }
     if let Some(r) = &s.resources {
@@ -161,8 +182,37 @@ fn service(out: &mut String, s: &ServiceDraft, from: &str) {
         let _ = writeln!(out, "    # The non-root UID the image runs as.");
         let _ = writeln!(out, "    run_as_user: {u}");
     }
+    if !s.volumes.is_empty() {
+        let _ = writeln!(out, "    # Persistent volumes (named volumes in Compose).");
+        let _ = writeln!(out, "    volumes:");
+        for (name, path) in &s.volumes {
+            let _ = writeln!(
+                out,
+                "      - {{ name: {}, mount_path: {}, size: {} }}",
+                q(name),
+                q(path),
+                q(crate::init::compose::VOLUME_SIZE)
+            );
+        }
+    }
+    if !s.writable_paths.is_empty() {
+        let _ = writeln!(
+            out,
+            "    # Writable folders (tmpfs in Compose, emptyDir in Kubernetes)."
+        );
+        let _ = writeln!(out, "    writable_paths:");
+        for p in &s.writable_paths {
+            let _ = writeln!(out, "      - {}", q(p));
+        }
+    }
+    if let Some(cmd) = &s.entrypoint {
+        let items: Vec<String> = cmd.iter().map(|c| q(c)).collect();
+        let _ = writeln!(out, "    # Replaces the image's ENTRYPOINT.");
+        let _ = writeln!(out, "    entrypoint: [{}]", items.join(", "));
+    }
     if let Some(cmd) = &s.command {
         let items: Vec<String> = cmd.iter().map(|c| q(c)).collect();
+        let _ = writeln!(out, "    # Replaces the image's CMD.");
         let _ = writeln!(out, "    command: [{}]", items.join(", "));
     }
 }

@@ -76,7 +76,11 @@ pub fn build(file: &SpecFile, org: Option<&DefaultsFile>) -> Result<Plan, SpecEr
     let mut notes: Vec<String> = spec
         .services
         .iter()
-        .flat_map(|(name, svc)| probes::notes(name, svc))
+        .flat_map(|(name, svc)| {
+            probes::notes(name, svc)
+                .into_iter()
+                .chain(storage::notes(name, svc))
+        })
         .collect();
     let compose = compose::build(&ctx, &environments, &planned, &mut problems, &mut notes);
     problems.into_result(file, org)?;

@@ -276,7 +276,8 @@ pub struct ChartValues {
     pub tmp_volume: TmpVolumeValues,
     pub storage: StorageValues,
     /// Repository files (`config_files:`), in a ConfigMap mounted file by file; its checksum is
-    /// the `checksum/files` pod annotation. `--set-file configFiles[0].content=…` replaces one.
+    /// the `checksum/files` pod annotation, computed by chartwright from the repository's files
+    /// (a content replaced at deploy time with `--set-file` does not change it).
     pub config_files: Vec<ConfigFileValues>,
     pub tests: TestValues,
     /// How the Job runs (charts of a `job` or `cronjob` only).

@@ -88,6 +88,17 @@ fn svc_volumes(v: &ChartValues) -> bool {
     !v.storage.volumes.is_empty()
 }
 
+/// What `generate` says about storage it could not make sure of.
+pub(super) fn notes(name: &str, svc: &Service) -> Vec<String> {
+    if svc.run_as_image_user && !svc.volumes.is_empty() {
+        vec![format!(
+            "services.{name} runs as its image's user and has volumes: with no UID known, the pod sets no fsGroup, so a fresh volume is writable only if the image's user can write its mount; set `run_as_user` (which also sets fsGroup) if it cannot"
+        )]
+    } else {
+        Vec::new()
+    }
+}
+
 /// The repository files of a service as ConfigMap entries: each file's key is its file name,
 /// made unique (and valid: `[-._a-zA-Z0-9]`) within the service.
 pub(super) fn config_files(svc: &Service) -> Vec<ConfigFileValues> {
@@ -238,6 +249,24 @@ mod tests {
             "{DB}environments:\n  dev: {{replicas: 1}}\n  prod: {{autoscaling: {{min: 1, max: 4}}}}\n"
         );
         assert!(values_of(&spec).iter().all(|v| v.storage.stateful_set));
+    }
+
+    #[test]
+    fn the_image_user_with_volumes_is_noted() {
+        let file = crate::spec::parse(
+            "t.yaml",
+            &DB.replace("    volumes:", "    run_as_image_user: true\n    volumes:"),
+        )
+        .unwrap();
+        let plan = crate::plan::build(&file, None).unwrap();
+        assert!(
+            plan.notes
+                .iter()
+                .any(|n| n.contains("services.db runs as its image's user"))
+        );
+        let file = crate::spec::parse("t.yaml", DB).unwrap();
+        let plan = crate::plan::build(&file, None).unwrap();
+        assert!(!plan.notes.iter().any(|n| n.contains("image's user")));
     }
 
     #[test]

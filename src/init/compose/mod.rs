@@ -8,6 +8,8 @@ pub mod env;
 pub mod health;
 pub mod image;
 mod service;
+mod values;
+pub use values::{VOLUME_SIZE, shell_words};
 pub mod vars;
 
 use std::collections::BTreeMap;
@@ -141,7 +143,8 @@ pub fn import(path: &Path, app: &str, pins: &BTreeMap<String, String>) -> Result
     Ok(imp)
 }
 
-fn parse(text: &str) -> Result<Value, String> {
+/// Compose YAML as `import` reads it (merge keys resolved, expansion bounded).
+pub fn parse(text: &str) -> Result<Value, String> {
     serde_saphyr::from_str_with_options(text, options())
         .map_err(|e| format!("not a Compose file I can read: {e}"))
 }
@@ -296,33 +299,54 @@ fn import_doc(
         let s = service::import(&mut imp, cname, svc, img, pinned.as_deref(), &plan);
         imp.services.push(s);
     }
-    // A service without ports is a worker, which the spec cannot express yet: listed, and
-    // dropped from its dependents, rather than given a port the file does not name.
-    let (kept, workers): (Vec<_>, Vec<_>) = std::mem::take(&mut imp.services)
-        .into_iter()
-        .partition(|s| !s.ports.is_empty());
-    imp.services = kept;
-    for w in &workers {
-        imp.not_carried.push(format!(
-            "service `{}`: it has no ports (a worker or a one-shot task, which the spec cannot express yet)",
-            w.name
-        ));
-        imp.not_carried.extend(
-            w.not_carried
-                .iter()
-                .map(|l| format!("service `{}`: {l}", w.name)),
-        );
+    // What runs to completion: a service another one waits for with
+    // `service_completed_successfully` is a job (a migration, an import). One without ports
+    // is a worker. Nobody is given a port the file does not name.
+    let mut completes = Vec::new();
+    for svc in services.values() {
+        for (dep, cond) in svc
+            .get("depends_on")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if cond.get("condition").and_then(as_str).as_deref()
+                == Some("service_completed_successfully")
+            {
+                completes.push(plan.names.get(dep).cloned().unwrap_or_default());
+            }
+        }
     }
     for s in &mut imp.services {
-        s.depends_on.retain(|d| {
-            let gone = workers.iter().any(|w| &w.name == d);
-            if gone {
+        if completes.contains(&s.name) {
+            s.kind = Some("job".into());
+            if !s.ports.is_empty() {
+                let ports: Vec<String> = s.ports.iter().map(|p| p.number.to_string()).collect();
                 s.not_carried.push(format!(
-                    "depends_on `{d}` (that service was not carried over)"
+                    "ports {} (a job runs to completion: nothing connects to it)",
+                    ports.join(", ")
+                ));
+                s.ports.clear();
+            }
+            for (name, path) in std::mem::take(&mut s.volumes) {
+                s.not_carried.push(format!(
+                    "volume `{name}:{path}` (a job runs to completion: persistent volumes belong to a long-running service)"
                 ));
             }
-            !gone
-        });
+            if let Some(h) = s.health.take() {
+                s.not_carried.push(format!(
+                    "healthcheck {} (a job's exit code says whether it worked)",
+                    h.liveness.describe()
+                ));
+            }
+        } else if s.ports.is_empty() {
+            s.kind = Some("worker".into());
+        }
+    }
+    // Waiting for a job to complete is what the generated Compose does too.
+    for s in &mut imp.services {
+        s.not_carried
+            .retain(|l| !l.contains("condition `service_completed_successfully`"));
     }
     imp.names = plan.names.clone();
     if imp.services.is_empty() && imp.needs_tag.is_empty() {

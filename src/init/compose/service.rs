@@ -5,87 +5,12 @@ use serde_json::Value;
 
 use super::health::{self, Check};
 use super::image::Image;
+use super::values::{
+    VOLUME_SIZE, container_port, interpolated, named_volume, seconds, shell_words,
+};
 use super::vars::interpolate;
 use super::{Import, Plan, as_str, env};
 use crate::init::draft::{HealthDraft, PortDraft, ProbeDraft, ServiceDraft};
-
-/// The container side of a Compose port entry: `[ip:][host:]container[/proto]` or the long form.
-/// A range (`9000-9005`) is not a single port.
-fn container_port(v: &Value, plan: &Plan) -> Result<PortDraft, String> {
-    let (text, proto) = match v {
-        Value::Object(m) => (
-            m.get("target").and_then(as_str).unwrap_or_default(),
-            m.get("protocol").and_then(as_str),
-        ),
-        other => (as_str(other).unwrap_or_default(), None),
-    };
-    let text = interpolate(&text, plan.vars).text;
-    let (body, proto) = match (text.split_once('/'), proto) {
-        (Some((b, p)), _) => (b.to_string(), p.to_string()),
-        (None, Some(p)) => (text.clone(), p),
-        (None, None) => (text.clone(), "tcp".to_string()),
-    };
-    let container = body.rsplit(':').next().unwrap_or_default();
-    container
-        .parse::<u16>()
-        .ok()
-        .filter(|p| *p > 0)
-        .map(|number| PortDraft {
-            number,
-            udp: proto.eq_ignore_ascii_case("udp"),
-        })
-        .ok_or_else(|| format!("port `{text}` (not a single container port)"))
-}
-
-/// A `command:` (or healthcheck) string split the way Compose splits it: shell words, quotes
-/// removed, no expansion.
-pub fn shell_words(s: &str) -> Option<Vec<String>> {
-    let mut words = Vec::new();
-    let mut cur = String::new();
-    let mut in_word = false;
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                in_word = true;
-                loop {
-                    match chars.next()? {
-                        '\'' => break,
-                        c => cur.push(c),
-                    }
-                }
-            }
-            '"' => {
-                in_word = true;
-                loop {
-                    match chars.next()? {
-                        '"' => break,
-                        '\\' => cur.push(chars.next()?),
-                        c => cur.push(c),
-                    }
-                }
-            }
-            '\\' => {
-                in_word = true;
-                cur.push(chars.next()?);
-            }
-            c if c.is_whitespace() => {
-                if in_word {
-                    words.push(std::mem::take(&mut cur));
-                    in_word = false;
-                }
-            }
-            c => {
-                in_word = true;
-                cur.push(c);
-            }
-        }
-    }
-    if in_word {
-        words.push(cur);
-    }
-    Some(words)
-}
 
 /// `command:` as a list of words, interpolated (`$$` is a literal `$`).
 fn words(v: &Value, plan: &Plan, s: &mut ServiceDraft, key: &str) -> Option<Vec<String>> {
@@ -207,29 +132,57 @@ pub(super) fn import(
                 s.health = Some(HealthDraft {
                     liveness: probe.clone(),
                     readiness: probe,
+                    timing: Vec::new(),
                 });
             }
-            Check::Tcp { port } => s.not_carried.push(format!(
-                "healthcheck: a TCP check of port {port} (not yet a probe type of the spec)"
-            )),
-            Check::Exec(cmd) => s.not_carried.push(format!(
-                "healthcheck: the command `{}` (not yet a probe type of the spec)",
-                cmd.join(" ")
-            )),
+            Check::Tcp { port } => {
+                if !s.ports.iter().any(|p| p.number == port && !p.udp) {
+                    s.ports.push(PortDraft::tcp(port));
+                }
+                let probe = ProbeDraft::Tcp { port };
+                s.health = Some(HealthDraft {
+                    liveness: probe.clone(),
+                    readiness: probe,
+                    timing: Vec::new(),
+                });
+            }
+            Check::Exec(cmd) => {
+                let probe = ProbeDraft::Exec(cmd);
+                s.health = Some(HealthDraft {
+                    liveness: probe.clone(),
+                    readiness: probe,
+                    timing: Vec::new(),
+                });
+            }
             Check::Disabled => {}
         }
-        for key in [
-            "interval",
-            "timeout",
-            "retries",
-            "start_period",
-            "start_interval",
+        // Timing: Compose's interval, timeout and retries are the probes' period, timeout and
+        // failure threshold; start_period is the initial delay.
+        for (key, field) in [
+            ("interval", "period_seconds"),
+            ("timeout", "timeout_seconds"),
+            ("retries", "failure_threshold"),
+            ("start_period", "initial_delay_seconds"),
+            ("start_interval", ""),
         ] {
-            if let Some(v) = h.get(key) {
-                s.not_carried.push(format!(
-                    "healthcheck `{key}: {}` (the probes use chartwright's timing)",
-                    as_str(v).unwrap_or_default()
-                ));
+            let Some(v) = h.get(key).and_then(as_str) else {
+                continue;
+            };
+            let value = if key == "retries" {
+                v.parse::<i64>().ok()
+            } else {
+                seconds(&v)
+            };
+            let min = if field == "initial_delay_seconds" {
+                0
+            } else {
+                1
+            };
+            match (value, s.health.as_mut()) {
+                (Some(n), Some(health)) if !field.is_empty() && (min..=3600).contains(&n) => {
+                    health.timing.push((field, n));
+                }
+                _ => s.not_carried.push(format!("healthcheck `{key}: {v}`")),
             }
         }
     }
@@ -298,10 +251,37 @@ pub(super) fn import(
             ),
             other => as_str(other).unwrap_or_default(),
         };
-        s.not_carried.push(format!("volume `{text}`"));
+        match named_volume(v, &text, plan) {
+            Some((name, mount_path))
+                if !s
+                    .volumes
+                    .iter()
+                    .any(|(n, m)| *n == name || *m == mount_path) =>
+            {
+                s.notes.push(format!(
+                    "volume `{text}`: persistent, size {VOLUME_SIZE} (the Compose file gives no size: set the one it needs)"
+                ));
+                s.volumes.push((name, mount_path));
+            }
+            _ => s.not_carried.push(format!("volume `{text}`")),
+        }
+    }
+    for t in svc.get("tmpfs").into_iter().flat_map(|v| match v {
+        Value::Array(a) => a.iter().filter_map(as_str).collect::<Vec<_>>(),
+        other => as_str(other).into_iter().collect(),
+    }) {
+        let path = t.split(':').next().unwrap_or_default().to_string();
+        if path.starts_with('/') && path != "/tmp" && !s.writable_paths.contains(&path) {
+            s.writable_paths.push(path);
+        } else if path != "/tmp" {
+            s.not_carried.push(format!("tmpfs `{t}`"));
+        }
     }
     if let Some(cmd) = svc.get("command") {
         s.command = words(cmd, plan, &mut s, "command");
+    }
+    if let Some(cmd) = svc.get("entrypoint") {
+        s.entrypoint = words(cmd, plan, &mut s, "entrypoint");
     }
     if let Some(u) = svc.get("user").and_then(as_str) {
         let uid = interpolate(&u, plan.vars).text;
@@ -323,6 +303,8 @@ pub(super) fn import(
         "depends_on",
         "volumes",
         "command",
+        "entrypoint",
+        "tmpfs",
         "user",
         "container_name",
     ];
@@ -336,38 +318,4 @@ pub(super) fn import(
         }
     }
     s
-}
-
-/// A value with every string interpolated.
-fn interpolated(v: &Value, plan: &Plan) -> Value {
-    match v {
-        Value::String(s) => Value::String(interpolate(s, plan.vars).text),
-        Value::Array(a) => Value::Array(a.iter().map(|x| interpolated(x, plan)).collect()),
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .map(|(k, x)| (k.clone(), interpolated(x, plan)))
-                .collect(),
-        ),
-        other => other.clone(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn commands_split_like_compose() {
-        assert_eq!(
-            shell_words(r#"sh -c "a && b 'c d'" e\ f"#).unwrap(),
-            ["sh", "-c", "a && b 'c d'", "e f"]
-        );
-        assert_eq!(
-            shell_words("--transaction-isolation=READ-COMMITTED --binlog-format=ROW")
-                .unwrap()
-                .len(),
-            2
-        );
-        assert!(shell_words("unbalanced 'quote").is_none());
-    }
 }
