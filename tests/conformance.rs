@@ -541,19 +541,33 @@ fn compose_config_passes_and_every_dependency_is_gated_on_health() {
                 .find(|s| s.name == name)
                 .map_or("backing", |s| s.workload.kind.as_str())
         };
-        // Cron jobs sit behind a profile: `docker compose up` (and `config`) leave them out.
-        let cron = g
+        // Cron jobs sit behind a profile: `docker compose up` (and `config`) leave them out,
+        // `--profile cron` brings them in.
+        let cron: Vec<_> = g
             .plan
             .services
             .iter()
-            .filter(|s| s.workload.kind == "cronjob");
-        for c in cron {
-            assert!(
-                !services.contains_key(&c.name),
-                "{}: cron job {} starts with `up`",
-                g.name,
-                c.name
-            );
+            .filter(|s| s.workload.kind == "cronjob")
+            .collect();
+        if !cron.is_empty() {
+            let (ok, stdout, stderr) =
+                run(base().args(["--profile", "cron", "config", "--format", "json"]));
+            assert!(ok, "{stderr}");
+            let with_cron: Value = serde_json::from_str(&stdout).unwrap();
+            for c in &cron {
+                assert!(
+                    !services.contains_key(&c.name),
+                    "{}: cron job {} starts with `up`",
+                    g.name,
+                    c.name
+                );
+                assert!(
+                    with_cron["services"].get(&c.name).is_some(),
+                    "{}: cron job {} is not in the `cron` profile",
+                    g.name,
+                    c.name
+                );
+            }
         }
         for (name, svc) in services {
             let checked = svc["healthcheck"]["test"].is_array();

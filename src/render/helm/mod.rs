@@ -194,6 +194,20 @@ fn manifest(plan: &Plan, service: &str, env: &str, namespace: &str, objects: &[O
         q(namespace),
         plan.generator_version
     );
+    // A Job runs before the services that need it, and its pod template cannot change in place.
+    if plan
+        .services
+        .iter()
+        .any(|s| s.name == service && s.workload.object == "Job")
+    {
+        out.push_str(&format!(
+            "# A Job, run once per release before the services that depend on it: replace the last run,\n\
+             # then wait for it before applying the rest of k8s/{env}/:\n\
+             #   kubectl -n {namespace} delete job {service} --ignore-not-found\n\
+             #   kubectl apply -f k8s/{env}/{service}.yaml\n\
+             #   kubectl -n {namespace} wait --for=condition=complete job/{service} --timeout=1h\n"
+        ));
+    }
     for o in objects {
         out.push_str("---\n");
         out.push_str(&o.text);
