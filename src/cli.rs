@@ -265,14 +265,15 @@ fn execute(cli: &Cli, out: &mut Stdout) -> Result<(), Error> {
         Command::Init(args) => crate::init::run(args, cli.quiet),
         Command::Generate { args, force, adopt } => {
             let (inputs, opts) = out_inputs(args)?;
-            let generation = pipeline::generation(&inputs)?;
+            let (plan, templates) = pipeline::plan(&inputs)?;
+            let generation = pipeline::Generation::new(&plan, &templates, &inputs)?;
             let opts = WriteOptions {
                 force: *force,
                 adopt: *adopt,
                 ..opts
             };
             let report = output::write(&generation, &args.out, &opts)?;
-            let plan = &generation.plan;
+            let plan = &plan;
             for path in &report.derived_edits {
                 boundary::note(&pipeline::derived_edit_reason(path));
             }
@@ -305,7 +306,8 @@ fn execute(cli: &Cli, out: &mut Stdout) -> Result<(), Error> {
         }
         Command::Check { args } => {
             let (inputs, opts) = out_inputs(args)?;
-            let generation = pipeline::generation(&inputs)?;
+            let (plan, templates) = pipeline::plan(&inputs)?;
+            let generation = pipeline::Generation::new(&plan, &templates, &inputs)?;
             let report = output::check_with(&generation, &args.out, &opts)?;
             match args.format {
                 Format::Json => print_json(out, &report)?,
@@ -341,7 +343,8 @@ fn execute(cli: &Cli, out: &mut Stdout) -> Result<(), Error> {
         }
         Command::Diff { args } => {
             let (inputs, opts) = out_inputs(args)?;
-            let generation = pipeline::generation(&inputs)?;
+            let (plan, templates) = pipeline::plan(&inputs)?;
+            let generation = pipeline::Generation::new(&plan, &templates, &inputs)?;
             let color = args.format == Format::Text && use_color();
             let report = output::diff_with(&generation, &args.out, color, &opts)?;
             match args.format {

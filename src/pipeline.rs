@@ -14,7 +14,7 @@ use crate::output::{self, FileSet, OutputError, RecordedInputs, Source};
 use crate::plan::Plan;
 use crate::render::helm::{self, ChartFiles};
 use crate::render::templates::OverlayError;
-use crate::render::{RenderError, Rendered, TemplateSet};
+use crate::render::{RenderError, Renderer, TemplateSet};
 use crate::spec::{self, DefaultsFile, SpecError};
 
 /// What a run needs besides the spec path.
@@ -226,65 +226,39 @@ pub fn generate(inputs: &Inputs) -> Result<(Plan, FileSet), Error> {
     Ok((plan, files))
 }
 
-/// A regeneration into `out`: the rendered files, one unit for what is shared and one per
-/// service (its chart), the manifests derived from each chart as the output stage will leave
-/// it on disk.
-pub struct Generation {
-    pub plan: Plan,
-    templates: TemplateSet,
-    rendered: Rendered,
+/// A regeneration into `out`: unit 0 is every file outside the services' charts, unit `s + 1`
+/// the chart of service `s` and, derived from that chart as the output stage will leave it on
+/// disk, its `k8s/<env>/<service>.yaml`. Units are rendered when the output stage asks for
+/// them, so memory does not grow with the number of services.
+pub struct Generation<'a> {
+    pub plan: &'a Plan,
+    templates: &'a TemplateSet,
+    renderer: Renderer<'a>,
     out: Option<PathBuf>,
 }
 
-/// Reads, plans and renders what `generate` writes into `inputs.out`, for `output::write`,
-/// `check` and `diff`.
-pub fn generation(inputs: &Inputs) -> Result<Generation, Error> {
-    let (plan, templates) = plan(inputs)?;
-    let rendered = crate::render::render_charts(&plan, &templates)?;
-    Ok(Generation {
-        plan,
-        templates,
-        rendered,
-        out: inputs.out.clone(),
-    })
-}
-
-impl Generation {
-    fn chart_dir(&self, unit: usize) -> String {
-        format!("charts/{}/", self.plan.services[unit - 1].name)
+impl<'a> Generation<'a> {
+    /// What `generate` writes into `inputs.out`, for `output::write`, `check` and `diff`;
+    /// `plan` and `templates` as [`plan`] returns them.
+    pub fn new(plan: &'a Plan, templates: &'a TemplateSet, inputs: &Inputs) -> Result<Self, Error> {
+        Ok(Generation {
+            plan,
+            templates,
+            renderer: Renderer::new(plan, templates)?,
+            out: inputs.out.clone(),
+        })
     }
 }
 
-impl Source for Generation {
+impl Source for Generation<'_> {
     type Error = Error;
 
-    /// Unit 0 is everything outside the charts; unit `i` the chart of service `i - 1`.
     fn units(&self) -> usize {
-        self.plan.services.len() + 1
+        self.renderer.units()
     }
 
     fn files(&self, unit: usize) -> Result<Cow<'_, FileSet>, Error> {
-        let files = &self.rendered.files;
-        let mut out = FileSet::new();
-        if unit == 0 {
-            let services: std::collections::HashSet<&str> =
-                self.plan.services.iter().map(|s| s.name.as_str()).collect();
-            for (path, text) in files.iter() {
-                let in_chart = path
-                    .strip_prefix("charts/")
-                    .and_then(|rest| rest.split_once('/'))
-                    .is_some_and(|(svc, _)| services.contains(svc));
-                if !in_chart {
-                    out.insert(path, text);
-                }
-            }
-        } else {
-            let dir = self.chart_dir(unit);
-            for path in files.under(&dir) {
-                out.insert(path, files.get(path).unwrap_or_default());
-            }
-        }
-        Ok(Cow::Owned(out))
+        Ok(Cow::Owned(self.renderer.render_unit(unit)?))
     }
 
     fn derive(
@@ -299,14 +273,14 @@ impl Source for Generation {
         }
         let chart = ChartFiles {
             files: on_disk,
-            origins: &self.rendered.origins,
-            set: &self.templates,
+            origins: &self.renderer.origins,
+            set: self.templates,
             edited,
             out: self.out.as_deref(),
-            check_yaml: self.rendered.check_output || !edited.is_empty(),
+            check_yaml: self.renderer.check_output || !edited.is_empty(),
         };
         let service = &self.plan.services[unit - 1];
-        for (path, text) in helm::service_manifests(&self.plan, service, &chart)? {
+        for (path, text) in helm::service_manifests(self.plan, service, &chart)? {
             out.insert(path, text);
         }
         Ok(out)

@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 
 use super::OutputError;
 use super::paths::Root;
-use super::plan::{Plan, PlannedWrite};
+use super::plan::{Contents, Plan, PlannedWrite};
 use super::state::STATE_DIR;
 
 /// Where to inject a failure, for tests of the guarantees above.
@@ -60,8 +60,19 @@ pub(crate) fn apply(plan: &Plan, fault: Option<Fault>) -> Result<(), OutputError
         if !plan.writes.is_empty() || plan.state_write.is_some() {
             create_dir_all(&plan.root.dir, &mut created_dirs)?;
         }
+        let mut buf = Vec::new();
         for (i, write) in all_writes.enumerate() {
-            staged.push(stage(&plan.root, write, &mut created_dirs)?);
+            let bytes = match &write.contents {
+                Contents::Inline(bytes) => bytes.as_slice(),
+                Contents::Spooled(blob) => {
+                    plan.spool
+                        .read(*blob, &mut buf)
+                        .map_err(|e| OutputError::io("read", "the spool file", e))?;
+                    buf.as_slice()
+                }
+                Contents::Dropped => unreachable!("a plan for writing keeps its contents"),
+            };
+            staged.push(stage(&plan.root, write, bytes, &mut created_dirs)?);
             if fault == Some(Fault::Stage(i)) {
                 let dir = staged
                     .last()
@@ -228,6 +239,7 @@ fn create_dir_all(dir: &Path, created: &mut Vec<PathBuf>) -> Result<(), OutputEr
 fn stage(
     root: &Root,
     write: &PlannedWrite,
+    bytes: &[u8],
     created_dirs: &mut Vec<PathBuf>,
 ) -> Result<Staged, OutputError> {
     let target = root.join(&write.rel);
@@ -240,7 +252,7 @@ fn stage(
     let (temp, mut file) = create_temp(&dir, &name)?;
     let staged = Staged { temp, target };
     let result = (|| {
-        file.write_all(&write.contents)?;
+        file.write_all(bytes)?;
         if let Some(permissions) = &write.permissions {
             file.set_permissions(permissions.clone())?;
         }

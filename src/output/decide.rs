@@ -5,7 +5,7 @@ use super::OutputError;
 use super::existing;
 use super::merge::{Kind, Outcome, merge_outcome};
 use super::paths::{self, Disk};
-use super::plan::{Builder, Change, PlannedWrite};
+use super::plan::{Builder, PlannedWrite, keep};
 use super::state;
 
 impl Builder<'_> {
@@ -42,10 +42,14 @@ impl Builder<'_> {
                     matches!(root.inspect(&base_rel)?, Disk::File { ref bytes, .. } if bytes == new)
                 }
             };
+        // The rendering's place in the spool, shared by the base copy and the file.
+        let mut kept_new = None;
         if !base_current {
+            let contents = keep(&mut self.spool, new)?;
+            kept_new = Some(contents.clone());
             self.base_writes.push(PlannedWrite {
                 rel: base_rel.clone(),
-                contents: new.to_vec(),
+                contents,
                 permissions: None,
             });
         }
@@ -108,13 +112,12 @@ impl Builder<'_> {
             }
         };
 
-        let report = &mut self.report;
         match outcome {
             Outcome::Keep { conflicted, edited } => {
                 if conflicted {
-                    report.conflicted.push(rel.to_owned());
+                    self.report.conflicted.push(rel.to_owned());
                 } else {
-                    report.unchanged.push(rel.to_owned());
+                    self.report.unchanged.push(rel.to_owned());
                 }
                 Ok(edited.filter(|_| !conflicted))
             }
@@ -124,7 +127,17 @@ impl Builder<'_> {
                 permissions,
                 kind,
             } => {
-                let kept = matches!(kind, Kind::Merged).then(|| contents.clone());
+                self.change(rel, old.as_deref(), Some(&contents));
+                let kept = match kept_new {
+                    Some(k) if contents == new => k,
+                    _ => keep(&mut self.spool, &contents)?,
+                };
+                self.content_writes.push(PlannedWrite {
+                    rel: rel.to_owned(),
+                    contents: kept,
+                    permissions,
+                });
+                let report = &mut self.report;
                 let list = match kind {
                     Kind::Created => &mut report.created,
                     Kind::Updated => &mut report.updated,
@@ -136,17 +149,7 @@ impl Builder<'_> {
                     Kind::Conflicted => &mut report.conflicted,
                 };
                 list.push(rel.to_owned());
-                self.changes.push(Change {
-                    rel: rel.to_owned(),
-                    old,
-                    new: Some(contents.clone()),
-                });
-                self.content_writes.push(PlannedWrite {
-                    rel: rel.to_owned(),
-                    contents,
-                    permissions,
-                });
-                Ok(kept)
+                Ok(matches!(kind, Kind::Merged).then_some(contents))
             }
         }
     }

@@ -20,8 +20,8 @@ const BOLD: Style = Style::new().bold();
 pub(crate) fn render(changes: &[Change], color: bool) -> String {
     let mut out = String::new();
     for change in changes {
-        let old = change.old.as_deref().map(String::from_utf8_lossy);
-        let new = change.new.as_deref().map(String::from_utf8_lossy);
+        let old = change.old.map(String::from_utf8_lossy);
+        let new = change.new.map(String::from_utf8_lossy);
         let a = match old {
             Some(_) => format!("a/{}", change.rel),
             None => "/dev/null".to_owned(),
@@ -86,11 +86,11 @@ fn paint(text: &str, color: bool) -> String {
 mod tests {
     use super::*;
 
-    fn change(old: Option<&str>, new: Option<&str>) -> Change {
+    fn change<'a>(old: Option<&'a str>, new: Option<&'a str>) -> Change<'a> {
         Change {
-            rel: "a.yaml".into(),
-            old: old.map(|s| s.as_bytes().to_vec()),
-            new: new.map(|s| s.as_bytes().to_vec()),
+            rel: "a.yaml",
+            old: old.map(str::as_bytes),
+            new: new.map(str::as_bytes),
         }
     }
 

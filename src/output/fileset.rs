@@ -22,6 +22,11 @@ impl FileSet {
         self.files.insert(path.into(), contents.into());
     }
 
+    /// Moves every file of `other` in (replacing files at the same paths).
+    pub fn append(&mut self, mut other: FileSet) {
+        self.files.append(&mut other.files);
+    }
+
     pub fn remove(&mut self, path: &str) -> Option<String> {
         self.files.remove(path)
     }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use super::OutputError;
 use super::existing;
 use super::paths::{self, Disk};
-use super::plan::{Builder, Change, Plan, PlannedWrite};
+use super::plan::{Builder, Contents, Plan, PlannedWrite, note_change};
 use super::state::{
     self, BASE_DIR, GITATTRIBUTES, GITATTRIBUTES_FILE, GITIGNORE, GITIGNORE_FILE,
     LEGACY_STATE_FILE, PENDING_FILE, STATE_FILE,
@@ -25,6 +25,8 @@ impl Builder<'_> {
             base_writes,
             content_writes,
             mut changes,
+            spool,
+            mode,
             foreign,
             unrecorded,
             mut new_record,
@@ -65,11 +67,7 @@ impl Builder<'_> {
                         }
                         report.deleted.push(rel.clone());
                         content_deletes.push(rel.clone());
-                        changes.push(Change {
-                            rel: rel.clone(),
-                            old: Some(bytes),
-                            new: None,
-                        });
+                        note_change(&mut changes, mode, rel, Some(&bytes), None);
                     }
                 }
                 // Already gone, or replaced by something that is no longer ours to delete.
@@ -165,7 +163,7 @@ impl Builder<'_> {
                 }
                 meta_writes.push(PlannedWrite {
                     rel: rel.to_owned(),
-                    contents: text.as_bytes().to_vec(),
+                    contents: Contents::Inline(text.as_bytes().to_vec()),
                     permissions: None,
                 });
             }
@@ -179,16 +177,18 @@ impl Builder<'_> {
         let state_write =
             (!state_current || loaded.had_pending || loaded.legacy).then(|| PlannedWrite {
                 rel: STATE_FILE.to_owned(),
-                contents: new_state,
+                contents: Contents::Inline(new_state),
                 permissions: None,
             });
 
         if opts.inputs.is_some() && new_record.inputs != old.inputs && loaded.exists {
-            changes.push(Change {
-                rel: STATE_FILE.to_owned(),
-                old: Some(state::inputs_text(&old.inputs).into_bytes()),
-                new: Some(state::inputs_text(&new_record.inputs).into_bytes()),
-            });
+            note_change(
+                &mut changes,
+                mode,
+                STATE_FILE,
+                Some(state::inputs_text(&old.inputs).as_bytes()),
+                Some(state::inputs_text(&new_record.inputs).as_bytes()),
+            );
         }
 
         let mut metadata_changes: Vec<String> = meta_writes
@@ -207,7 +207,8 @@ impl Builder<'_> {
         }
         metadata_changes.sort();
         metadata_changes.dedup();
-        changes.sort_by(|a, b| a.rel.cmp(&b.rel));
+        changes.sort_by(|a, b| a.0.cmp(&b.0));
+        let diff: String = changes.into_iter().map(|(_, text)| text).collect();
         for list in [
             &mut report.created,
             &mut report.updated,
@@ -237,7 +238,8 @@ impl Builder<'_> {
             state_write,
             deletes,
             report,
-            changes,
+            diff,
+            spool,
             metadata_changes,
             record_issues,
             unrecorded,

@@ -88,6 +88,7 @@ mod merge;
 mod paths;
 mod plan;
 mod source;
+mod spool;
 mod state;
 mod write;
 
@@ -231,7 +232,7 @@ pub fn write_with_fault<S: Source + ?Sized>(
     paths::Root::new(out_dir)?.inspect_dir(state::STATE_DIR)?;
     let lock = lock::Lock::exclusive(out_dir)?;
     let mut wrote = false;
-    let result = plan::plan(source, out_dir, opts)
+    let result = plan::plan(source, out_dir, opts, plan::Mode::Write)
         .and_then(|plan| Ok(write::carry_out(plan, fault, &mut wrote)?));
     lock.release(wrote);
     result
@@ -280,9 +281,9 @@ pub fn diff_with<S: Source + ?Sized>(
 ) -> Result<DiffReport, S::Error> {
     paths::Root::new(out_dir)?.inspect_dir(state::STATE_DIR)?;
     let _lock = lock::Lock::shared(out_dir)?;
-    let plan = plan::plan(source, out_dir, opts)?;
+    let plan = plan::plan(source, out_dir, opts, plan::Mode::Diff { color })?;
     Ok(DiffReport {
-        diff: diff::render(&plan.changes, color),
+        diff: plan.diff,
         metadata_changes: plan.metadata_changes,
         summary: plan.report,
     })
@@ -307,12 +308,12 @@ pub fn check_with<S: Source + ?Sized>(
         force: false,
         ..opts.clone()
     };
-    let plan = plan::plan(source, out_dir, &opts)?;
+    let plan = plan::plan(source, out_dir, &opts, plan::Mode::Diff { color: false })?;
     Ok(CheckReport {
         in_sync: plan.is_noop(),
         drifted: plan::drifted(&plan),
-        diff: diff::render(&plan.changes, false),
         record: plan.record_issues.clone(),
         derived_edits: plan.report.derived_edits.clone(),
+        diff: plan.diff,
     })
 }

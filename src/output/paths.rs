@@ -11,8 +11,10 @@
 //! The checks are not race-free against a concurrent writer changing the tree between
 //! planning and writing; they protect against a tree that is already in a bad shape.
 
+use std::cell::RefCell;
+use std::collections::HashSet;
 use std::fs;
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use super::OutputError;
@@ -84,6 +86,10 @@ pub(crate) fn validate_syntax(path: &str) -> Result<(), OutputError> {
 pub(crate) struct Root {
     pub dir: PathBuf,
     canonical: PathBuf,
+    /// Directories (relative, `/`-separated) already found to be real directories inside the
+    /// root: a plan inspects tens of thousands of files in a few hundred folders, and checking
+    /// every component of every path again cost a `lstat` each.
+    checked_dirs: RefCell<HashSet<String>>,
 }
 
 impl Root {
@@ -133,7 +139,11 @@ impl Root {
                 }
             }
         }
-        Ok(Root { dir, canonical })
+        Ok(Root {
+            dir,
+            canonical,
+            checked_dirs: RefCell::default(),
+        })
     }
 
     pub fn join(&self, rel: &str) -> PathBuf {
@@ -146,7 +156,15 @@ impl Root {
     pub fn inspect(&self, rel: &str) -> Result<Disk, OutputError> {
         let components: Vec<&str> = rel.split('/').collect();
         let mut cur = self.dir.clone();
-        for (i, component) in components.iter().enumerate() {
+        // The folders already checked are skipped (see `checked_dirs`).
+        let mut skip = 0;
+        if let Some((dir, _)) = rel.rsplit_once('/')
+            && self.checked_dirs.borrow().contains(dir)
+        {
+            skip = components.len() - 1;
+            cur.extend(&components[..skip]);
+        }
+        for (i, component) in components.iter().enumerate().skip(skip) {
             cur.push(component);
             let last = i + 1 == components.len();
             let meta = match fs::symlink_metadata(&cur) {
@@ -171,14 +189,22 @@ impl Root {
                 if !meta.is_dir() {
                     return Err(OutputError::NotADirectory { path: cur });
                 }
+                self.checked_dirs
+                    .borrow_mut()
+                    .insert(components[..=i].join("/"));
             } else if !meta.is_file() {
                 return Err(OutputError::NotAFile { path: cur });
             }
         }
-        let bytes = fs::read(&cur).map_err(|e| OutputError::io("read", &cur, e))?;
-        let permissions = fs::metadata(&cur)
-            .map_err(|e| OutputError::io("inspect", &cur, e))?
-            .permissions();
+        // One open for the contents and the mode.
+        let read = || -> io::Result<(Vec<u8>, fs::Permissions)> {
+            let mut file = fs::File::open(&cur)?;
+            let permissions = file.metadata()?.permissions();
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes)?;
+            Ok((bytes, permissions))
+        };
+        let (bytes, permissions) = read().map_err(|e| OutputError::io("read", &cur, e))?;
         Ok(Disk::File { bytes, permissions })
     }
 

@@ -9,24 +9,46 @@ use std::collections::BTreeSet;
 use std::fs::Permissions;
 use std::path::{Path, PathBuf};
 
+use super::OutputError;
+use super::diff;
 use super::existing::{self, Blobs, Loaded};
 use super::paths::Root;
-use super::state::{Record, STATE_FILE};
+use super::spool::{Blob, Spool};
+use super::state::{Record, STATE_DIR, STATE_FILE};
 use super::{FileSet, Source, WriteOptions, WriteReport};
 
 /// One file to be replaced or created with new contents.
 pub(crate) struct PlannedWrite {
     pub rel: String,
-    pub contents: Vec<u8>,
+    pub contents: Contents,
     /// Mode of the file being replaced, kept so a user's `chmod` survives regeneration.
     pub permissions: Option<Permissions>,
 }
 
-/// A change to a user-visible file, kept for rendering diffs.
-pub(crate) struct Change {
-    pub rel: String,
-    pub old: Option<Vec<u8>>,
-    pub new: Option<Vec<u8>>,
+/// What a planned write puts in its file.
+#[derive(Clone)]
+pub(crate) enum Contents {
+    /// chartwright's own small files (the state, its `.gitattributes`).
+    Inline(Vec<u8>),
+    /// A generated file or base copy, kept in the spool until it is staged.
+    Spooled(Blob),
+    /// Not kept: the plan is for `check` or `diff`, which write nothing.
+    Dropped,
+}
+
+/// A change to a user-visible file, for rendering its diff.
+pub(crate) struct Change<'a> {
+    pub rel: &'a str,
+    pub old: Option<&'a [u8]>,
+    pub new: Option<&'a [u8]>,
+}
+
+/// What a plan is for: `write` keeps the contents it decides on (in the spool), `check` and
+/// `diff` keep only the diff text (coloured or not).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    Write,
+    Diff { color: bool },
 }
 
 pub(crate) struct Plan {
@@ -41,8 +63,10 @@ pub(crate) struct Plan {
     /// format-1 record.
     pub deletes: Vec<String>,
     pub report: WriteReport,
-    /// User-visible changes in path order, for `diff` and `check`.
-    pub changes: Vec<Change>,
+    /// The unified diff of every user-visible change, in path order (`Mode::Diff` only).
+    pub diff: String,
+    /// Where the contents of `writes` wait to be staged.
+    pub spool: Spool,
     /// Files under `.chartwright/` that would be written or deleted (the blob store as one
     /// entry, `.chartwright/base/`).
     pub metadata_changes: Vec<String>,
@@ -88,7 +112,10 @@ pub(super) struct Builder<'a> {
     pub(super) report: WriteReport,
     pub(super) base_writes: Vec<PlannedWrite>,
     pub(super) content_writes: Vec<PlannedWrite>,
-    pub(super) changes: Vec<Change>,
+    /// Diff text per changed path, sorted when the plan is finished.
+    pub(super) changes: Vec<(String, String)>,
+    pub(super) spool: Spool,
+    pub(super) mode: Mode,
     pub(super) foreign: Vec<PathBuf>,
     pub(super) unrecorded: Vec<String>,
     pub(super) new_record: Record,
@@ -100,8 +127,14 @@ pub(crate) fn plan<S: Source + ?Sized>(
     source: &S,
     out_dir: &Path,
     opts: &WriteOptions,
+    mode: Mode,
 ) -> Result<Plan, S::Error> {
     let root = Root::new(out_dir)?;
+    // `write` holds the lock, whose folder therefore exists.
+    let spool = match mode {
+        Mode::Write => Spool::create(&root.join(STATE_DIR))?,
+        Mode::Diff { .. } => Spool::none(),
+    };
     let loaded = existing::load_record(&root, opts.adopt)?;
     let blobs = existing::list_blobs(&root)?;
     let mut b = Builder {
@@ -113,6 +146,8 @@ pub(crate) fn plan<S: Source + ?Sized>(
         base_writes: Vec::new(),
         content_writes: Vec::new(),
         changes: Vec::new(),
+        spool,
+        mode,
         foreign: Vec::new(),
         unrecorded: Vec::new(),
         new_record: Record::default(),
@@ -140,6 +175,35 @@ pub(crate) fn plan<S: Source + ?Sized>(
         }
     }
     Ok(b.finish()?)
+}
+
+impl Builder<'_> {
+    /// Notes a user-visible change: its diff, when the plan is for one.
+    pub(super) fn change(&mut self, rel: &str, old: Option<&[u8]>, new: Option<&[u8]>) {
+        note_change(&mut self.changes, self.mode, rel, old, new);
+    }
+}
+
+/// Keeps `bytes` for a write (in the spool), or nothing when the plan writes nothing.
+pub(super) fn keep(spool: &mut Spool, bytes: &[u8]) -> Result<Contents, OutputError> {
+    Ok(match spool.put(bytes)? {
+        Some(blob) => Contents::Spooled(blob),
+        None => Contents::Dropped,
+    })
+}
+
+/// The diff of one change, rendered at once so that no file's contents outlive its decision.
+pub(super) fn note_change(
+    changes: &mut Vec<(String, String)>,
+    mode: Mode,
+    rel: &str,
+    old: Option<&[u8]>,
+    new: Option<&[u8]>,
+) {
+    if let Mode::Diff { color } = mode {
+        let text = diff::render(&[Change { rel, old, new }], color);
+        changes.push((rel.to_owned(), text));
+    }
 }
 
 /// User-visible paths `check` reports: files `generate` would create, change, delete or

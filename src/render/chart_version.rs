@@ -13,27 +13,25 @@
 use sha2::{Digest, Sha256};
 
 use crate::output::FileSet;
-use crate::plan::Plan;
 pub use crate::plan::{HASH_PLACEHOLDER, VERSION_PLACEHOLDER};
 
-/// Replaces the placeholders in every chart of `files` (see the module documentation).
-pub fn stamp(files: &mut FileSet, plan: &Plan) {
-    for s in &plan.services {
-        let dir = format!("charts/{}/", s.name);
-        let chart: Vec<(String, String)> = files
-            .iter()
-            .filter(|(p, _)| p.starts_with(&dir))
-            .map(|(p, t)| (p.to_string(), t.to_string()))
-            .collect();
-        let hash = content_hash(&chart);
-        let version = version_of(&hash);
-        for (path, text) in chart {
-            if text.contains(VERSION_PLACEHOLDER) || text.contains(HASH_PLACEHOLDER) {
-                let text = text
-                    .replace(VERSION_PLACEHOLDER, &version)
-                    .replace(HASH_PLACEHOLDER, &hash);
-                files.insert(path, text);
-            }
+/// Replaces the placeholders in the chart of `service` (the files under `charts/<service>/`,
+/// all rendered; see the module documentation).
+pub fn stamp_chart(files: &mut FileSet, service: &str) {
+    let dir = format!("charts/{service}/");
+    let chart: Vec<(String, String)> = files
+        .iter()
+        .filter(|(p, _)| p.starts_with(&dir))
+        .map(|(p, t)| (p.to_string(), t.to_string()))
+        .collect();
+    let hash = content_hash(&chart);
+    let version = version_of(&hash);
+    for (path, text) in chart {
+        if text.contains(VERSION_PLACEHOLDER) || text.contains(HASH_PLACEHOLDER) {
+            let text = text
+                .replace(VERSION_PLACEHOLDER, &version)
+                .replace(HASH_PLACEHOLDER, &hash);
+            files.insert(path, text);
         }
     }
 }

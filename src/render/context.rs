@@ -94,14 +94,16 @@ pub fn context<'a>(
 /// in the number of services.
 pub(super) struct Contexts {
     common: Vec<(&'static str, Value)>,
-    /// Per service: the service and its values table.
-    services: Vec<(Value, Value)>,
+    /// Per service: the service.
+    services: Vec<Value>,
     environments: Vec<Value>,
     /// Per service, per environment: the full values and the overrides.
     values: Vec<Vec<Option<(Value, Value)>>>,
     schema: Value,
     /// The schema as pretty JSON text, the same for every chart.
     schema_json: Value,
+    /// The schema itself, for the values tables.
+    schema_raw: serde_json::Value,
 }
 
 /// The file `docker-compose.yml`'s instructions refer to when it is generated.
@@ -130,7 +132,7 @@ impl Contexts {
                 .services
                 .iter()
                 .enumerate()
-                .map(|(i, s)| (item(&services, i), to_value(values_table(&s.base, &schema))))
+                .map(|(i, _)| item(&services, i))
                 .collect(),
             environments: plan.environments.iter().map(to_value).collect(),
             values: plan
@@ -162,15 +164,25 @@ impl Contexts {
             schema_json: Value::from(
                 serde_json::to_string_pretty(&schema).expect("a schema serializes"),
             ),
+            schema_raw: schema,
         }
     }
 
-    /// The same keys as [`Context`] (what `templates context` prints), absent ones left out.
-    pub(super) fn get(&self, service: Option<usize>, env: Option<usize>) -> Value {
+    /// The values table of service `s`: only its README shows it, so it is built when that
+    /// service's files are rendered, not held for every service at once.
+    pub(super) fn values_table(&self, plan: &Plan, s: usize) -> Value {
+        to_value(values_table(&plan.services[s].base, &self.schema_raw))
+    }
+
+    /// The same keys as [`Context`] (what `templates context` prints), absent ones left out;
+    /// `table` is [`Contexts::values_table`] of `service`.
+    pub(super) fn get(&self, service: Option<(usize, &Value)>, env: Option<usize>) -> Value {
         let mut pairs = self.common.clone();
-        if let Some(s) = service {
-            pairs.push(("service", self.services[s].0.clone()));
-            pairs.push(("values_table", self.services[s].1.clone()));
+        let table = service.map(|(_, t)| t.clone());
+        let service = service.map(|(s, _)| s);
+        if let (Some(s), Some(table)) = (service, table) {
+            pairs.push(("service", self.services[s].clone()));
+            pairs.push(("values_table", table));
             pairs.push(("values_schema", self.schema.clone()));
             pairs.push(("values_schema_json", self.schema_json.clone()));
         }
@@ -196,7 +208,10 @@ pub fn received_context(
     service: Option<usize>,
     env: Option<usize>,
 ) -> serde_json::Value {
-    serde_json::to_value(Contexts::new(plan, true).get(service, env)).expect("a context serializes")
+    let contexts = Contexts::new(plan, true);
+    let table = service.map(|s| contexts.values_table(plan, s));
+    let service = service.zip(table.as_ref());
+    serde_json::to_value(contexts.get(service, env)).expect("a context serializes")
 }
 
 fn to_value<T: Serialize>(value: T) -> Value {

@@ -19,5 +19,5 @@ pub use context::{Context, context, received_context};
 pub use context_doc::context_doc;
 pub use environment::{environment, yaml_safe_json};
 pub use error::RenderError;
-pub use files::{Rendered, render, render_charts};
+pub use files::{Renderer, render};
 pub use templates::{Origin, TemplateSet};
