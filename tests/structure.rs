@@ -203,14 +203,6 @@ fn no_stage_imports_a_later_stage() {
     }
 }
 
-/// Source files that are over the limit, still to be split by concern. The test fails for an
-/// entry that is no longer over it, so that the list only ever shrinks.
-const BEING_SPLIT: &[&str] = &[
-    // Grown past the limit by issue 13 (volumes, kinds); the chart's metadata (issue 15) is
-    // still adding to it. Split by spec section (service, backing, environment) once it has.
-    "src/spec/checked/convert.rs",
-];
-
 /// Small modules with names that explain themselves (the guide): a source file over 400 lines
 /// says why at its top, in its `//!` header ("Over 400 lines on purpose: …"), or is split by
 /// concern.
@@ -237,7 +229,7 @@ fn no_source_file_is_over_400_lines_without_a_reason_at_its_top() {
                 .lines()
                 .take_while(|l| l.starts_with("//!"))
                 .any(|l| l.contains("400 lines on purpose:"));
-            if lines > LIMIT && !reason && !BEING_SPLIT.contains(&rel.as_str()) {
+            if lines > LIMIT && !reason {
                 offenders.push(format!("{rel}: {lines} lines"));
             }
         }
@@ -248,11 +240,4 @@ fn no_source_file_is_over_400_lines_without_a_reason_at_its_top() {
         "split these by concern, or say at the top why they are long \
          (`//! Over 400 lines on purpose: …`): {offenders:#?}"
     );
-    for rel in BEING_SPLIT {
-        let lines = std::fs::read_to_string(root.join(rel)).map_or(0, |t| t.lines().count());
-        assert!(
-            lines > LIMIT,
-            "{rel} is split ({lines} lines): remove it from BEING_SPLIT"
-        );
-    }
 }
