@@ -6,8 +6,7 @@
 
 use serde::Serialize;
 
-use crate::plan::{ChartValues, Plan};
-use crate::spec::quantity::Quantity;
+use crate::plan::{Plan, bytes, storage_bytes};
 
 #[derive(Serialize)]
 pub struct ResourceRow {
@@ -25,70 +24,6 @@ pub struct ResourceRow {
     /// Persistent storage requested by the service's claims, over all its replicas (`""`
     /// without volumes).
     pub storage: String,
-}
-
-/// The most replicas a service may run in an environment.
-fn most_replicas(v: &ChartValues) -> u128 {
-    // A job's or cron job's run is one pod.
-    if v.job.is_some() {
-        return 1;
-    }
-    u128::from(if v.autoscaling.enabled {
-        v.autoscaling.max_replicas
-    } else {
-        v.replica_count
-    })
-}
-
-/// Exact base units (millicores for CPU, bytes otherwise) of a planned quantity.
-fn units(text: &str, scale: u128) -> u128 {
-    Quantity::parse(text)
-        .map(|q| {
-            if scale == 1 {
-                q.bytes_ceil()
-            } else {
-                (q.value * scale as f64).ceil() as u128
-            }
-        })
-        .unwrap_or_default()
-}
-
-/// Bytes requested by the claims: every replica of a StatefulSet has its own, a Deployment's
-/// replicas share one per volume.
-fn storage_bytes(v: &ChartValues) -> u128 {
-    let per_replica: u128 = v
-        .storage
-        .volumes
-        .iter()
-        .map(|vol| units(&vol.size, 1))
-        .sum();
-    if v.storage.stateful_set {
-        per_replica * most_replicas(v)
-    } else {
-        per_replica
-    }
-}
-
-fn millicores(m: u128) -> String {
-    if m.is_multiple_of(1000) {
-        (m / 1000).to_string()
-    } else {
-        format!("{m}m")
-    }
-}
-
-fn bytes(b: u128) -> String {
-    for (unit, size) in [
-        ("Ti", 1u128 << 40),
-        ("Gi", 1 << 30),
-        ("Mi", 1 << 20),
-        ("Ki", 1 << 10),
-    ] {
-        if b > 0 && b.is_multiple_of(size) {
-            return format!("{}{unit}", b / size);
-        }
-    }
-    b.to_string()
 }
 
 pub fn resource_rows(plan: &Plan) -> Vec<ResourceRow> {
@@ -125,31 +60,19 @@ pub fn resource_rows(plan: &Plan) -> Vec<ResourceRow> {
             });
         }
     }
+    // Per namespace, the sums the plan sized its ResourceQuota from.
     for env in &plan.environments {
-        let mut sum = [0u128; 5];
-        for s in &plan.services {
-            let Some(e) = s.environments.iter().find(|e| e.env == env.name) else {
-                continue;
-            };
-            let v = &e.values;
-            let n = most_replicas(v);
-            let r = &v.resources;
-            sum[0] += units(&r.requests.cpu, 1000) * n;
-            sum[1] += units(&r.limits.cpu, 1000) * n;
-            sum[2] += units(&r.requests.memory, 1) * n;
-            sum[3] += units(&r.limits.memory, 1) * n;
-            sum[4] += storage_bytes(v);
-        }
+        let t = &env.guard_rails.totals;
         rows.push(ResourceRow {
             service: format!("= {}", env.namespace),
             kind: String::new(),
             env: env.name.clone(),
-            cpu_request: millicores(sum[0]),
-            cpu_limit: millicores(sum[1]),
-            memory_request: bytes(sum[2]),
-            memory_limit: bytes(sum[3]),
+            cpu_request: t.requests.cpu.clone(),
+            cpu_limit: t.limits.cpu.clone(),
+            memory_request: t.requests.memory.clone(),
+            memory_limit: t.limits.memory.clone(),
             replicas: String::new(),
-            storage: bytes(sum[4]),
+            storage: t.storage.clone(),
         });
     }
     rows
@@ -197,6 +120,21 @@ pub fn resource_table(plan: &Plan) -> String {
     out.push_str(&line(header.to_vec()));
     for r in &rows {
         out.push_str(&line(r.iter().map(String::as_str).collect()));
+    }
+    for env in &plan.environments {
+        let (g, q) = (&env.guard_rails, &env.guard_rails.quota);
+        out.push_str(&format!(
+            "ResourceQuota of {} (k8s/{}/namespace.yaml; +{}% rolling-update surge, +1 test pod): requests {} CPU / {}, limits {} CPU / {}, {} pods{}\n",
+            env.namespace,
+            env.name,
+            g.surge_percent,
+            q.requests.cpu,
+            q.requests.memory,
+            q.limits.cpu,
+            q.limits.memory,
+            q.pods,
+            if q.storage == "0" { String::new() } else { format!(", {} storage", q.storage) },
+        ));
     }
     out
 }

@@ -327,6 +327,9 @@ fn overlays_of_the_former_twins_are_refused() {
 const ENV_LEVEL: &[(&str, &str)] = &[
     ("k8s/__env__/namespace.yaml.j2", "Namespace"),
     ("k8s/__env__/namespace.yaml.j2", "NetworkPolicy"),
+    ("k8s/__env__/namespace.yaml.j2", "ResourceQuota"),
+    ("k8s/__env__/namespace.yaml.j2", "LimitRange"),
+    ("k8s/__env__/kustomization.yaml.j2", "Kustomization"),
 ];
 
 #[test]
@@ -369,7 +372,10 @@ fn no_embedded_template_outside_the_chart_writes_a_kubernetes_object() {
     })
     .unwrap();
     for (path, text) in files.iter() {
-        if path.starts_with("k8s/") && !path.ends_with("/namespace.yaml") {
+        if path.starts_with("k8s/")
+            && !path.ends_with("/namespace.yaml")
+            && !path.ends_with("/kustomization.yaml")
+        {
             assert!(
                 text.contains("# The objects of `helm template"),
                 "{path} is not the chart's rendering"

@@ -97,6 +97,16 @@ pub const COMPOSE_HEALTHCHECK: (&str, &str, u32, &str) = ("10s", "3s", 5, "10s")
 
 /// Old ReplicaSets a Deployment keeps for `kubectl rollout undo`.
 pub const REVISION_HISTORY_LIMIT: u32 = 5;
+/// A namespace's ResourceQuota leaves room above the sum of its services at their most pods for
+/// a rolling update's surge: Kubernetes' default maxSurge, 25 % (rounded up, at least one pod).
+pub const QUOTA_SURGE_PERCENT: u32 = 25;
+
+/// The Kubernetes versions the charts need: topology spread `matchLabelKeys` is on by default
+/// from 1.27 (`-0` admits the pre-release suffixes of managed clusters, `v1.29.1-eks-…`).
+pub const KUBE_VERSION: &str = ">=1.27.0-0";
+
+/// Kubernetes' own default, written out so that users see what they may change.
+pub const TERMINATION_GRACE_PERIOD_SECONDS: u32 = 30;
 /// Where the cluster DNS runs, for the NetworkPolicy's DNS egress rule.
 pub const DNS_NAMESPACE: &str = "kube-system";
 

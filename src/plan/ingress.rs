@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use super::defaults as d;
 use super::layers::EnvLayer;
-use super::model::{IngressTlsValues, IngressValues};
+use super::model::{
+    HttpRouteValues, IngressHostValues, IngressPathValues, IngressTlsValues, IngressValues,
+};
 use crate::spec::checked::{Defaults, Service};
 
 pub(super) fn ingress(
@@ -35,26 +37,29 @@ pub(super) fn ingress(
                     "true".to_string(),
                 );
             }
-            if layer.rate_limit_rps > 0 {
-                annotations.insert(
-                    "nginx.ingress.kubernetes.io/limit-rps".to_string(),
-                    layer.rate_limit_rps.to_string(),
-                );
-            }
+            let host = layer
+                .ingress_host
+                .clone()
+                .unwrap_or_else(|| ing.host.clone());
             IngressValues {
                 enabled: true,
                 class_name,
-                host: layer
-                    .ingress_host
-                    .clone()
-                    .unwrap_or_else(|| ing.host.clone()),
-                path: ing.path.clone().unwrap_or_else(|| "/".into()),
-                path_type: "Prefix".into(),
-                service_port: ing.port.clone().unwrap_or_else(|| first_port.to_string()),
-                tls: IngressTlsValues {
-                    enabled: layer.tls,
-                    secret_name: format!("{name}-tls"),
+                tls: if layer.tls {
+                    vec![IngressTlsValues {
+                        secret_name: format!("{name}-tls"),
+                        hosts: vec![host.clone()],
+                    }]
+                } else {
+                    Vec::new()
                 },
+                hosts: vec![IngressHostValues {
+                    host,
+                    paths: vec![IngressPathValues {
+                        path: ing.path.clone().unwrap_or_else(|| "/".into()),
+                        path_type: "Prefix".into(),
+                    }],
+                }],
+                service_port: ing.port.clone().unwrap_or_else(|| first_port.to_string()),
                 rate_limit_rps: layer.rate_limit_rps,
                 annotations,
             }
@@ -62,16 +67,22 @@ pub(super) fn ingress(
         None => IngressValues {
             enabled: false,
             class_name,
-            host: String::new(),
-            path: "/".into(),
-            path_type: "Prefix".into(),
+            hosts: Vec::new(),
             service_port: first_port.to_string(),
-            tls: IngressTlsValues {
-                enabled: false,
-                secret_name: format!("{name}-tls"),
-            },
+            tls: Vec::new(),
             rate_limit_rps: 0,
             annotations: BTreeMap::new(),
         },
+    }
+}
+
+/// Gateway API routing: off unless a values file names the Gateway to attach to.
+pub(super) fn http_route() -> HttpRouteValues {
+    HttpRouteValues {
+        enabled: false,
+        annotations: BTreeMap::new(),
+        parent_refs: Vec::new(),
+        hostnames: Vec::new(),
+        path: "/".into(),
     }
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::checks::Source;
 use super::defaults as d;
-use super::model::EnvironmentPlan;
+use super::model::{EnvironmentPlan, GuardRails};
 use super::resources::ResourceLayer;
 use crate::spec::checked::{Autoscaling, Checked, Defaults, Environment};
 use crate::spec::{DefaultsFile, S, SpecFile};
@@ -133,6 +133,8 @@ pub(super) fn environments<'a>(
                     namespace,
                     labels,
                     object_labels,
+                    // Sized once every service is planned (plan::build).
+                    guard_rails: GuardRails::default(),
                 },
                 src,
             )

@@ -19,16 +19,20 @@ mod layers;
 pub mod model;
 mod network_policy;
 mod probes;
+mod quota;
 mod resources;
 mod scaling;
 mod security;
+pub mod shapes;
 mod storage;
 mod values;
 mod workload;
 
+pub use chart::{HASH_PLACEHOLDER, VERSION_PLACEHOLDER};
 pub use compose::escape_dollars;
 pub use connections::injected_names;
 pub use model::*;
+pub use quota::{bytes, millicores, storage_bytes};
 pub use values::json_diff;
 
 use crate::spec::{DefaultsFile, SpecError, SpecFile};
@@ -80,12 +84,21 @@ pub fn build(file: &SpecFile, org: Option<&DefaultsFile>) -> Result<Plan, SpecEr
         .collect();
     let compose = compose::build(&ctx, &environments, &planned, &mut problems, &mut notes);
     problems.into_result(file, org)?;
-    let services = planned.into_iter().map(|(plan, _)| plan).collect();
+    let services: Vec<ServicePlan> = planned.into_iter().map(|(plan, _)| plan).collect();
+    let default_resources = ctx.resource_layers();
+    let environments = environments
+        .iter()
+        .enumerate()
+        .map(|(i, (plan, _))| EnvironmentPlan {
+            guard_rails: quota::guard_rails(i, &services, &default_resources),
+            ..plan.clone()
+        })
+        .collect();
     Ok(Plan {
         contract_version: CONTRACT_VERSION,
         generator_version: env!("CARGO_PKG_VERSION").to_string(),
         app: spec.app.clone(),
-        environments: environments.iter().map(|(plan, _)| plan.clone()).collect(),
+        environments,
         services,
         backing,
         compose,

@@ -45,6 +45,35 @@ pub struct EnvironmentPlan {
     pub labels: BTreeMap<String, String>,
     /// Labels of the environment's own objects (the default-deny NetworkPolicy).
     pub object_labels: BTreeMap<String, String>,
+    /// The namespace's ResourceQuota and LimitRange, from the allocation table.
+    pub guard_rails: GuardRails,
+}
+
+/// What every service of an environment may use together, and the defaults of a container
+/// that names no resources.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, JsonSchema)]
+pub struct GuardRails {
+    /// The allocation table's sum: each service's requests and limits times its most pods (the
+    /// HPA maximum, else the replica count).
+    pub totals: ResourceTotals,
+    /// The ResourceQuota: `totals` plus the headroom, rounded up: each service's rolling-update
+    /// surge (`surge_percent` of its most pods, at least one pod) and one `helm test` pod.
+    pub quota: ResourceTotals,
+    /// The surge a rolling update adds (Kubernetes' default maxSurge, 25 %).
+    pub surge_percent: u32,
+    /// The LimitRange's `defaultRequest` and `default` (the org's resources, else the
+    /// built-in ones).
+    pub default_requests: ResourceQuantities,
+    pub default_limits: ResourceQuantities,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, JsonSchema)]
+pub struct ResourceTotals {
+    pub requests: ResourceQuantities,
+    pub limits: ResourceQuantities,
+    /// Storage requested by the claims (`0` without volumes).
+    pub storage: String,
+    pub pods: u32,
 }
 
 /// One service: its chart metadata, the base values and the values of every environment.
@@ -103,21 +132,12 @@ pub struct HookObject {
 pub struct WorkloadPolicy {
     /// The Deployment's `revisionHistoryLimit`: old ReplicaSets kept for `rollout undo`.
     pub revision_history_limit: u32,
-    /// The pod's `automountServiceAccountToken`: the workloads never call the Kubernetes API.
+    /// The default of the values' `serviceAccount.automount` (the pod's
+    /// `automountServiceAccountToken`): the workloads do not call the Kubernetes API.
     pub automount_service_account_token: bool,
-    /// The NetworkPolicy egress rule that lets pods resolve names.
-    pub dns_egress: DnsEgressPolicy,
     /// Why the root filesystem is writable; empty when it is read-only (the default). Written
     /// as a comment next to `readOnlyRootFilesystem`.
     pub writable_root_reason: String,
-}
-
-/// Egress to the cluster DNS.
-#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
-pub struct DnsEgressPolicy {
-    /// The namespace the DNS pods run in (`kubernetes.io/metadata.name`).
-    pub namespace: String,
-    pub ports: Vec<NetworkPortValues>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
@@ -135,10 +155,30 @@ pub struct ServiceEnvironment {
 pub struct ChartMeta {
     pub name: String,
     pub description: String,
-    /// Chart version: SemVer, derived from the image tag when it is SemVer, else `0.1.0`.
+    /// Chart version: a placeholder in templates (`0.0.0-chartwright.version`) that chartwright
+    /// replaces once the chart is rendered with `0.1.<N>`, N from the hash of the chart's
+    /// content: the same chart, the same version; a changed chart, another.
     pub version: String,
+    /// The chart's content hash, a placeholder replaced likewise (the
+    /// `chartwright.dev/content-hash` annotation).
+    pub content_hash: String,
     /// The image tag (or the digest's short form): what the chart deploys.
     pub app_version: String,
+    /// The Kubernetes versions the chart's objects need (`matchLabelKeys` in topology spread
+    /// constraints: 1.27).
+    pub kube_version: String,
+    /// From the spec's `chart:` key; empty when not given.
+    pub home: String,
+    pub sources: Vec<String>,
+    pub maintainers: Vec<MaintainerMeta>,
+}
+
+/// A Chart.yaml maintainer; empty `email` and `url` are left out.
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+pub struct MaintainerMeta {
+    pub name: String,
+    pub email: String,
+    pub url: String,
 }
 
 /// The values of a chartwright chart. Every key is always present: an environment's values file
@@ -146,16 +186,24 @@ pub struct ChartMeta {
 //
 // camelCase because that is what Helm chart users type. No `Option` fields: Helm merges an
 // environment file over `values.yaml` key by key, and a key missing on one side could only be
-// removed with `null`, which Helm 3 and 4 do not treat alike.
+// removed with `null`, which Helm 3 and 4 do not treat alike. Fields typed by Kubernetes
+// (tolerations, affinity, extra containers…) are JSON values whose schema is their shape
+// ([`super::shapes`]): open where Kubernetes is, strict where a typo would go unnoticed.
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ChartValues {
-    /// Object names; defaults to the service name so that other services reach it by that name
-    /// whatever the release is called.
+    /// Replaces the chart name in object names (`<release>-<nameOverride>`).
+    pub name_override: String,
+    /// Object names, whole. Empty: the release name when it contains the chart name (a release
+    /// named like the service, as the README installs it), else `<release>-<chart>`, so that a
+    /// second release in one namespace (canary, preview) gets names of its own.
     pub fullname_override: String,
     /// `app.kubernetes.io/part-of`: the application this service belongs to.
     pub part_of: String,
     pub image: ImageValues,
+    /// Secrets (by name) the kubelet uses to pull the image, e.g. `[{name: regcred}]`.
+    #[schemars(schema_with = "super::shapes::name_refs")]
+    pub image_pull_secrets: Vec<serde_json::Value>,
     /// Ignored while autoscaling is enabled: the HPA owns the replica count then.
     pub replica_count: u32,
     pub service_account: ServiceAccountValues,
@@ -166,9 +214,48 @@ pub struct ChartValues {
     pub pod_labels: BTreeMap<String, String>,
     pub pod_security_context: PodSecurityContext,
     pub security_context: ContainerSecurityContext,
+    /// The pods' PriorityClass; empty for the cluster default.
+    pub priority_class_name: String,
+    /// Node labels a node must carry to run the pods.
+    pub node_selector: BTreeMap<String, String>,
+    /// Taints the pods tolerate (Kubernetes `tolerations`).
+    #[schemars(schema_with = "super::shapes::tolerations")]
+    pub tolerations: Vec<serde_json::Value>,
+    /// Kubernetes `affinity`, merged with the default anti-affinity
+    /// (`scheduling.antiAffinityWeight`): `podAntiAffinity` terms given here are added to it.
+    #[schemars(schema_with = "super::shapes::affinity")]
+    pub affinity: serde_json::Value,
+    /// Constraints added to the default zone spread (`scheduling.topologySpread`).
+    #[schemars(schema_with = "super::shapes::topology_spread_constraints")]
+    pub topology_spread_constraints: Vec<serde_json::Value>,
+    /// Seconds between SIGTERM and SIGKILL when a pod stops (Kubernetes' default, 30).
+    pub termination_grace_period_seconds: u32,
+    /// Container `lifecycle` hooks (`preStop`, `postStart`).
+    #[schemars(schema_with = "super::shapes::lifecycle")]
+    pub lifecycle: serde_json::Value,
+    /// Extra container variables (Kubernetes EnvVar: `name` with `value` or `valueFrom`).
+    #[schemars(schema_with = "super::shapes::env_vars")]
+    pub extra_env: Vec<serde_json::Value>,
+    /// Extra `envFrom` sources (`configMapRef`, `secretRef`).
+    #[schemars(schema_with = "super::shapes::env_from")]
+    pub extra_env_from: Vec<serde_json::Value>,
+    /// Extra pod volumes (Kubernetes Volume, `name` required).
+    #[schemars(schema_with = "super::shapes::volumes")]
+    pub extra_volumes: Vec<serde_json::Value>,
+    /// Extra mounts of the main container (`name` and `mountPath` required).
+    #[schemars(schema_with = "super::shapes::volume_mounts")]
+    pub extra_volume_mounts: Vec<serde_json::Value>,
+    /// Init containers (Kubernetes Container, `name` and `image` required).
+    #[schemars(schema_with = "super::shapes::containers")]
+    pub init_containers: Vec<serde_json::Value>,
+    /// Sidecar containers next to the main one.
+    #[schemars(schema_with = "super::shapes::containers")]
+    pub extra_containers: Vec<serde_json::Value>,
     /// Replaces the image's ENTRYPOINT (the spec's `entrypoint`); empty keeps the image's.
     pub command: Vec<String>,
-    /// Replaces the image's CMD (the spec's `command`); empty keeps the image's.
+    /// Replaces the image's CMD (the spec's `command`, or `--set 'args={--verbose}'`); empty
+    /// keeps the image's.
+    #[schemars(schema_with = "super::shapes::strings")]
     pub args: Vec<String>,
     pub ports: Vec<PortValues>,
     pub service: ServiceValues,
@@ -182,6 +269,8 @@ pub struct ChartValues {
     pub autoscaling: AutoscalingValues,
     pub pod_disruption_budget: PdbValues,
     pub ingress: IngressValues,
+    pub http_route: HttpRouteValues,
+    pub service_monitor: ServiceMonitorValues,
     pub network_policy: NetworkPolicyValues,
     pub scheduling: SchedulingValues,
     pub tmp_volume: TmpVolumeValues,
@@ -296,8 +385,12 @@ pub struct ServiceAccountValues {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PodSecurityContext {
     pub run_as_non_root: bool,
+    /// `null` leaves the UID to the platform (OpenShift assigns one per namespace).
+    #[schemars(schema_with = "super::shapes::nullable_id")]
     pub run_as_user: u32,
+    #[schemars(schema_with = "super::shapes::nullable_id")]
     pub run_as_group: u32,
+    #[schemars(schema_with = "super::shapes::nullable_id")]
     pub fs_group: u32,
     pub seccomp_profile: SeccompProfile,
 }
@@ -316,7 +409,10 @@ pub struct ContainerSecurityContext {
     pub privileged: bool,
     pub read_only_root_filesystem: bool,
     pub run_as_non_root: bool,
+    /// `null` leaves the UID to the platform (OpenShift assigns one per namespace).
+    #[schemars(schema_with = "super::shapes::nullable_id")]
     pub run_as_user: u32,
+    #[schemars(schema_with = "super::shapes::nullable_id")]
     pub run_as_group: u32,
     pub capabilities: Capabilities,
     pub seccomp_profile: SeccompProfile,
@@ -339,8 +435,16 @@ pub struct PortValues {
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ServiceValues {
+    /// `ClusterIP`, `NodePort` or `LoadBalancer`.
     #[serde(rename = "type")]
+    #[schemars(schema_with = "super::shapes::service_type")]
     pub kind: String,
+    /// Annotations of the Service (cloud load-balancer settings and the like).
+    pub annotations: BTreeMap<String, String>,
+    /// Labels added to the Service.
+    pub labels: BTreeMap<String, String>,
+    /// A list: Helm replaces it whole, so change a port with a values file (`-f`) that lists
+    /// every port, not with `--set service.ports[0].port=…`.
     pub ports: Vec<ServicePortValues>,
 }
 
@@ -423,11 +527,16 @@ pub struct ProbeValues {
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResourcesValues {
+    /// Kubernetes quantities by resource name (`cpu`, `memory`, `ephemeral-storage`, …).
+    #[schemars(schema_with = "super::shapes::quantities")]
     pub requests: ResourceQuantities,
+    /// As `requests`; `null` drops a limit (`--set resources.limits.cpu=null`: no CPU
+    /// throttling, a common deliberate choice).
+    #[schemars(schema_with = "super::shapes::quantities")]
     pub limits: ResourceQuantities,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResourceQuantities {
     pub cpu: String,
@@ -440,27 +549,42 @@ pub struct AutoscalingValues {
     pub enabled: bool,
     pub min_replicas: u32,
     pub max_replicas: u32,
+    /// Average CPU use (percent of the requests) the HPA aims at; 0 turns the metric off.
     #[serde(rename = "targetCPUUtilizationPercentage")]
     pub target_cpu_utilization_percentage: u32,
-    pub scale_down: ScaleDownValues,
+    /// Average memory use (percent of the requests) the HPA aims at; 0 turns the metric off.
+    pub target_memory_utilization_percentage: u32,
+    /// The HPA's `behavior` (`scaleUp`, `scaleDown`), whole: the default slows scale-down.
+    #[schemars(schema_with = "super::shapes::hpa_behavior")]
+    pub behavior: serde_json::Value,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ScaleDownValues {
-    pub stabilization_window_seconds: u32,
-    /// At most this percentage of pods removed per `periodSeconds`.
-    pub percent: u32,
-    pub period_seconds: u32,
+/// An integer or a percentage (`"50%"`), as Kubernetes' IntOrString; 0 means "not set".
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum IntOrPercent {
+    Int(u32),
+    Percent(String),
 }
 
-/// Exactly one of `minAvailable` and `maxUnavailable` is non-zero; zero means "not set".
+impl JsonSchema for IntOrPercent {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "IntOrPercent".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        super::shapes::int_or_percent(g)
+    }
+}
+
+/// At most one of `minAvailable` and `maxUnavailable` is set (0 means "not set"). The chart
+/// checks the budget against the pods there will be (`replicaCount`, or the HPA minimum) and
+/// renders `maxUnavailable: 1` instead of a budget that would block every node drain.
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PdbValues {
     pub enabled: bool,
-    pub min_available: u32,
-    pub max_unavailable: u32,
+    pub min_available: IntOrPercent,
+    pub max_unavailable: IntOrPercent,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
@@ -468,24 +592,71 @@ pub struct PdbValues {
 pub struct IngressValues {
     pub enabled: bool,
     pub class_name: String,
-    pub host: String,
-    pub path: String,
-    pub path_type: String,
+    /// Host names and their paths; a host may not be empty (the chart refuses a catch-all
+    /// Ingress). A path list left empty routes `/` (Prefix).
+    pub hosts: Vec<IngressHostValues>,
     /// The Service port (by name) the Ingress routes to.
     pub service_port: String,
-    pub tls: IngressTlsValues,
-    /// Requests per second per client IP (ingress-nginx `limit-rps`); 0 turns it off.
+    /// TLS certificates (Secret name and hosts; hosts left empty means every host above).
+    pub tls: Vec<IngressTlsValues>,
+    /// Requests per second per client IP: the chart writes ingress-nginx's `limit-rps`
+    /// annotation from it; 0 turns it off.
     pub rate_limit_rps: u32,
-    /// Every annotation the Ingress carries, already decided (TLS issuer, rate limit, class
-    /// specific ones); teams add their own here.
+    /// Annotations of the Ingress (TLS issuer, class specific ones); teams add their own here.
     pub annotations: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IngressHostValues {
+    pub host: String,
+    pub paths: Vec<IngressPathValues>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IngressPathValues {
+    pub path: String,
+    /// `Prefix`, `Exact` or `ImplementationSpecific`.
+    pub path_type: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IngressTlsValues {
-    pub enabled: bool,
     pub secret_name: String,
+    pub hosts: Vec<String>,
+}
+
+/// A Gateway API `HTTPRoute` to the Service, instead of (or next to) the Ingress.
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HttpRouteValues {
+    pub enabled: bool,
+    pub annotations: BTreeMap<String, String>,
+    /// The Gateways to attach to (Gateway API ParentReference: `name`, `namespace`,
+    /// `sectionName`); at least one when enabled.
+    #[schemars(schema_with = "super::shapes::parent_refs")]
+    pub parent_refs: Vec<serde_json::Value>,
+    /// Host names; empty: the Ingress hosts.
+    #[schemars(schema_with = "super::shapes::strings")]
+    pub hostnames: Vec<String>,
+    /// Path prefix routed to the Service port `ingress.servicePort`.
+    pub path: String,
+}
+
+/// A Prometheus Operator `ServiceMonitor` scraping the Service.
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ServiceMonitorValues {
+    pub enabled: bool,
+    /// Labels the Prometheus instance selects ServiceMonitors by.
+    pub labels: BTreeMap<String, String>,
+    /// The Service port (by name) to scrape.
+    pub port: String,
+    /// Empty: Prometheus' own defaults (`/metrics`, the global scrape interval).
+    pub path: String,
+    pub interval: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
@@ -498,8 +669,20 @@ pub struct NetworkPolicyValues {
     pub ingress_controller_namespace: String,
     /// Egress to own services by pod selector and to backing services by port.
     pub egress: Vec<EgressRuleValues>,
+    pub dns: DnsEgressValues,
     /// Egress outside the application that the spec declares (`egress:`); nothing else leaves.
     pub external_egress: Vec<ExternalEgressValues>,
+}
+
+/// Egress to the cluster DNS: where it runs differs (kube-system, NodeLocal DNS on a link-local
+/// address, OpenShift's openshift-dns on 5353).
+#[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DnsEgressValues {
+    /// NetworkPolicyPeers (`namespaceSelector`, `podSelector`, `ipBlock`).
+    #[schemars(schema_with = "super::shapes::network_peers")]
+    pub to: Vec<serde_json::Value>,
+    pub ports: Vec<NetworkPortValues>,
 }
 
 /// Declared egress to addresses outside the cluster.

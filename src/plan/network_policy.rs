@@ -2,7 +2,7 @@
 
 use super::defaults as d;
 use super::layers::Context;
-use super::model::{EgressRuleValues, NetworkPolicyValues, NetworkPortValues};
+use super::model::{DnsEgressValues, EgressRuleValues, NetworkPolicyValues, NetworkPortValues};
 use crate::spec::checked::Service;
 
 pub(super) fn network_policy(ctx: &Context<'_>, name: &str, svc: &Service) -> NetworkPolicyValues {
@@ -51,6 +51,25 @@ pub(super) fn network_policy(ctx: &Context<'_>, name: &str, svc: &Service) -> Ne
             .clone()
             .unwrap_or_else(|| d::INGRESS_CONTROLLER_NAMESPACE.into()),
         egress,
+        dns: dns_egress(),
         external_egress: super::storage::external_egress(svc),
+    }
+}
+
+/// Egress to the cluster DNS in kube-system, port 53 over UDP and TCP; a values file points it
+/// elsewhere (NodeLocal DNS, OpenShift).
+fn dns_egress() -> DnsEgressValues {
+    DnsEgressValues {
+        to: vec![serde_json::json!({
+            "namespaceSelector": {
+                "matchLabels": { "kubernetes.io/metadata.name": d::DNS_NAMESPACE }
+            }
+        })],
+        ports: ["UDP", "TCP"]
+            .map(|protocol| NetworkPortValues {
+                port: 53,
+                protocol: protocol.into(),
+            })
+            .into(),
     }
 }

@@ -3,7 +3,7 @@
 use super::checks::{Origin, Problems, Source};
 use super::defaults as d;
 use super::layers::EnvLayer;
-use super::model::{AutoscalingValues, PdbValues, ScaleDownValues};
+use super::model::{AutoscalingValues, IntOrPercent, PdbValues};
 
 pub(super) fn autoscaling(layer: &EnvLayer<'_>) -> AutoscalingValues {
     let replicas = layer.replicas;
@@ -13,14 +13,16 @@ pub(super) fn autoscaling(layer: &EnvLayer<'_>) -> AutoscalingValues {
             min_replicas: a.min.value,
             max_replicas: a.max.value,
             target_cpu_utilization_percentage: a.cpu.unwrap_or(d::HPA_CPU_PERCENT),
-            scale_down: scale_down(),
+            target_memory_utilization_percentage: 0,
+            behavior: behavior(),
         },
         None => AutoscalingValues {
             enabled: false,
             min_replicas: replicas,
             max_replicas: replicas.max(3) * 2,
             target_cpu_utilization_percentage: d::HPA_CPU_PERCENT,
-            scale_down: scale_down(),
+            target_memory_utilization_percentage: 0,
+            behavior: behavior(),
         },
     }
 }
@@ -44,33 +46,27 @@ pub(super) fn check(layer: &EnvLayer<'_>, problems: &mut Problems) {
     }
 }
 
-/// A PDB must never block a node drain: with a single pod it allows losing that pod, with more
-/// it keeps all but one.
-pub(super) fn pod_disruption_budget(replicas: u32, autoscaling: &AutoscalingValues) -> PdbValues {
-    let min_pods = if autoscaling.enabled {
-        autoscaling.min_replicas
-    } else {
-        replicas
-    };
-    if min_pods <= 1 {
-        PdbValues {
-            enabled: true,
-            min_available: 0,
-            max_unavailable: 1,
-        }
-    } else {
-        PdbValues {
-            enabled: true,
-            min_available: min_pods - 1,
-            max_unavailable: 0,
-        }
+/// One pod at a time may go: a budget that never blocks a node drain, whatever the replica
+/// count or the HPA's minimum (the chart re-checks a user's own budget at render time).
+pub(super) fn pod_disruption_budget() -> PdbValues {
+    PdbValues {
+        enabled: true,
+        min_available: IntOrPercent::Int(0),
+        max_unavailable: IntOrPercent::Int(1),
     }
 }
 
-fn scale_down() -> ScaleDownValues {
-    ScaleDownValues {
-        stabilization_window_seconds: d::SCALE_DOWN_STABILIZATION_SECONDS,
-        percent: d::SCALE_DOWN_PERCENT,
-        period_seconds: d::SCALE_DOWN_PERIOD_SECONDS,
-    }
+/// Scale-down slowed down (a stabilization window, at most a share of the pods per period) so
+/// that a dip in load does not flap the replica count.
+fn behavior() -> serde_json::Value {
+    serde_json::json!({
+        "scaleDown": {
+            "stabilizationWindowSeconds": d::SCALE_DOWN_STABILIZATION_SECONDS,
+            "policies": [{
+                "type": "Percent",
+                "value": d::SCALE_DOWN_PERCENT,
+                "periodSeconds": d::SCALE_DOWN_PERIOD_SECONDS
+            }]
+        }
+    })
 }

@@ -5,25 +5,20 @@ use std::collections::BTreeMap;
 
 use super::defaults as d;
 use super::model::{
-    Capabilities, ContainerSecurityContext, DnsEgressPolicy, NetworkPortValues, PodSecurityContext,
-    SeccompProfile, ServiceAccountValues, WorkloadPolicy,
+    Capabilities, ContainerSecurityContext, PodSecurityContext, SeccompProfile,
+    ServiceAccountValues, WorkloadPolicy,
 };
 use crate::spec::checked::Service;
+
+/// The workloads do not call the Kubernetes API: no service-account token in the pods unless a
+/// values file says `serviceAccount.automount: true`.
+const AUTOMOUNT_TOKEN: bool = false;
 
 /// The policy every workload gets (see [`WorkloadPolicy`]).
 pub(super) fn workload_policy(svc: &Service) -> WorkloadPolicy {
     WorkloadPolicy {
         revision_history_limit: d::REVISION_HISTORY_LIMIT,
-        automount_service_account_token: false,
-        dns_egress: DnsEgressPolicy {
-            namespace: d::DNS_NAMESPACE.into(),
-            ports: ["UDP", "TCP"]
-                .map(|protocol| NetworkPortValues {
-                    port: 53,
-                    protocol: protocol.into(),
-                })
-                .into(),
-        },
+        automount_service_account_token: AUTOMOUNT_TOKEN,
         writable_root_reason: svc.writable_root_reason.clone().unwrap_or_default(),
     }
 }
@@ -44,7 +39,7 @@ pub(super) fn service_account() -> ServiceAccountValues {
     ServiceAccountValues {
         create: true,
         name: String::new(),
-        automount: false,
+        automount: AUTOMOUNT_TOKEN,
         annotations: BTreeMap::new(),
     }
 }

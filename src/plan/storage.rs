@@ -79,8 +79,7 @@ pub(super) fn decide_workload(base: &mut ChartValues, envs: &mut [ChartValues]) 
         if !stateful_set {
             base.replica_count = 1;
             base.autoscaling.enabled = false;
-            base.pod_disruption_budget =
-                super::scaling::pod_disruption_budget(1, &base.autoscaling);
+            base.pod_disruption_budget = super::scaling::pod_disruption_budget();
         }
     }
 }

@@ -3,8 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use sha2::{Digest, Sha256};
-
 use super::chart::{chart_meta, image_ref};
 use super::checks::{Origin, Problems, Source};
 use super::defaults as d;
@@ -89,7 +87,7 @@ pub(super) fn service_plan(
     let workload = super::workload::workload(svc, base.storage.stateful_set);
     let plan = ServicePlan {
         name: name.to_string(),
-        chart: chart_meta(name, &ctx.spec.app, &image),
+        chart: chart_meta(name, &ctx.spec.app, &image, &ctx.spec.chart),
         base,
         environments,
         policy: super::security::workload_policy(svc),
@@ -156,18 +154,19 @@ fn values(
     let mut autoscaling = super::scaling::autoscaling(&layer);
     // A Job's pods run to completion: nothing to autoscale, keep available or spread.
     autoscaling.enabled &= workload.long_running;
-    let mut pod_disruption_budget = super::scaling::pod_disruption_budget(replicas, &autoscaling);
+    let mut pod_disruption_budget = super::scaling::pod_disruption_budget();
     pod_disruption_budget.enabled &= workload.long_running;
 
+    // The chart adds `checksum/config`, hashed from the ConfigMap it renders; the files of
+    // `config_files:` are read when chartwright runs, so their checksum is decided here.
     let mut pod_annotations = defaults.annotations.clone();
-    // Pods restart when their configuration changes, and only then.
-    pod_annotations.insert("checksum/config".into(), config_checksum(&env_vars));
     let config_files = super::storage::config_files(svc);
     if let Some(sum) = super::storage::files_checksum(&config_files) {
         pod_annotations.insert("checksum/files".into(), sum);
     }
     let values = ChartValues {
-        fullname_override: name.to_string(),
+        name_override: String::new(),
+        fullname_override: String::new(),
         part_of: app.clone(),
         image: ImageValues {
             repository: image.repository.clone(),
@@ -175,6 +174,7 @@ fn values(
             digest: image.digest.clone().unwrap_or_default(),
             pull_policy: d::IMAGE_PULL_POLICY.into(),
         },
+        image_pull_secrets: Vec::new(),
         replica_count: replicas,
         service_account: super::security::service_account(),
         pod_annotations,
@@ -185,6 +185,19 @@ fn values(
             uid,
             svc.writable_root_reason.is_none(),
         ),
+        priority_class_name: String::new(),
+        node_selector: BTreeMap::new(),
+        tolerations: Vec::new(),
+        affinity: serde_json::json!({}),
+        topology_spread_constraints: Vec::new(),
+        termination_grace_period_seconds: d::TERMINATION_GRACE_PERIOD_SECONDS,
+        lifecycle: serde_json::json!({}),
+        extra_env: Vec::new(),
+        extra_env_from: Vec::new(),
+        extra_volumes: Vec::new(),
+        extra_volume_mounts: Vec::new(),
+        init_containers: Vec::new(),
+        extra_containers: Vec::new(),
         command: svc.entrypoint.clone().unwrap_or_default(),
         args: svc.command.clone().unwrap_or_default(),
         ports: svc
@@ -198,6 +211,8 @@ fn values(
             .collect(),
         service: ServiceValues {
             kind: "ClusterIP".into(),
+            annotations: BTreeMap::new(),
+            labels: BTreeMap::new(),
             ports: svc
                 .ports
                 .iter()
@@ -217,6 +232,14 @@ fn values(
         autoscaling,
         pod_disruption_budget,
         ingress: super::ingress::ingress(defaults, name, svc, &layer, &first_port),
+        http_route: super::ingress::http_route(),
+        service_monitor: ServiceMonitorValues {
+            enabled: false,
+            labels: BTreeMap::new(),
+            port: first_port.clone(),
+            path: String::new(),
+            interval: String::new(),
+        },
         network_policy: super::network_policy::network_policy(ctx, name, svc),
         scheduling: SchedulingValues {
             anti_affinity_weight: if workload.long_running {
@@ -283,12 +306,6 @@ fn secrets(app: &str, name: &str, svc: &Service) -> SecretsValues {
 
 pub(super) fn protocol(p: &Port) -> String {
     p.protocol.clone().unwrap_or_else(|| "TCP".into())
-}
-
-fn config_checksum(env: &BTreeMap<String, String>) -> String {
-    let json = serde_json::to_string(env).expect("a string map serializes");
-    let digest = Sha256::digest(json.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The part of `full` that differs from `base`: maps recurse (Helm merges them key by key),

@@ -25,6 +25,7 @@ fn build_values_schema() -> serde_json::Value {
         .into_generator();
     let schema = generator.into_root_schema_for::<ChartValues>();
     let mut value = serde_json::to_value(schema).expect("a schema serializes");
+    crate::plan::shapes::open_for_parents(&mut value);
     if let Some(obj) = value.as_object_mut() {
         obj.insert(
             "title".into(),

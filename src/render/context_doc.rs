@@ -56,6 +56,14 @@ pub fn context_doc() -> String {
                 type_of(s)
             ));
         }
+        // A Kubernetes-typed value is documented whole.
+        let kubernetes = s
+            .get("title")
+            .and_then(|t| t.as_str())
+            .is_some_and(|t| t.starts_with(crate::plan::shapes::TITLE_PREFIX));
+        if kubernetes {
+            return;
+        }
         let req: Vec<&str> = s
             .get("required")
             .and_then(|r| r.as_array())

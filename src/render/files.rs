@@ -153,6 +153,10 @@ impl<'a> Renderer<'a> {
                 files.insert(job.out.clone(), text);
             }
         }
+        // A service's chart is whole: its version follows its content.
+        if let Some(service) = unit.checked_sub(1).and_then(|s| self.plan.services.get(s)) {
+            super::chart_version::stamp_chart(&mut files, &service.name);
+        }
         Ok(files)
     }
 

@@ -5,6 +5,7 @@
 //! rendering empty; no auto-escaping, because YAML is quoted explicitly with `tojson`.
 
 mod chart_values;
+pub mod chart_version;
 mod context;
 mod context_doc;
 mod environment;

@@ -70,6 +70,44 @@ pub struct Spec {
     #[serde(default)]
     #[schemars(example = json!({"registry": "registry.example.com", "ingress_class": "nginx"}))]
     pub defaults: Option<DefaultsSpec>,
+    /// What every chart's Chart.yaml says about the project: `home`, `sources`, `maintainers`.
+    #[serde(default)]
+    #[schemars(example = json!({"home": "https://shop.example.com", "sources": ["https://git.example.com/shop/shop"], "maintainers": [{"name": "Shop team", "email": "shop@example.com"}]}))]
+    pub chart: Option<ChartInfoSpec>,
+}
+
+/// Chart.yaml metadata (Helm's `home`, `sources`, `maintainers`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct ChartInfoSpec {
+    /// The project's home page (an http or https URL).
+    #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"https://shop.example.com")]
+    pub home: Option<S<String>>,
+    /// The project's source repositories (http or https URLs).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>", example = json!(["https://git.example.com/shop/shop"]))]
+    pub sources: Vec<S<String>>,
+    /// Who maintains the charts: `name`, and optionally `email` and `url`.
+    #[serde(default)]
+    #[schemars(with = "Vec<MaintainerSpec>", example = json!([{"name": "Shop team", "email": "shop-team@example.com"}]))]
+    pub maintainers: Vec<S<MaintainerSpec>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct MaintainerSpec {
+    /// A person's or a team's name.
+    #[schemars(with = "String", example = &"Shop team")]
+    pub name: S<String>,
+    /// Their e-mail address.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"shop-team@example.com")]
+    pub email: Option<S<String>>,
+    /// Their page (an http or https URL).
+    #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"https://git.example.com/shop")]
+    pub url: Option<S<String>>,
 }
 
 /// One of the application's services: a container image with its ports, probes, resources and

@@ -210,7 +210,7 @@ impl<'a> Chart<'a> {
             for doc in objects::split(&text) {
                 match objects::inspect(doc, self.chart.check_yaml) {
                     Ok(Some(o)) if o.hook => {}
-                    Ok(Some(o)) => objects.push(o),
+                    Ok(Some(o)) => objects.push(o.in_namespace(namespace)),
                     Ok(None) => {}
                     Err(problem) => {
                         let source = self.source_of(f);

@@ -29,6 +29,23 @@ pub struct Checked {
     pub environments: Option<IndexMap<String, Environment>>,
     /// The spec's own `defaults:` block.
     pub defaults: Defaults,
+    /// Chart.yaml `home`, `sources`, `maintainers` (`chart:`).
+    pub chart: ChartInfo,
+}
+
+/// Chart.yaml metadata from the spec's `chart:` key.
+#[derive(Debug, Clone, Default)]
+pub struct ChartInfo {
+    pub home: Option<String>,
+    pub sources: Vec<String>,
+    pub maintainers: Vec<Maintainer>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Maintainer {
+    pub name: String,
+    pub email: Option<String>,
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -4,6 +4,7 @@
 //! Rules across layers (a limit below a request once org defaults are merged) are the plan's.
 
 mod backing;
+mod chart_info;
 mod cron;
 mod environments;
 mod graph;
@@ -143,6 +144,9 @@ pub(super) fn validate(spec: &Spec, text: &str) -> Vec<Diagnostic> {
                 ),
                 Some("check the team templates against `chartwright templates context`, then update `contract`".into()),
             );
+    }
+    if let Some(chart) = &spec.chart {
+        chart_info::validate(&mut c, chart);
     }
     if spec.services.is_empty() {
         c.push_at_key(
