@@ -508,15 +508,7 @@ fn compose_config_passes_and_every_dependency_is_gated_on_health() {
         return;
     };
     for g in all_generated() {
-        // What a developer puts in .env (an overlay may drop .env.example itself).
-        let env: String = g
-            .plan
-            .compose
-            .variables
-            .iter()
-            .map(|v| format!("{}={}\n", v.name, v.example))
-            .collect();
-        std::fs::write(g.out.join(".env"), env).unwrap();
+        common::write_dot_env(&g.plan, &g.out);
         let file = g.out.join("docker-compose.yml");
         let base = || {
             let mut c = Command::new(&compose);

@@ -344,14 +344,7 @@ fn conformance(imp: &Imported) -> Vec<String> {
         }
     }
     if let Some(compose) = require("docker-compose") {
-        let env: String = imp
-            .plan
-            .compose
-            .variables
-            .iter()
-            .map(|v| format!("{}={}\n", v.name, v.example))
-            .collect();
-        std::fs::write(imp.out.join(".env"), env).unwrap();
+        common::write_dot_env(&imp.plan, &imp.out);
         let (ok, _, stderr) = run(Command::new(&compose)
             .arg("-f")
             .arg(imp.out.join("docker-compose.yml"))

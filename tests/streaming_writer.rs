@@ -116,19 +116,7 @@ fn a_run_killed_while_renaming_is_drift_and_the_next_generate_repairs_it() {
         write(&a, t.path(), None).unwrap();
         write(&b, t.path(), Some(Fault::Crash(n))).is_err()
     };
-    let (mut lo, mut hi) = (0, 1);
-    while crashes(hi) {
-        lo = hi;
-        hi *= 2;
-    }
-    while hi - lo > 1 {
-        let mid = (lo + hi) / 2;
-        if crashes(mid) {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
+    let hi = common::commit_steps(crashes);
     for step in [1, hi / 2, hi - 1] {
         let out = d.join("deploy");
         let _ = fs::remove_dir_all(&out);

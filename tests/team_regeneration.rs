@@ -174,20 +174,7 @@ fn a_run_killed_mid_write_is_drift_for_check_and_repaired_by_the_next_generate()
         let t = tempfile::tempdir().unwrap();
         killed_mid_write(t.path(), &fa, &fb, n).is_err()
     };
-    let (mut lo, mut hi) = (0, 1);
-    while crashes(hi) {
-        lo = hi;
-        hi *= 2;
-    }
-    while hi - lo > 1 {
-        let mid = (lo + hi) / 2;
-        if crashes(mid) {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    let total = hi;
+    let total = commit_steps(crashes);
     for step in [1, total / 2, total - 1] {
         for (repair_with, files) in [("a.yaml", &fa), ("b.yaml", &fb)] {
             let out = d.join("deploy");

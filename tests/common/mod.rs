@@ -293,13 +293,9 @@ pub fn generate_to_dir(dir: &Path, spec: &str) -> (chartwright::plan::Plan, Path
     (plan, out)
 }
 
-/// `docker compose config --format json` of a generated tree, with `.env` filled from the
-/// plan's examples: the file as Compose resolves it.
-pub fn compose_config(
-    compose: &Path,
-    plan: &chartwright::plan::Plan,
-    out: &Path,
-) -> Result<serde_json::Value, String> {
+/// Writes `<out>/.env` from the plan's example values: what a developer puts there (an overlay
+/// may drop `.env.example` itself).
+pub fn write_dot_env(plan: &chartwright::plan::Plan, out: &Path) {
     let env: String = plan
         .compose
         .variables
@@ -307,6 +303,35 @@ pub fn compose_config(
         .map(|v| format!("{}={}\n", v.name, v.example))
         .collect();
     fs::write(out.join(".env"), env).unwrap();
+}
+
+/// The number of steps of a write that `crashes(n)` interrupts at step `n`, found by bisection:
+/// a crash past the last step never fires, so `crashes` holds exactly below the count.
+pub fn commit_steps(crashes: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, 1);
+    while crashes(hi) {
+        lo = hi;
+        hi *= 2;
+    }
+    while hi - lo > 1 {
+        let mid = (lo + hi) / 2;
+        if crashes(mid) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    hi
+}
+
+/// `docker compose config --format json` of a generated tree, with `.env` filled from the
+/// plan's examples: the file as Compose resolves it.
+pub fn compose_config(
+    compose: &Path,
+    plan: &chartwright::plan::Plan,
+    out: &Path,
+) -> Result<serde_json::Value, String> {
+    write_dot_env(plan, out);
     let (ok, stdout, stderr) = run(std::process::Command::new(compose)
         .arg("-f")
         .arg(out.join("docker-compose.yml"))
