@@ -36,7 +36,9 @@ pub fn many_services(n: usize) -> String {
 fn spec_to_files(text: &str) -> usize {
     let file = chartwright::spec::parse("bench.yaml", text).unwrap();
     let plan = chartwright::plan::build(&file, None).unwrap();
-    render(&plan, &TemplateSet::embedded()).unwrap().len()
+    render(&std::sync::Arc::new(plan), &TemplateSet::embedded())
+        .unwrap()
+        .len()
 }
 
 #[divan::bench]

@@ -266,6 +266,7 @@ fn execute(cli: &Cli, out: &mut Stdout) -> Result<(), Error> {
         Command::Generate { args, force, adopt } => {
             let (inputs, opts) = out_inputs(args)?;
             let (plan, templates) = pipeline::plan(&inputs)?;
+            let plan = std::sync::Arc::new(plan);
             let generation = pipeline::Generation::new(&plan, &templates, &inputs)?;
             let opts = WriteOptions {
                 force: *force,
@@ -307,6 +308,7 @@ fn execute(cli: &Cli, out: &mut Stdout) -> Result<(), Error> {
         Command::Check { args } => {
             let (inputs, opts) = out_inputs(args)?;
             let (plan, templates) = pipeline::plan(&inputs)?;
+            let plan = std::sync::Arc::new(plan);
             let generation = pipeline::Generation::new(&plan, &templates, &inputs)?;
             let report = output::check_with(&generation, &args.out, &opts)?;
             match args.format {
@@ -344,6 +346,7 @@ fn execute(cli: &Cli, out: &mut Stdout) -> Result<(), Error> {
         Command::Diff { args } => {
             let (inputs, opts) = out_inputs(args)?;
             let (plan, templates) = pipeline::plan(&inputs)?;
+            let plan = std::sync::Arc::new(plan);
             let generation = pipeline::Generation::new(&plan, &templates, &inputs)?;
             let color = args.format == Format::Text && use_color();
             let report = output::diff_with(&generation, &args.out, color, &opts)?;

@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::output::{self, FileSet, OutputError, RecordedInputs, Source};
 use crate::plan::Plan;
@@ -222,7 +223,9 @@ pub fn templates(inputs: &Inputs, spec_key: Option<&str>) -> Result<TemplateSet,
 /// Reads, plans and renders: the file set `generate` would write.
 pub fn generate(inputs: &Inputs) -> Result<(Plan, FileSet), Error> {
     let (plan, templates) = plan(inputs)?;
+    let plan = Arc::new(plan);
     let files = crate::render::render(&plan, &templates)?;
+    let plan = Arc::into_inner(plan).expect("rendering keeps no view of the plan");
     Ok((plan, files))
 }
 
@@ -231,7 +234,7 @@ pub fn generate(inputs: &Inputs) -> Result<(Plan, FileSet), Error> {
 /// disk, its `k8s/<env>/<service>.yaml`. Units are rendered when the output stage asks for
 /// them, so memory does not grow with the number of services.
 pub struct Generation<'a> {
-    pub plan: &'a Plan,
+    pub plan: &'a Arc<Plan>,
     templates: &'a TemplateSet,
     renderer: Renderer<'a>,
     out: Option<PathBuf>,
@@ -240,7 +243,11 @@ pub struct Generation<'a> {
 impl<'a> Generation<'a> {
     /// What `generate` writes into `inputs.out`, for `output::write`, `check` and `diff`;
     /// `plan` and `templates` as [`plan`] returns them.
-    pub fn new(plan: &'a Plan, templates: &'a TemplateSet, inputs: &Inputs) -> Result<Self, Error> {
+    pub fn new(
+        plan: &'a Arc<Plan>,
+        templates: &'a TemplateSet,
+        inputs: &Inputs,
+    ) -> Result<Self, Error> {
         Ok(Generation {
             plan,
             templates,

@@ -450,7 +450,8 @@ fn check_overlay(text: &str) -> bool {
             if let Ok(plan) = chartwright::plan::build(small_spec(), None) {
                 // Excluding a partial that another template imports is the overlay's mistake,
                 // reported as a render error; only a panic or a hang would be ours.
-                let _ = chartwright::render::render(&plan, &set).map_err(|e| e.to_string());
+                let _ = chartwright::render::render(&std::sync::Arc::new(plan), &set)
+                    .map_err(|e| e.to_string());
             }
             true
         }

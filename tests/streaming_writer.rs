@@ -40,6 +40,7 @@ fn write(
         ..Default::default()
     };
     let (plan, templates) = pipeline::plan(&inputs).unwrap();
+    let plan = std::sync::Arc::new(plan);
     let generation = Generation::new(&plan, &templates, &inputs).unwrap();
     output::write_with_fault(&generation, out, &WriteOptions::default(), fault)
 }

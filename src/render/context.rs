@@ -1,11 +1,14 @@
 //! The context templates receive: [`Context`] (what `templates context` prints and
 //! `docs/template-context.md` documents) and [`Contexts`], the same keys as minijinja values
-//! converted once per render.
+//! for the templates, the parts that grow with the number of services converted on demand.
+
+use std::sync::Arc;
 
 use minijinja::Value;
 use serde::Serialize;
 
 use super::chart_values::{ValuesRow, values_schema, values_table};
+use super::lazy::{Lazy, Services};
 use crate::plan::{
     BackingPlan, ChartValues, ComposePlan, EnvironmentPlan, Plan, ServiceEnvironment, ServicePlan,
 };
@@ -87,18 +90,19 @@ pub fn context<'a>(
     }
 }
 
-/// The [`Context`] of every (service, environment) pair, built from values converted once.
-///
-/// minijinja values share their data, so a context that holds the whole plan costs a few
-/// reference counts; converting the plan for every template instead made rendering quadratic
-/// in the number of services.
+/// The [`Context`] of every template, built per template from values converted once where
+/// they are small (the environments, the backing services, the schema) and, for what grows
+/// with the number of services, when it is read (see [`super::lazy`]): memory then holds the
+/// plan and one service's values at a time, not a second copy of the plan.
 pub(super) struct Contexts {
-    common: Vec<(&'static str, Value)>,
-    /// Per service: the service.
-    services: Vec<Value>,
+    plan: Arc<Plan>,
+    contract_version: Value,
+    generator_version: Value,
+    app: Value,
+    environments_list: Value,
+    backing: Value,
+    env_example: Value,
     environments: Vec<Value>,
-    /// Per service, per environment: the full values and the overrides.
-    values: Vec<Vec<Option<(Value, Value)>>>,
     schema: Value,
     /// The schema as pretty JSON text, the same for every chart.
     schema_json: Value,
@@ -106,60 +110,31 @@ pub(super) struct Contexts {
     schema_raw: serde_json::Value,
 }
 
+/// What templates of one service read of it (`service`, `values_table`, `values`,
+/// `overrides`), converted when that service's files are rendered and dropped after.
+pub(super) struct ServiceValues {
+    pub(super) index: usize,
+    service: Value,
+    table: Value,
+    /// Per environment of the plan: the full values and the overrides.
+    values: Vec<Option<(Value, Value)>>,
+}
+
 /// The file `docker-compose.yml`'s instructions refer to when it is generated.
 pub(super) const ENV_EXAMPLE: &str = ".env.example";
 
 impl Contexts {
-    pub(super) fn new(plan: &Plan, env_example: bool) -> Self {
+    pub(super) fn new(plan: &Arc<Plan>, env_example: bool) -> Self {
         let schema = values_schema();
-        let services = to_value(&plan.services);
-        let item = |v: &Value, i: usize| v.get_item_by_index(i).expect("index within the plan");
         Contexts {
-            common: vec![
-                ("contract_version", Value::from(plan.contract_version)),
-                (
-                    "generator_version",
-                    Value::from(plan.generator_version.as_str()),
-                ),
-                ("app", Value::from(plan.app.as_str())),
-                ("environments", to_value(&plan.environments)),
-                ("services", services.clone()),
-                ("backing", to_value(&plan.backing)),
-                ("compose", to_value(&plan.compose)),
-                ("env_example", Value::from(env_example)),
-            ],
-            services: plan
-                .services
-                .iter()
-                .enumerate()
-                .map(|(i, _)| item(&services, i))
-                .collect(),
+            plan: plan.clone(),
+            contract_version: Value::from(plan.contract_version),
+            generator_version: Value::from(plan.generator_version.as_str()),
+            app: Value::from(plan.app.as_str()),
+            environments_list: to_value(&plan.environments),
+            backing: to_value(&plan.backing),
+            env_example: Value::from(env_example),
             environments: plan.environments.iter().map(to_value).collect(),
-            values: plan
-                .services
-                .iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    let envs = item(&services, i)
-                        .get_attr("environments")
-                        .expect("a service has environments");
-                    plan.environments
-                        .iter()
-                        .map(|e| {
-                            s.environments
-                                .iter()
-                                .position(|se| se.env == e.name)
-                                .map(|j| {
-                                    let se = item(&envs, j);
-                                    (
-                                        se.get_attr("values").expect("values"),
-                                        se.get_attr("overrides").expect("overrides"),
-                                    )
-                                })
-                        })
-                        .collect()
-                })
-                .collect(),
             schema: to_value(&schema),
             schema_json: Value::from(
                 serde_json::to_string_pretty(&schema).expect("a schema serializes"),
@@ -168,21 +143,60 @@ impl Contexts {
         }
     }
 
-    /// The values table of service `s`: only its README shows it, so it is built when that
-    /// service's files are rendered, not held for every service at once.
-    pub(super) fn values_table(&self, plan: &Plan, s: usize) -> Value {
-        to_value(values_table(&plan.services[s].base, &self.schema_raw))
+    /// The values of service `s` its templates read, the values table (only its README
+    /// shows it) among them.
+    pub(super) fn service(&self, s: usize) -> ServiceValues {
+        let plan = &self.plan;
+        let service = to_value(&plan.services[s]);
+        let envs = service
+            .get_attr("environments")
+            .expect("a service has environments");
+        let item = |v: &Value, i: usize| v.get_item_by_index(i).expect("index within the plan");
+        let values = plan
+            .environments
+            .iter()
+            .map(|e| {
+                plan.services[s]
+                    .environments
+                    .iter()
+                    .position(|se| se.env == e.name)
+                    .map(|j| {
+                        let se = item(&envs, j);
+                        (
+                            se.get_attr("values").expect("values"),
+                            se.get_attr("overrides").expect("overrides"),
+                        )
+                    })
+            })
+            .collect();
+        ServiceValues {
+            index: s,
+            table: to_value(values_table(&plan.services[s].base, &self.schema_raw)),
+            service,
+            values,
+        }
     }
 
-    /// The same keys as [`Context`] (what `templates context` prints), absent ones left out;
-    /// `table` is [`Contexts::values_table`] of `service`.
-    pub(super) fn get(&self, service: Option<(usize, &Value)>, env: Option<usize>) -> Value {
-        let mut pairs = self.common.clone();
-        let table = service.map(|(_, t)| t.clone());
-        let service = service.map(|(s, _)| s);
-        if let (Some(s), Some(table)) = (service, table) {
-            pairs.push(("service", self.services[s].clone()));
-            pairs.push(("values_table", table));
+    /// The same keys as [`Context`] (what `templates context` prints), absent ones left out.
+    pub(super) fn get(&self, service: Option<&ServiceValues>, env: Option<usize>) -> Value {
+        let mut pairs = vec![
+            ("contract_version", self.contract_version.clone()),
+            ("generator_version", self.generator_version.clone()),
+            ("app", self.app.clone()),
+            ("environments", self.environments_list.clone()),
+            ("services", Value::from_object(Services(self.plan.clone()))),
+            ("backing", self.backing.clone()),
+            (
+                "compose",
+                Value::from_object(Lazy::new(self.plan.clone(), "compose", |p| {
+                    to_value(&p.compose)
+                })),
+            ),
+            ("env_example", self.env_example.clone()),
+        ];
+        if let Some(s) = service {
+            pairs.push(("service", s.service.clone()));
+            pairs.push(("values_table", s.table.clone()));
             pairs.push(("values_schema", self.schema.clone()));
             pairs.push(("values_schema_json", self.schema_json.clone()));
         }
@@ -190,7 +204,7 @@ impl Contexts {
             pairs.push(("env", self.environments[e].clone()));
         }
         if let (Some(s), Some(e)) = (service, env)
-            && let Some((values, overrides)) = &self.values[s][e]
+            && let Some((values, overrides)) = &s.values[e]
         {
             pairs.push(("values", values.clone()));
             pairs.push(("overrides", overrides.clone()));
@@ -208,12 +222,11 @@ pub fn received_context(
     service: Option<usize>,
     env: Option<usize>,
 ) -> serde_json::Value {
-    let contexts = Contexts::new(plan, true);
-    let table = service.map(|s| contexts.values_table(plan, s));
-    let service = service.zip(table.as_ref());
-    serde_json::to_value(contexts.get(service, env)).expect("a context serializes")
+    let contexts = Contexts::new(&Arc::new(plan.clone()), true);
+    let service = service.map(|s| contexts.service(s));
+    serde_json::to_value(contexts.get(service.as_ref(), env)).expect("a context serializes")
 }
 
-fn to_value<T: Serialize>(value: T) -> Value {
+pub(super) fn to_value<T: Serialize>(value: T) -> Value {
     Value::from(minijinja::value::Serde(value))
 }

@@ -2,10 +2,11 @@
 //! paths, refusing two writers of one file, and checking what team templates produce.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
-use minijinja::{Environment, Value};
+use minijinja::Environment;
 
-use super::context::{Contexts, ENV_EXAMPLE};
+use super::context::{Contexts, ENV_EXAMPLE, ServiceValues};
 use super::environment::environment;
 use super::error::{error_line, from_minijinja};
 use super::templates::{self, JINJA_SUFFIX, output_path};
@@ -16,8 +17,9 @@ use crate::plan::Plan;
 /// Where a chart's own templates live in the template set.
 const CHART_TEMPLATES: &str = "charts/__service__/templates/";
 
-/// Renders every output of the template set for the plan.
-pub fn render(plan: &Plan, set: &TemplateSet) -> Result<FileSet, RenderError> {
+/// Renders every output of the template set for the plan (shared with the templates' views of
+/// it, see [`super::lazy`]).
+pub fn render(plan: &Arc<Plan>, set: &TemplateSet) -> Result<FileSet, RenderError> {
     let renderer = Renderer::new(plan, set)?;
     let mut files = FileSet::new();
     for unit in 0..renderer.units() {
@@ -97,7 +99,7 @@ impl Compiled {
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(plan: &'a Plan, set: &'a TemplateSet) -> Result<Self, RenderError> {
+    pub fn new(plan: &'a Arc<Plan>, set: &'a TemplateSet) -> Result<Self, RenderError> {
         let env = Compiled::of(set)?;
         let contexts = Contexts::new(plan, set.generates(ENV_EXAMPLE));
         // Team templates are checked to give valid YAML as they render. The embedded ones are
@@ -141,15 +143,16 @@ impl<'a> Renderer<'a> {
     /// The files of one unit.
     pub fn render_unit(&self, unit: usize) -> Result<FileSet, RenderError> {
         let mut files = FileSet::new();
-        // The values table of the service whose files these are, built once per unit.
-        let mut table: Option<(usize, Value)> = None;
+        // The values of the service whose files these are, converted once per unit.
+        let mut service: Option<ServiceValues> = None;
         for job in &self.units[unit] {
             if let Some(s) = job.service
-                && table.as_ref().is_none_or(|(t, _)| *t != s)
+                && service.as_ref().is_none_or(|v| v.index != s)
             {
-                table = Some((s, self.contexts.values_table(self.plan, s)));
+                service = Some(self.contexts.service(s));
             }
-            if let Some(text) = self.render_job(job, table.as_ref().map(|(_, t)| t))? {
+            let service = job.service.and(service.as_ref());
+            if let Some(text) = self.render_job(job, service)? {
                 files.insert(job.out.clone(), text);
             }
         }
@@ -162,7 +165,11 @@ impl<'a> Renderer<'a> {
 
     /// The text of one file; `None` for a chart template that renders nothing for this
     /// service (the Deployment of a job, the Service of a worker), which is no file of its chart.
-    fn render_job(&self, job: &Job, table: Option<&Value>) -> Result<Option<String>, RenderError> {
+    fn render_job(
+        &self,
+        job: &Job,
+        service: Option<&ServiceValues>,
+    ) -> Result<Option<String>, RenderError> {
         let (path, out) = (job.template, job.out.as_str());
         let template = self.set.get(path).expect("assigned from the set");
         if !path.ends_with(JINJA_SUFFIX) {
@@ -172,10 +179,7 @@ impl<'a> Renderer<'a> {
             .env
             .get()
             .get_template(path)
-            .and_then(|t| {
-                let service = job.service.zip(table);
-                t.render(self.contexts.get(service, job.env))
-            })
+            .and_then(|t| t.render(self.contexts.get(service, job.env)))
             .map_err(|e| from_minijinja(&e, path, self.set))?;
         if path.starts_with(CHART_TEMPLATES) && text.trim().is_empty() {
             return Ok(None);

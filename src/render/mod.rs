@@ -12,6 +12,7 @@ mod environment;
 mod error;
 mod files;
 pub mod helm;
+mod lazy;
 pub mod templates;
 
 pub use chart_values::{ValuesRow, values_schema};
