@@ -6,7 +6,7 @@ use super::existing;
 use super::merge::{Kind, Outcome, merge_outcome};
 use super::paths::{self, Disk};
 use super::plan::{Builder, PlannedWrite, keep};
-use super::state;
+use super::state::{self, Sha256};
 
 impl Builder<'_> {
     /// Decides one generated path. Returns the file as the run leaves it when that keeps a
@@ -14,7 +14,9 @@ impl Builder<'_> {
     /// or nothing because the run refuses).
     pub(super) fn decide(&mut self, rel: &str, new: &str) -> Result<Option<Vec<u8>>, OutputError> {
         paths::validate_syntax(rel)?;
-        if !self.generated.insert(rel.to_owned()) {
+        // The new record is the list of generated paths (files no longer generated join it
+        // only after the last unit).
+        if self.new_record.files.contains_key(rel) {
             return Err(OutputError::InvalidPath {
                 path: rel.to_owned(),
                 reason: "two generated files have this path",
@@ -23,13 +25,9 @@ impl Builder<'_> {
         let (root, blobs, loaded) = (&self.root, &self.blobs, &self.loaded);
         let (force, adopt) = (self.opts.force, self.opts.adopt);
         let new = new.as_bytes();
-        let new_hash = state::sha256_hex(new);
+        let new_hash = Sha256::of(new);
         let recorded = loaded.record.files.get(rel);
-        self.new_record
-            .files
-            .entry(rel.to_owned())
-            .or_default()
-            .insert(new_hash.clone());
+        self.new_record.insert(rel, new_hash);
         // The base copy always holds the latest rendering. One recorded hash equal to the
         // rendering means it already does; otherwise (a crash, a git merge, a first run) it
         // is read and compared.
@@ -74,7 +72,7 @@ impl Builder<'_> {
                         edited: None,
                     }
                 } else if let Some(recorded) = recorded {
-                    let edited = !recorded.contains(&state::sha256_hex(&bytes))
+                    let edited = !recorded.contains(&Sha256::of(&bytes))
                         && !existing::same_as_base(root, &base_rel, blobs, &key, &bytes)?;
                     if !edited {
                         Outcome::write(new, bytes, permissions, Kind::Updated)

@@ -5,12 +5,14 @@ use std::collections::BTreeSet;
 
 use super::OutputError;
 use super::paths::{Disk, Root};
-use super::state::{self, BASE_DIR, LEGACY_STATE_FILE, PENDING_FILE, Record, STATE_FILE};
+use super::state::{self, BASE_DIR, LEGACY_STATE_FILE, PENDING_FILE, Record, STATE_FILE, Sha256};
 
 /// What the output directory records, from whichever of the state, the format-1 record and
 /// an interrupted run's pending file exist.
 pub(super) struct Loaded {
     pub record: Record,
+    /// The state file as it was read: its hash, or why there is none.
+    pub state_file: StateFile,
     /// A record of any kind exists.
     pub exists: bool,
     pub legacy: bool,
@@ -20,20 +22,26 @@ pub(super) struct Loaded {
 pub(super) fn load_record(root: &Root, lenient: bool) -> Result<Loaded, OutputError> {
     let mut loaded = Loaded {
         record: Record::default(),
+        state_file: StateFile::Missing,
         exists: false,
         legacy: false,
         had_pending: false,
     };
-    let read = |rel: &str| -> Result<Option<Vec<u8>>, OutputError> {
+    let mut unreadable = false;
+    let mut read = |rel: &str| -> Result<Option<Vec<u8>>, OutputError> {
         match root.inspect(rel) {
             Ok(Disk::File { bytes, .. }) => Ok(Some(bytes)),
             Ok(Disk::Missing) => Ok(None),
-            Err(_) if lenient => Ok(None),
+            Err(_) if lenient => {
+                unreadable |= rel == STATE_FILE;
+                Ok(None)
+            }
             Err(e) => Err(e),
         }
     };
     if let Some(bytes) = read(STATE_FILE)? {
         loaded.exists = true;
+        loaded.state_file = StateFile::Read(Sha256::of(&bytes));
         let text = String::from_utf8_lossy(&bytes);
         match Record::parse(&text, &root.join(STATE_FILE), lenient) {
             Ok(r) => loaded.record = r,
@@ -65,13 +73,25 @@ pub(super) fn load_record(root: &Root, lenient: bool) -> Result<Loaded, OutputEr
         }
         loaded.exists = true;
     }
+    if unreadable {
+        loaded.state_file = StateFile::Unreadable;
+    }
     Ok(loaded)
+}
+
+/// What `load_record` found at `.chartwright/state`.
+pub(super) enum StateFile {
+    Missing,
+    /// Its SHA-256: `finish` compares the new record's without reading the file again.
+    Read(Sha256),
+    /// Not readable (`--adopt` goes on without it).
+    Unreadable,
 }
 
 /// The base store's contents: the well-named base copies (by path key) and everything else
 /// below it (`strays`: format-1 base copies, files nobody should have put there).
 pub(super) struct Blobs {
-    pub valid: BTreeSet<String>,
+    pub valid: BTreeSet<Sha256>,
     pub strays: Vec<String>,
 }
 
@@ -83,7 +103,7 @@ pub(super) fn list_blobs(root: &Root) -> Result<Blobs, OutputError> {
     for rel in root.list_files(BASE_DIR)? {
         match state::blob_hash(&rel) {
             Some(key) => {
-                blobs.valid.insert(key.to_owned());
+                blobs.valid.insert(key);
             }
             None => blobs.strays.push(rel),
         }
@@ -97,7 +117,7 @@ pub(super) fn same_as_base(
     root: &Root,
     base_rel: &str,
     blobs: &Blobs,
-    key: &str,
+    key: &Sha256,
     bytes: &[u8],
 ) -> Result<bool, OutputError> {
     if !blobs.valid.contains(key) {

@@ -4,12 +4,12 @@
 use std::collections::BTreeSet;
 
 use super::OutputError;
-use super::existing;
+use super::existing::{self, StateFile};
 use super::paths::{self, Disk};
 use super::plan::{Builder, Contents, Plan, PlannedWrite, note_change};
 use super::state::{
     self, BASE_DIR, GITATTRIBUTES, GITATTRIBUTES_FILE, GITIGNORE, GITIGNORE_FILE,
-    LEGACY_STATE_FILE, PENDING_FILE, STATE_FILE,
+    LEGACY_STATE_FILE, PENDING_FILE, STATE_FILE, Sha256,
 };
 
 impl Builder<'_> {
@@ -30,27 +30,37 @@ impl Builder<'_> {
             foreign,
             unrecorded,
             mut new_record,
-            generated,
         } = self;
         let force = opts.force;
         let old = &loaded.record;
         let mut content_deletes = Vec::new();
-        paths::validate_generated(generated.iter().map(String::as_str))?;
+        // Until files no longer generated join it below, the new record lists exactly the
+        // generated paths.
+        paths::validate_generated(new_record.files.keys().map(String::as_str))?;
         if !foreign.is_empty() {
             return Err(OutputError::ForeignFiles { paths: foreign });
         }
+        let mut no_base = new_record.files.keys().filter(|rel| {
+            old.files
+                .get(*rel)
+                .is_some_and(|_| !blobs.valid.contains(&state::base_key(rel)))
+        });
+        let no_base = no_base
+            .next()
+            .map(|first| (first.clone(), 1 + no_base.count()));
 
         // Files generated before and not now. An edited one is kept, and stays recorded (with its
         // base) so that it keeps being reported, and so that generating it again (a service
         // renamed back) merges the edit instead of refusing the file as foreign.
         for (rel, hashes) in &old.files {
-            if generated.contains(rel) {
+            // Only `rel` itself may have joined the new record in this loop.
+            if new_record.files.contains_key(rel) {
                 continue;
             }
             match root.inspect(rel) {
                 Ok(Disk::File { bytes, .. }) => {
                     let key = state::base_key(rel);
-                    let edited = !hashes.contains(&state::sha256_hex(&bytes))
+                    let edited = !hashes.contains(&Sha256::of(&bytes))
                         && !existing::same_as_base(
                             &root,
                             &state::blob_path(&key),
@@ -86,7 +96,7 @@ impl Builder<'_> {
         // are deleted and added on every change, which git's rename detection pairs into
         // rename/rename conflicts when two branches change a shared file such as
         // docker-compose.yml.)
-        let keys: BTreeSet<String> = new_record
+        let keys: BTreeSet<Sha256> = new_record
             .files
             .keys()
             .map(|p| state::base_key(p))
@@ -134,20 +144,11 @@ impl Builder<'_> {
                 old.ambiguous_inputs.join("; ")
             ));
         }
-        let no_base: Vec<&str> = generated
-            .iter()
-            .map(String::as_str)
-            .filter(|rel| {
-                old.files
-                    .get(*rel)
-                    .is_some_and(|_| !blobs.valid.contains(&state::base_key(rel)))
-            })
-            .collect();
-        if !no_base.is_empty() && !loaded.legacy {
+        if let Some((first, count)) = no_base
+            && !loaded.legacy
+        {
             record_issues.push(format!(
-                "no base copy under {BASE_DIR}/ for {} recorded file(s), e.g. {}",
-                no_base.len(),
-                no_base[0]
+                "no base copy under {BASE_DIR}/ for {count} recorded file(s), e.g. {first}"
             ));
         }
 
@@ -169,15 +170,20 @@ impl Builder<'_> {
             }
         }
 
-        let new_state = new_record.to_text().into_bytes();
-        let state_current = matches!(
-            root.inspect(STATE_FILE)?,
-            Disk::File { ref bytes, .. } if *bytes == new_state
-        );
+        // Compared by hash, so that neither the state read at the start nor the new one is held
+        // twice (tens of thousands of lines at monorepo scale).
+        let state_current = match loaded.state_file {
+            StateFile::Read(hash) => hash == new_record.text_hash(),
+            StateFile::Missing => false,
+            StateFile::Unreadable => {
+                let new_state = new_record.to_text().into_bytes();
+                matches!(root.inspect(STATE_FILE)?, Disk::File { ref bytes, .. } if *bytes == new_state)
+            }
+        };
         let state_write =
             (!state_current || loaded.had_pending || loaded.legacy).then(|| PlannedWrite {
                 rel: STATE_FILE.to_owned(),
-                contents: Contents::Inline(new_state),
+                contents: Contents::Inline(new_record.to_text().into_bytes()),
                 permissions: None,
             });
 

@@ -119,8 +119,6 @@ pub(super) struct Builder<'a> {
     pub(super) foreign: Vec<PathBuf>,
     pub(super) unrecorded: Vec<String>,
     pub(super) new_record: Record,
-    /// Every generated path, for orphans and collisions.
-    pub(super) generated: BTreeSet<String>,
 }
 
 pub(crate) fn plan<S: Source + ?Sized>(
@@ -151,7 +149,6 @@ pub(crate) fn plan<S: Source + ?Sized>(
         foreign: Vec::new(),
         unrecorded: Vec::new(),
         new_record: Record::default(),
-        generated: BTreeSet::new(),
     };
     for unit in 0..source.units() {
         let files = source.files(unit)?;

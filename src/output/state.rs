@@ -29,11 +29,12 @@
 //! Everything written here is byte-for-byte deterministic (sorted, no timestamps), so that two
 //! identical runs leave identical bytes.
 
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
+use sha2::{Digest, Sha256 as Sha256Hasher};
 
 use super::OutputError;
 
@@ -75,13 +76,93 @@ pub struct RecordedInputs {
     pub templates: Option<String>,
 }
 
+/// A SHA-256, as its 32 bytes: the state file writes it as 64 hex digits, but a record of
+/// tens of thousands of files holds it in memory for the whole run (issue 17).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Sha256([u8; 32]);
+
+impl Sha256 {
+    pub fn of(bytes: &[u8]) -> Self {
+        Sha256(Sha256Hasher::digest(bytes).into())
+    }
+
+    /// Parses 64 lowercase hex digits, the only spelling chartwright writes.
+    pub fn parse(hex: &str) -> Option<Self> {
+        if !is_hash(hex) {
+            return None;
+        }
+        let mut out = [0u8; 32];
+        for (i, pair) in hex.as_bytes().chunks(2).enumerate() {
+            let digit = |c: u8| match c {
+                b'0'..=b'9' => c - b'0',
+                _ => c - b'a' + 10,
+            };
+            out[i] = digit(pair[0]) << 4 | digit(pair[1]);
+        }
+        Some(Sha256(out))
+    }
+}
+
+/// Lowercase hex, which sorts like the bytes.
+impl std::fmt::Display for Sha256 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for b in self.0 {
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The hashes recorded for one path, sorted: almost always one, held without an allocation;
+/// more after git merged two branches' records, or with an interrupted run's pending lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Hashes {
+    first: Sha256,
+    rest: Vec<Sha256>,
+}
+
+impl Hashes {
+    pub fn one(hash: Sha256) -> Self {
+        Hashes {
+            first: hash,
+            rest: Vec::new(),
+        }
+    }
+
+    pub fn insert(&mut self, hash: Sha256) {
+        if hash == self.first || self.rest.contains(&hash) {
+            return;
+        }
+        if hash < self.first {
+            self.rest
+                .insert(0, std::mem::replace(&mut self.first, hash));
+        } else {
+            let at = self.rest.partition_point(|h| *h < hash);
+            self.rest.insert(at, hash);
+        }
+    }
+
+    pub fn contains(&self, hash: &Sha256) -> bool {
+        self.first == *hash || self.rest.contains(hash)
+    }
+
+    pub fn len(&self) -> usize {
+        1 + self.rest.len()
+    }
+
+    /// In order.
+    pub fn iter(&self) -> impl Iterator<Item = &Sha256> {
+        std::iter::once(&self.first).chain(&self.rest)
+    }
+}
+
 /// What `.chartwright/state` says.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Record {
     /// Generated path → hashes of renderings chartwright wrote there. One hash after a
     /// `generate`; several after git merged two branches' records (or after an interrupted
     /// run, with the pending lines): a file equal to any of them is unedited.
-    pub files: BTreeMap<String, BTreeSet<String>>,
+    pub files: BTreeMap<String, Hashes>,
     pub inputs: RecordedInputs,
     /// Inputs that appear more than once with different values (two branches that used
     /// different defaults files, merged): the caller must choose with a flag.
@@ -91,15 +172,68 @@ pub(crate) struct Record {
 impl Record {
     /// The text of `.chartwright/state`.
     pub fn to_text(&self) -> String {
-        let mut out = format!(
-            "# chartwright state, format {FORMAT}, written by chartwright {}\n# One line per generated file: sha256 of chartwright's rendering, two spaces, path.\n# Merged by git line by line (.gitattributes); if it is lost or damaged, run `chartwright generate --adopt`.\n",
-            env!("CARGO_PKG_VERSION")
-        );
-        out.push_str(&inputs_text(&self.inputs));
-        for (path, hashes) in &self.files {
-            for hash in hashes {
-                let _ = writeln!(out, "{hash}  {path}");
+        let mut out = String::new();
+        self.write_text(&mut out);
+        out
+    }
+
+    /// The hash of [`Record::to_text`], computed without holding the text: whether the state
+    /// on disk is current is known without a second copy of it (issue 17).
+    pub fn text_hash(&self) -> Sha256 {
+        struct Hasher(Sha256Hasher);
+        impl std::fmt::Write for Hasher {
+            fn write_str(&mut self, s: &str) -> std::fmt::Result {
+                self.0.update(s.as_bytes());
+                Ok(())
             }
+        }
+        let mut hasher = Hasher(Sha256Hasher::new());
+        self.write_text(&mut hasher);
+        Sha256(hasher.0.finalize().into())
+    }
+
+    fn write_text(&self, out: &mut impl std::fmt::Write) {
+        write_header(out, &self.inputs);
+        for (path, hashes) in &self.files {
+            write_lines(out, path, hashes.iter());
+        }
+    }
+
+    /// Records `hash` for `path`, beside any hash it already has.
+    pub fn insert(&mut self, path: &str, hash: Sha256) {
+        match self.files.get_mut(path) {
+            Some(hashes) => hashes.insert(hash),
+            None => {
+                self.files.insert(path.to_owned(), Hashes::one(hash));
+            }
+        }
+    }
+
+    /// The text of the union of `self` and `other` (every hash of either, `self`'s inputs),
+    /// written without building the union: the pending record of a run.
+    pub fn union_text(&self, other: &Record) -> String {
+        let mut out = String::new();
+        write_header(&mut out, &self.inputs);
+        let (mut a, mut b) = (self.files.iter().peekable(), other.files.iter().peekable());
+        loop {
+            let order = match (a.peek(), b.peek()) {
+                (None, None) => break,
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (Some((pa, _)), Some((pb, _))) => pa.cmp(pb),
+            };
+            let (path, hashes) = match order {
+                Ordering::Less => a.next().expect("peeked"),
+                Ordering::Greater => b.next().expect("peeked"),
+                Ordering::Equal => {
+                    let ((path, mine), (_, theirs)) = a.next().zip(b.next()).expect("peeked");
+                    let mut both = mine.clone();
+                    theirs.iter().for_each(|h| both.insert(*h));
+                    write_lines(&mut out, path, both.iter());
+                    continue;
+                }
+            };
+            write_lines(&mut out, path, hashes.iter());
         }
         out
     }
@@ -156,14 +290,11 @@ impl Record {
                 }
                 let (hash, file) = line
                     .split_once("  ")
-                    .filter(|(h, f)| is_hash(h) && !f.is_empty())
+                    .and_then(|(h, f)| Some((Sha256::parse(h)?, f)))
+                    .filter(|(_, f)| !f.is_empty())
                     .ok_or_else(|| bad(format!("expected `<sha256>  <path>`, found {line:?}")))?;
                 super::paths::validate_syntax(file).map_err(|e| bad(e.to_string()))?;
-                record
-                    .files
-                    .entry(file.to_owned())
-                    .or_default()
-                    .insert(hash.to_owned());
+                record.insert(file, hash);
                 Ok(())
             })();
             match result {
@@ -213,21 +344,41 @@ impl Record {
         let mut record = Record::default();
         for (file, f) in legacy.files {
             super::paths::validate_syntax(&file).map_err(|e| corrupt(e.to_string()))?;
-            if !is_hash(&f.sha256) {
+            let Some(hash) = Sha256::parse(&f.sha256) else {
                 return Err(corrupt(format!("{file}: {:?} is not a sha256", f.sha256)));
-            }
-            record.files.entry(file).or_default().insert(f.sha256);
+            };
+            record.insert(&file, hash);
         }
         Ok(record)
     }
 
     pub fn add(&mut self, other: &Record) {
         for (path, hashes) in &other.files {
-            self.files
-                .entry(path.clone())
-                .or_default()
-                .extend(hashes.iter().cloned());
+            for hash in hashes.iter() {
+                self.insert(path, *hash);
+            }
         }
+    }
+}
+
+/// The `#` lines a state (or pending) file starts with.
+fn write_header(out: &mut impl std::fmt::Write, inputs: &RecordedInputs) {
+    let _ = write!(
+        out,
+        "# chartwright state, format {FORMAT}, written by chartwright {}\n# One line per generated file: sha256 of chartwright's rendering, two spaces, path.\n# Merged by git line by line (.gitattributes); if it is lost or damaged, run `chartwright generate --adopt`.\n{}",
+        env!("CARGO_PKG_VERSION"),
+        inputs_text(inputs)
+    );
+}
+
+/// One `<sha256>  <path>` line per hash.
+fn write_lines<'a>(
+    out: &mut impl std::fmt::Write,
+    path: &str,
+    hashes: impl Iterator<Item = &'a Sha256>,
+) {
+    for hash in hashes {
+        let _ = writeln!(out, "{hash}  {path}");
     }
 }
 
@@ -249,34 +400,28 @@ fn is_hash(s: &str) -> bool {
 
 /// The name of a generated path's base copy: the sha256 of the path, so that the store holds
 /// nothing a scanner takes for a chart or a Compose file.
-pub(crate) fn base_key(rel: &str) -> String {
-    sha256_hex(rel.as_bytes())
+pub(crate) fn base_key(rel: &str) -> Sha256 {
+    Sha256::of(rel.as_bytes())
 }
 
 /// Relative path of the base copy named `hash` (see [`base_key`]).
-pub(crate) fn blob_path(hash: &str) -> String {
-    format!("{BASE_DIR}/{}/{hash}", &hash[..2])
+pub(crate) fn blob_path(hash: &Sha256) -> String {
+    let hex = hash.to_string();
+    format!("{BASE_DIR}/{}/{hex}", &hex[..2])
 }
 
 /// The key a base copy's path names, when it is one (`.chartwright/base/ab/ab…`).
-pub(crate) fn blob_hash(rel: &str) -> Option<&str> {
+pub(crate) fn blob_hash(rel: &str) -> Option<Sha256> {
     let rest = rel.strip_prefix(BASE_DIR)?.strip_prefix('/')?;
     let (prefix, hash) = rest.split_once('/')?;
-    (is_hash(hash) && hash.starts_with(prefix) && prefix.len() == 2).then_some(hash)
+    (hash.starts_with(prefix) && prefix.len() == 2)
+        .then(|| Sha256::parse(hash))
+        .flatten()
 }
 
 /// Path of a format-1 base copy.
 pub(crate) fn legacy_base_path(rel: &str) -> String {
     format!("{BASE_DIR}/{rel}")
-}
-
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut out = String::with_capacity(64);
-    for b in digest {
-        let _ = write!(out, "{b:02x}");
-    }
-    out
 }
 
 #[cfg(test)]
@@ -290,8 +435,8 @@ mod tests {
     #[test]
     fn text_round_trips_and_is_sorted_by_path() {
         let mut r = Record::default();
-        r.files.entry("b.yaml".into()).or_default().insert(h('b'));
-        r.files.entry("a b.yaml".into()).or_default().insert(h('a'));
+        r.insert("b.yaml", Sha256::parse(&h('b')).unwrap());
+        r.insert("a b.yaml", Sha256::parse(&h('a')).unwrap());
         r.inputs.defaults = Some("../org.yaml".into());
         let text = r.to_text();
         let body: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
@@ -327,9 +472,57 @@ mod tests {
     }
 
     #[test]
+    fn hashes_round_trip_as_hex_and_sort_like_it() {
+        let text = "00ff10a0b1c2d3e4f5060708090a0b0c0d0e0f101112131415161718191a1b1c";
+        let hash = Sha256::parse(text).unwrap();
+        assert_eq!(hash.to_string(), text);
+        assert_eq!(Sha256::of(b"").to_string(), sha2_hex(b""));
+        for bad in [
+            &text[1..],
+            &text.to_uppercase(),
+            &format!("{}g", &text[1..]),
+        ] {
+            assert_eq!(Sha256::parse(bad), None, "{bad}");
+        }
+        let mut hashes = Hashes::one(Sha256::parse(&h('b')).unwrap());
+        for c in ['c', 'a', 'b', '9'] {
+            hashes.insert(Sha256::parse(&h(c)).unwrap());
+        }
+        let listed: Vec<String> = hashes.iter().map(|h| h.to_string()).collect();
+        assert_eq!(listed, [h('9'), h('a'), h('b'), h('c')]);
+    }
+
+    fn sha2_hex(bytes: &[u8]) -> String {
+        Sha256Hasher::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    #[test]
+    fn the_union_text_is_the_text_of_the_union() {
+        let parse = |t: &str| Record::parse(t, Path::new("s"), false).unwrap();
+        let old = parse(&format!(
+            "#defaults a.yaml\n{}  a\n{}  b\n{}  b\n{}  d\n",
+            h('1'),
+            h('2'),
+            h('3'),
+            h('4')
+        ));
+        let new = parse(&format!("{}  b\n{}  b\n{}  c\n", h('3'), h('5'), h('6')));
+        let mut union = old.clone();
+        union.add(&new);
+        assert_eq!(old.union_text(&new), union.to_text());
+        assert_eq!(union.files["b"].len(), 3);
+        assert!(union.to_text().contains("#defaults a.yaml"));
+    }
+
+    #[test]
     fn blob_paths_name_their_hash() {
-        let p = blob_path(&h('a'));
-        assert_eq!(blob_hash(&p), Some(h('a').as_str()));
+        let key = Sha256::parse(&h('a')).unwrap();
+        let p = blob_path(&key);
+        assert_eq!(p, format!(".chartwright/base/aa/{}", h('a')));
+        assert_eq!(blob_hash(&p), Some(key));
         assert_eq!(blob_hash(".chartwright/base/charts/x/values.yaml"), None);
     }
 }

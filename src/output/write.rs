@@ -23,10 +23,9 @@ pub(super) fn carry_out(
     // Before the first file is replaced, the union of the old and new record is on disk:
     // whatever a crash leaves, every file is then an old or a new rendering that the record
     // knows, so the next run replaces it instead of taking it for an edit.
-    let mut pending = plan.old_record.clone();
-    pending.add(&plan.new_record);
     let pending_written = if plan.content_changes > 0 || plan.had_pending {
-        write_durably(&plan.root.dir, PENDING_FILE, pending.to_text().as_bytes())?;
+        let pending = plan.old_record.union_text(&plan.new_record);
+        write_durably(&plan.root.dir, PENDING_FILE, pending.as_bytes())?;
         true
     } else {
         false
