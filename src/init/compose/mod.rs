@@ -5,10 +5,12 @@
 
 mod backing;
 pub mod env;
+mod files;
 pub mod health;
 pub mod image;
 mod service;
 mod values;
+pub use files::Places;
 pub use values::{VOLUME_SIZE, shell_words};
 pub mod vars;
 
@@ -106,8 +108,14 @@ fn options() -> serde_saphyr::Options {
 }
 
 /// Reads and imports a Compose file, with the `.env` beside it (as Compose reads it) and the
-/// `--image-tag` pins (by Compose or spec name).
-pub fn import(path: &Path, app: &str, pins: &BTreeMap<String, String>) -> Result<Import, String> {
+/// `--image-tag` pins (by Compose or spec name), for the spec to be written at `spec` (the
+/// files it names are named relative to it).
+pub fn import(
+    path: &Path,
+    spec: &Path,
+    app: &str,
+    pins: &BTreeMap<String, String>,
+) -> Result<Import, String> {
     let text = crate::input::read_text(path, crate::input::MAX_INPUT_BYTES)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let env_path = path.parent().unwrap_or(Path::new("")).join(".env");
@@ -132,8 +140,9 @@ pub fn import(path: &Path, app: &str, pins: &BTreeMap<String, String>) -> Result
             merged = Some(over);
         }
     }
-    let mut imp =
-        import_doc(&doc, app, &vars, pins).map_err(|e| format!("{}: {e}", path.display()))?;
+    let places = Places::new(path, spec);
+    let mut imp = import_doc(&doc, app, &vars, pins, Some(&places))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     if let Some(o) = merged {
         imp.warnings.insert(
             0,
@@ -184,6 +193,8 @@ pub(super) struct Plan<'a> {
     pub skipped: Vec<String>,
     pub vars: &'a BTreeMap<String, String>,
     pub app: &'a str,
+    /// Where the files the Compose file names are read (`None` for a file given as text).
+    pub places: Option<&'a Places>,
 }
 
 pub fn import_text(
@@ -192,7 +203,7 @@ pub fn import_text(
     vars: &BTreeMap<String, String>,
     pins: &BTreeMap<String, String>,
 ) -> Result<Import, String> {
-    import_doc(&parse(text)?, app, vars, pins)
+    import_doc(&parse(text)?, app, vars, pins, None)
 }
 
 fn import_doc(
@@ -200,6 +211,7 @@ fn import_doc(
     app: &str,
     vars: &BTreeMap<String, String>,
     pins: &BTreeMap<String, String>,
+    places: Option<&Places>,
 ) -> Result<Import, String> {
     let services = doc
         .get("services")
@@ -233,6 +245,7 @@ fn import_doc(
         skipped: Vec::new(),
         vars,
         app,
+        places,
     };
     for (cname, svc) in services {
         let name = spec_name(cname);
