@@ -230,7 +230,7 @@ BARE
         assert_eq!(get("EMPTY").as_deref(), Some(""));
         assert_eq!(get("SPACED").as_deref(), Some("x y"));
         assert_eq!(get("BARE"), None);
-        assert_eq!(v.len(), 15);
+        assert_eq!(v.len(), 13);
         let sq = lines("SQ='$X'\nDQ=\"$X\"\nU=$X\n");
         let interpolated: Vec<bool> = sq
             .iter()

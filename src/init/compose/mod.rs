@@ -5,12 +5,14 @@
 
 mod backing;
 pub mod env;
+mod env_files;
 mod files;
 pub mod health;
 pub mod image;
 mod service;
 mod values;
 pub use files::Places;
+use values::spec_name;
 pub use values::{VOLUME_SIZE, shell_words};
 pub mod vars;
 
@@ -21,7 +23,6 @@ use serde_json::Value;
 
 use super::draft::{BackingDraft, ServiceDraft};
 use crate::catalog::CatalogEntry;
-use crate::spec::names::{MAX_NAME, check_dns_label};
 use image::Unpinned;
 
 /// The Compose file in `dir`, if any.
@@ -61,29 +62,6 @@ pub(super) fn as_str(v: &Value) -> Option<String> {
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
     }
-}
-
-/// A Compose service name as a spec name: kept when it is a DNS label, else its suggestion.
-fn spec_name(name: &str) -> String {
-    if check_dns_label(name, MAX_NAME).is_ok() {
-        return name.to_string();
-    }
-    let s: String = name
-        .to_ascii_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    let s = s.trim_matches('-').to_string();
-    let s = if s.starts_with(|c: char| c.is_ascii_lowercase()) {
-        s
-    } else {
-        format!("s-{s}")
-    };
-    s.chars()
-        .take(MAX_NAME)
-        .collect::<String>()
-        .trim_end_matches('-')
-        .to_string()
 }
 
 /// Compose YAML: aliases and merge keys are normal style (`x-` anchors reused by every

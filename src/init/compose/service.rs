@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::env_files;
 use super::files::{self, Bind};
 use super::health::{self, Check};
 use super::image::Image;
@@ -193,7 +194,7 @@ pub(super) fn import(
         Some(Value::Object(m)) => m.keys().cloned().collect(),
         _ => Vec::new(),
     };
-    files::environment(svc, plan, &mut s);
+    env_files::environment(svc, plan, &mut s);
     // Dependencies.
     for d in deps {
         match plan.names.get(&d) {
@@ -305,7 +306,7 @@ pub(super) fn import(
 /// A bind-mounted file as a config file, or the reason it is not one.
 fn config_file(s: &mut ServiceDraft, v: &Value, text: &str, plan: &Plan) {
     match files::bind(v, plan) {
-        Bind::NotBind => s.not_carried.push(format!("volume `{text}`")),
+        Bind::Other => s.not_carried.push(format!("volume `{text}`")),
         Bind::Refused(why) => s.not_carried.push(format!("volume `{text}` ({why})")),
         Bind::File {
             source,
