@@ -12,8 +12,8 @@ pub mod image;
 mod service;
 mod values;
 pub use files::Places;
+pub use values::shell_words;
 use values::spec_name;
-pub use values::{VOLUME_SIZE, shell_words};
 pub mod vars;
 
 use std::collections::BTreeMap;
