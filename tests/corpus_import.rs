@@ -604,13 +604,29 @@ fn round_trip(case: &Case, imp: &Imported, failures: &mut Vec<String>) -> usize 
             if is_bind {
                 bind_targets.push(target.clone());
             }
-            if listed.contains(&format!("volume `{written}`")) {
+            // Listed as not carried (a line of the "Not carried" list, not a note).
+            let said = listed.contains(&format!("- volume `{written}`"))
+                || (!is_bind && listed.contains("a job runs to completion: persistent volumes"));
+            let dir = imp.copy.join(&source);
+            if is_bind && dir.is_dir() && !said {
+                // A small directory is mounted file by file.
+                for e in std::fs::read_dir(&dir).unwrap() {
+                    let e = e.unwrap();
+                    let want = (
+                        format!("{target}/{}", e.file_name().to_string_lossy()),
+                        e.path().canonicalize().ok(),
+                    );
+                    if !got_binds.contains(&want) {
+                        failures.push(fail("file of a bind-mounted directory", &want, &got_binds));
+                    }
+                    bind_targets.push(want.0);
+                }
+            } else if said {
                 continue;
-            }
-            if !got_volumes.contains(&target) {
+            } else if !got_volumes.contains(&target) {
                 failures.push(fail("volume", &written, &got_volumes));
             } else if is_bind {
-                let want = imp.copy.join(&source).canonicalize().ok();
+                let want = dir.canonicalize().ok();
                 if !got_binds.contains(&(target.clone(), want.clone())) {
                     failures.push(fail("bind-mounted file", &(want, target), &got_binds));
                 }
@@ -751,7 +767,8 @@ fn corpus_dockerfiles_give_the_final_stage_ports_protocols_and_probe_port() {
 }
 
 /// Files several corpus applications reference but do not publish (a proxy's configuration, a
-/// Logstash pipeline, Mastodon's `.env.production`, Paperless's settings), written as fixtures
+/// Logstash pipeline, Prometheus and Grafana configuration folders, Mastodon's
+/// `.env.production`, Paperless's settings), written as fixtures
 /// beside the corpus copy: with them present, bind-mounted files become config files, env files
 /// are named or copied, the output passes the tools, and each service round-trips (the same
 /// files at the same paths, the same environment); no secret value reaches the spec or output.
@@ -759,6 +776,8 @@ fn corpus_dockerfiles_give_the_final_stage_ports_protocols_and_probe_port() {
 fn files_the_corpus_lacks_are_carried_once_present() {
     const NGINX: &str = "server {\n    listen 80;\n    location / {\n        proxy_pass http://backend:8000;\n    }\n}\n";
     const PIPELINE: &str = "input { tcp { port => 5000 } }\noutput { elasticsearch { hosts => [\"elasticsearch:9200\"] } }\n";
+    const PROMETHEUS: &str = "global:\n  scrape_interval: 15s\nscrape_configs:\n  - job_name: prometheus\n    static_configs:\n      - targets: [\"localhost:9090\"]\n";
+    const DATASOURCE: &str = "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    url: http://prometheus:9090\n    isDefault: true\n";
     // Written after Mastodon's public `.env.production.sample` keys; the values are made up.
     const MASTODON_ENV: &str = "# Generated with mastodon:setup\nLOCAL_DOMAIN=social.example.com\nSINGLE_USER_MODE=false\nSECRET_KEY_BASE=0f3c9a1b2e\nOTP_SECRET=9a1b0f3c2e\nVAPID_PRIVATE_KEY=vapid-private-value\nVAPID_PUBLIC_KEY=BPx2public\nDB_HOST=db\nDB_PORT=5432\nDB_NAME=postgres\nDB_USER=postgres\nDB_PASS=db-pass-value\nREDIS_HOST=redis\nREDIS_PORT=6379\nS3_ENABLED=false\nSMTP_SERVER=smtp.example.com\nSMTP_PORT=587\nSMTP_LOGIN=mastodon\nSMTP_PASSWORD=smtp-pass-value\nSMTP_FROM_ADDRESS='Mastodon <notifications@social.example.com>'\n";
     const PAPERLESS_ENV: &str = "# docker-compose.env, filled in\nUSERMAP_UID=1000\nPAPERLESS_TIME_ZONE=Europe/Berlin\nPAPERLESS_OCR_LANGUAGE=deu # German\n";
@@ -785,6 +804,18 @@ fn files_the_corpus_lacks_are_carried_once_present() {
             vec![
                 r#"{ source: "logstash/pipeline/logstash-nginx.config", mount_path: "/usr/share/logstash/pipeline/logstash-nginx.config" }"#,
                 r#"{ source: "logstash/nginx.log", mount_path: "/home/nginx.log" }"#,
+            ],
+        ),
+        (
+            find("prometheus-grafana"),
+            vec![
+                ("etc/prometheus/prometheus.yml", PROMETHEUS),
+                ("grafana/datasource.yml", DATASOURCE),
+            ],
+            vec![
+                r#"{ source: "etc/prometheus/prometheus.yml", mount_path: "/prometheus/prometheus.yml" }"#,
+                r#"{ source: "grafana/datasource.yml", mount_path: "/etc/grafana/provisioning/datasources/datasource.yml" }"#,
+                "a directory of 1 file(s), mounted file by file",
             ],
         ),
         (

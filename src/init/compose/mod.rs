@@ -11,7 +11,7 @@ pub mod health;
 pub mod image;
 mod service;
 mod values;
-pub use files::Places;
+pub use files::{MAX_DIRECTORY_FILES, Places};
 pub use values::shell_words;
 use values::spec_name;
 pub mod vars;
