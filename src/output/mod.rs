@@ -83,6 +83,7 @@ mod error;
 mod existing;
 mod fileset;
 mod finish;
+mod hash;
 mod lock;
 mod merge;
 mod paths;
