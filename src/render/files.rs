@@ -50,16 +50,26 @@ pub struct Renderer<'a> {
     /// Team templates are in the set: rendered YAML is checked.
     pub check_output: bool,
     /// Output path -> the template that writes it, for naming it in an error.
-    pub origins: HashMap<String, String>,
+    pub origins: HashMap<String, &'a str>,
     units: Vec<Vec<Job<'a>>>,
 }
 
-/// One output file: its path, its template, and the service and environment it is for.
+/// One output file: its template, and the service and environment it is for. Its path is
+/// derived again when it is rendered rather than kept (62,000 paths at 1,000 services).
 struct Job<'a> {
-    out: String,
     template: &'a str,
     service: Option<usize>,
     env: Option<usize>,
+}
+
+impl Job<'_> {
+    fn out(&self, plan: &Plan) -> String {
+        output_path(
+            self.template,
+            self.service.map(|s| plan.services[s].name.as_str()),
+            self.env.map(|e| plan.environments[e].name.as_str()),
+        )
+    }
 }
 
 /// The compiled templates: the embedded set's, compiled once per process, or a set of its own.
@@ -115,9 +125,8 @@ impl<'a> Renderer<'a> {
             .map(|(i, s)| (s.name.as_str(), i + 1))
             .collect();
         let mut units: Vec<Vec<Job>> = (0..=plan.services.len()).map(|_| Vec::new()).collect();
-        for job in jobs.into_values() {
-            let unit = job
-                .out
+        for (out, job) in jobs {
+            let unit = out
                 .strip_prefix("charts/")
                 .and_then(|rest| rest.split_once('/'))
                 .and_then(|(service, _)| index.get(service).copied())
@@ -152,8 +161,9 @@ impl<'a> Renderer<'a> {
                 service = Some(self.contexts.service(s));
             }
             let service = job.service.and(service.as_ref());
-            if let Some(text) = self.render_job(job, service)? {
-                files.insert(job.out.clone(), text);
+            let out = job.out(self.plan);
+            if let Some(text) = self.render_job(job, &out, service)? {
+                files.insert(out, text);
             }
         }
         // A service's chart is whole: its version follows its content.
@@ -168,9 +178,10 @@ impl<'a> Renderer<'a> {
     fn render_job(
         &self,
         job: &Job,
+        out: &str,
         service: Option<&ServiceValues>,
     ) -> Result<Option<String>, RenderError> {
-        let (path, out) = (job.template, job.out.as_str());
+        let path = job.template;
         let template = self.set.get(path).expect("assigned from the set");
         if !path.ends_with(JINJA_SUFFIX) {
             return Ok(Some(template.source.clone()));
@@ -215,7 +226,7 @@ impl<'a> Renderer<'a> {
 /// overlay file at one expansion of an embedded `__service__`/`__env__` template
 /// (`charts/api/values-prod.yaml`) replaces that one expansion, which no template path could
 /// otherwise name.
-type Assigned<'a> = (BTreeMap<String, Job<'a>>, HashMap<String, String>);
+type Assigned<'a> = (BTreeMap<String, Job<'a>>, HashMap<String, &'a str>);
 
 fn assign<'a>(plan: &Plan, set: &'a TemplateSet) -> Result<Assigned<'a>, RenderError> {
     let mut writers: HashMap<String, Writer> = HashMap::new();
@@ -276,11 +287,10 @@ fn assign<'a>(plan: &Plan, set: &'a TemplateSet) -> Result<Assigned<'a>, RenderE
                     }
                 }
                 writers.insert(out.clone(), writer);
-                origins.insert(out.clone(), path.to_string());
+                origins.insert(out.clone(), path);
                 jobs.insert(
-                    out.clone(),
+                    out,
                     Job {
-                        out,
                         template: path,
                         service: *service,
                         env: *environment,

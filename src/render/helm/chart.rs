@@ -64,7 +64,7 @@ impl<'a> Chart<'a> {
         // Only while every values file of the chart comes from those templates, unedited: an
         // overlay can also put a file at `charts/<service>/values-prod.yaml` itself.
         let from = |path: &str, template: &str| {
-            origins.get(path).map(String::as_str) == Some(template) && !src.edited.contains(path)
+            origins.get(path).copied() == Some(template) && !src.edited.contains(path)
         };
         let values_from_plan = values_from_plan
             && from(&values_path, "charts/__service__/values.yaml.j2")

@@ -52,7 +52,7 @@ pub struct ChartFiles<'a> {
     /// The chart files (`charts/<service>/...`); other files are ignored.
     pub files: &'a FileSet,
     /// Output path -> the template that rendered it.
-    pub origins: &'a HashMap<String, String>,
+    pub origins: &'a HashMap<String, &'a str>,
     pub set: &'a TemplateSet,
     /// Chart files that hold a hand edit kept on disk (they differ from their rendering):
     /// read from their text, and named by their path under `out` in an error.
@@ -74,8 +74,7 @@ impl ChartFiles<'_> {
         let template = self
             .origins
             .get(path)
-            .cloned()
-            .unwrap_or_else(|| path.to_owned());
+            .map_or_else(|| path.to_owned(), |t| t.to_string());
         let file = self
             .set
             .get(&template)
@@ -108,7 +107,7 @@ impl ChartFiles<'_> {
 pub fn render_manifests(
     plan: &Plan,
     files: &mut FileSet,
-    origins: &HashMap<String, String>,
+    origins: &HashMap<String, &str>,
     set: &TemplateSet,
     check_yaml: bool,
 ) -> Result<(), RenderError> {
@@ -163,7 +162,7 @@ pub fn service_manifests(
         if let Some(template) = chart.origins.get(&path) {
             let t = chart.set.get(template);
             return Err(RenderError {
-                template: template.clone(),
+                template: template.to_string(),
                 file: t
                     .and_then(|t| t.file.as_ref())
                     .map(|f| f.display().to_string()),
