@@ -9,7 +9,7 @@ pub mod health;
 pub mod image;
 mod service;
 mod values;
-pub use values::{VOLUME_SIZE, shell_words};
+pub use values::shell_words;
 pub mod vars;
 
 use std::collections::BTreeMap;
