@@ -3,7 +3,7 @@
 //!
 //! Phase one (staging) creates any missing directories and writes every new file to a
 //! temporary file next to its target, then makes them all durable at once (see
-//! [`sync_staged`]). Any error here removes the temporaries and the directories it created,
+//! [`durable::sync_files`]). Any error here removes the temporaries and the directories it created,
 //! so the tree is exactly as before: this is where a full disk, an unwritable directory or a
 //! read-only file system shows up.
 //!
@@ -17,7 +17,7 @@
 //! per file (and per directory) made system time dominate large runs (issue 17: 48,011 files,
 //! 6.4 s of system time). A small run `fsync`s each file and directory from many threads at
 //! once, so the disk's latency is paid about once per step; a large one makes each step one
-//! `syncfs` (see [`SYNC_ONE_BY_ONE_MAX`]). Files that are unchanged are never staged, so they
+//! `syncfs` (see [`durable::SYNC_ONE_BY_ONE_MAX`]). Files that are unchanged are never staged, so they
 //! are neither rewritten nor synced. What phase two cannot promise is all-or-nothing across
 //! files. It does promise that re-running `generate` finishes the job, because the state file,
 //! still describing the previous run, makes every already-replaced file look like an edit whose
@@ -31,10 +31,10 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use super::OutputError;
 use super::paths::Root;
 use super::plan::{Contents, Plan, PlannedWrite};
 use super::state::STATE_DIR;
+use super::{OutputError, durable};
 
 /// Where to inject a failure, for tests of the guarantees above.
 #[doc(hidden)]
@@ -118,7 +118,8 @@ fn stage_all(
     // Every temporary's data on disk before any rename can make it visible under its real
     // name. (The directories created for them are made durable with the renames.)
     if !staged.is_empty() {
-        sync_staged(&plan.root.dir, staged)
+        let temps: Vec<&Path> = staged.iter().map(|s| s.temp.as_path()).collect();
+        durable::sync_files(&plan.root.dir, &temps)
             .map_err(|(path, e)| OutputError::io("sync", path, e))?;
     }
     Ok(())
@@ -207,7 +208,7 @@ fn commit_staged(
     // The renames and deletions durable before the state file says they happened.
     touched_dirs.sort();
     touched_dirs.dedup();
-    sync_renamed(&plan.root.dir, &touched_dirs)
+    durable::sync_dirs(&plan.root.dir, &touched_dirs)
         .map_err(|(dir, e)| interrupted(step, OutputError::io("sync", dir, e)))?;
 
     if let Some(e) = crash(step) {
@@ -227,7 +228,7 @@ fn commit_staged(
             ));
         }
         let dir = plan.root.dir.join(STATE_DIR);
-        sync_path(&dir).map_err(|e| interrupted(step, OutputError::io("sync", dir, e)))?;
+        durable::sync_path(&dir).map_err(|e| interrupted(step, OutputError::io("sync", dir, e)))?;
     }
     Ok(())
 }
@@ -329,93 +330,4 @@ fn remove_empty_parents(root: &Root, rel: &str, touched: &mut Vec<PathBuf>) {
         components.pop();
     }
     touched.push(root.dir.clone());
-}
-
-/// Up to this many files (or directories) are made durable one by one, each with its own
-/// `fsync`, issued from [`SYNC_THREADS`] threads at once so that the disk's latency is paid
-/// about once rather than once per file; above it, one `syncfs(2)` of the whole file system
-/// (Linux), which costs one pass however many files there are. `syncfs` also writes back
-/// every other program's pending writes to that file system and waits for them: on a machine
-/// where builds are writing it measured 20 ms to 1.2 s for the quickstart, against a few
-/// milliseconds of `fsync`s of its 83 files.
-const SYNC_ONE_BY_ONE_MAX: usize = 512;
-
-/// Threads issuing `fsync`s at once: they wait on the disk, not on the CPU.
-const SYNC_THREADS: usize = 16;
-
-type SyncError = (PathBuf, io::Error);
-
-/// Makes the staged temporaries durable.
-fn sync_staged(root: &Path, staged: &[Staged]) -> Result<(), SyncError> {
-    if staged.len() <= SYNC_ONE_BY_ONE_MAX || !HAS_SYNCFS {
-        let temps: Vec<&Path> = staged.iter().map(|s| s.temp.as_path()).collect();
-        return sync_each(&temps);
-    }
-    syncfs(root).map_err(|e| (root.to_path_buf(), e))
-}
-
-/// Makes the renames into, and deletions from, `dirs` durable (an `fsync` of each directory,
-/// or one `syncfs`, as for the temporaries). A directory that no longer exists (emptied and
-/// removed after a rename into it) has nothing left to make durable.
-fn sync_renamed(root: &Path, dirs: &[PathBuf]) -> Result<(), SyncError> {
-    if dirs.len() <= SYNC_ONE_BY_ONE_MAX || !HAS_SYNCFS {
-        let dirs: Vec<&Path> = dirs.iter().map(PathBuf::as_path).collect();
-        return sync_each(&dirs);
-    }
-    syncfs(root).map_err(|e| (root.to_path_buf(), e))
-}
-
-/// `fsync` of each path (files or directories; a missing one is skipped), from up to
-/// [`SYNC_THREADS`] threads.
-fn sync_each(paths: &[&Path]) -> Result<(), SyncError> {
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || -> Result<(), SyncError> {
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(path) = paths.get(i) else {
-                return Ok(());
-            };
-            match sync_path(path) {
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => return Err((path.to_path_buf(), e)),
-                Ok(()) => {}
-            }
-        }
-    };
-    std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..paths.len().min(SYNC_THREADS))
-            .map(|_| scope.spawn(work))
-            .collect();
-        let mine = work();
-        helpers
-            .into_iter()
-            .map(|h| h.join().expect("a panic aborts the process"))
-            .fold(mine, Result::and)
-    })
-}
-
-const HAS_SYNCFS: bool = cfg!(any(target_os = "linux", target_os = "android"));
-
-#[cfg(any(target_os = "linux", target_os = "android"))]
-fn syncfs(dir: &Path) -> io::Result<()> {
-    rustix::fs::syncfs(File::open(dir)?).map_err(io::Error::from)
-}
-
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn syncfs(_dir: &Path) -> io::Result<()> {
-    unreachable!("only called where HAS_SYNCFS")
-}
-
-/// `fsync` of a file, or of a directory (its entries) where the platform can open one.
-#[cfg(unix)]
-fn sync_path(path: &Path) -> io::Result<()> {
-    File::open(path)?.sync_all()
-}
-
-#[cfg(not(unix))]
-fn sync_path(path: &Path) -> io::Result<()> {
-    match File::open(path) {
-        Ok(f) if f.metadata()?.is_file() => f.sync_all(),
-        _ => Ok(()),
-    }
 }

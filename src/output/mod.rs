@@ -79,6 +79,7 @@
 mod commit;
 mod decide;
 mod diff;
+mod durable;
 mod error;
 mod existing;
 mod fileset;
