@@ -586,3 +586,34 @@ fn a_service_with_a_hundred_pass_through_variables_imports() {
     let text = std::fs::read_to_string(dir.path().join("chartwright.yaml")).unwrap();
     assert!(text.contains("PASS_149"), "every variable is listed");
 }
+
+#[test]
+fn a_service_publishing_udp_first_imports_without_an_invented_probe() {
+    // Jitsi's videobridge publishes its UDP media port before its TCP API, and has no
+    // healthcheck; a DNS relay publishes only UDP. The probes default to the first port, and
+    // no probe can check UDP.
+    let dir = Project::empty().file(
+        "compose.yaml",
+        "services:\n  jvb:\n    image: jitsi/jvb:10133\n    ports:\n      - '10000:10000/udp'\n      - '127.0.0.1:8080:8080'\n  dns:\n    image: acme/dns:1.0.0\n    ports: ['53:53/udp']\n",
+    );
+    dir.run([
+        "init",
+        "--app",
+        "meet",
+        "--yes",
+        "--from-compose",
+        "compose.yaml",
+    ])
+    .succeeds();
+    let f = read_spec(dir.path());
+    let jvb = &f.spec.services["jvb"].value;
+    let ports: Vec<_> = jvb.ports.iter().map(|p| p.value.port.value).collect();
+    assert_eq!(ports, [8080, 10000], "the TCP port goes first");
+    assert!(
+        jvb.health.is_none(),
+        "the plan's TCP check of 8080, nothing made up"
+    );
+    let text = std::fs::read_to_string(dir.path().join("chartwright.yaml")).unwrap();
+    assert!(text.contains("liveness: none"), "{text}");
+    generates(dir.path());
+}
