@@ -189,15 +189,17 @@ fn service(out: &mut String, s: &ServiceDraft, from: &str) {
         let _ = writeln!(out, "    run_as_user: {u}");
     }
     if !s.volumes.is_empty() {
-        let _ = writeln!(out, "    # Persistent volumes (named volumes in Compose).");
+        let _ = writeln!(
+            out,
+            "    # Persistent volumes (named volumes in Compose). No size in Compose: the default applies, set `size`."
+        );
         let _ = writeln!(out, "    volumes:");
         for (name, path) in &s.volumes {
             let _ = writeln!(
                 out,
-                "      - {{ name: {}, mount_path: {}, size: {} }}",
+                "      - {{ name: {}, mount_path: {} }}",
                 q(name),
-                q(path),
-                q(crate::init::compose::VOLUME_SIZE)
+                q(path)
             );
         }
     }

@@ -77,6 +77,9 @@ pub const RATE_LIMIT_RPS: u32 = 100;
 pub const IMAGE_PULL_POLICY: &str = "IfNotPresent";
 /// Writable `/tmp` (the root filesystem is read-only).
 pub const TMP_SIZE_LIMIT: &str = "64Mi";
+/// A volume's size when neither the spec nor the defaults name one (Compose, for one, gives
+/// none): small, and said by `generate` for each volume that gets it.
+pub const VOLUME_SIZE: &str = "1Gi";
 /// A volume's access mode when the spec names none: one node mounts it read-write.
 pub const VOLUME_ACCESS_MODE: &str = "ReadWriteOnce";
 

@@ -76,6 +76,7 @@ fn merge_defaults(org: Option<&Defaults>, own: &Defaults) -> Defaults {
     out.ingress_controller_namespace = s
         .ingress_controller_namespace
         .or(out.ingress_controller_namespace);
+    out.volume_size = s.volume_size.or(out.volume_size);
     // Resources are layered one by one, each with its origin, by `Context::resource_layers`:
     // a merged copy here would lose which file set the value a rule refuses.
     out.resources = Default::default();

@@ -79,7 +79,7 @@ pub fn build(file: &SpecFile, org: Option<&DefaultsFile>) -> Result<Plan, SpecEr
         .flat_map(|(name, svc)| {
             probes::notes(name, svc)
                 .into_iter()
-                .chain(storage::notes(name, svc))
+                .chain(storage::notes(name, svc, &ctx.defaults))
         })
         .collect();
     let compose = compose::build(&ctx, &environments, &planned, &mut problems, &mut notes);

@@ -7,12 +7,25 @@ use sha2::{Digest, Sha256};
 
 use super::defaults as d;
 use super::model::*;
-use crate::spec::checked::{EgressTarget, Override, Service};
+use crate::spec::checked::{Defaults, EgressTarget, Override, Service};
+
+/// The size of a volume whose spec names none: the defaults' `volume_size`, else the built-in
+/// one. One decision, read by the values and by the note that says it was made.
+fn default_volume_size(defaults: &Defaults) -> String {
+    defaults
+        .volume_size
+        .as_ref()
+        .map_or_else(|| d::VOLUME_SIZE.into(), |q| q.text.clone())
+}
 
 /// The storage values of one layer (the base values with `over: None`): an environment's
 /// override replaces a volume's size and class. `stateful_set` is decided afterwards, once, by
 /// [`decide_workload`].
-pub(super) fn storage(svc: &Service, over: Option<&Override>) -> StorageValues {
+pub(super) fn storage(
+    svc: &Service,
+    over: Option<&Override>,
+    defaults: &Defaults,
+) -> StorageValues {
     StorageValues {
         stateful_set: false,
         volumes: svc
@@ -25,9 +38,8 @@ pub(super) fn storage(svc: &Service, over: Option<&Override>) -> StorageValues {
                     mount_path: v.mount_path.clone(),
                     size: o
                         .and_then(|o| o.size.as_ref())
-                        .unwrap_or(&v.size)
-                        .text
-                        .clone(),
+                        .or(v.size.as_ref())
+                        .map_or_else(|| default_volume_size(defaults), |q| q.text.clone()),
                     access_mode: v
                         .access_mode
                         .clone()
@@ -88,15 +100,30 @@ fn svc_volumes(v: &ChartValues) -> bool {
     !v.storage.volumes.is_empty()
 }
 
-/// What `generate` says about storage it could not make sure of.
-pub(super) fn notes(name: &str, svc: &Service) -> Vec<String> {
+/// What `generate` says about storage it could not make sure of, or decided without being told:
+/// the size of each volume that names none.
+pub(super) fn notes(name: &str, svc: &Service, defaults: &Defaults) -> Vec<String> {
+    let mut notes = Vec::new();
     if svc.run_as_image_user && !svc.volumes.is_empty() {
-        vec![format!(
+        notes.push(format!(
             "services.{name} runs as its image's user and has volumes: with no UID known, the pod sets no fsGroup, so a fresh volume is writable only if the image's user can write its mount; set `run_as_user` (which also sets fsGroup) if it cannot"
-        )]
-    } else {
-        Vec::new()
+        ));
     }
+    for (i, v) in svc.volumes.iter().enumerate() {
+        if v.size.is_none() {
+            let from = if defaults.volume_size.is_some() {
+                "the defaults' `volume_size`"
+            } else {
+                "the built-in default"
+            };
+            notes.push(format!(
+                "services.{name}.volumes[{i}] ({}) names no size: it asks for {} ({from}); set `size` to what it needs (a claim's size cannot shrink later)",
+                v.name,
+                default_volume_size(defaults)
+            ));
+        }
+    }
+    notes
 }
 
 /// The repository files of a service as ConfigMap entries: each file's key is its file name,
@@ -267,6 +294,43 @@ mod tests {
         let file = crate::spec::parse("t.yaml", DB).unwrap();
         let plan = crate::plan::build(&file, None).unwrap();
         assert!(!plan.notes.iter().any(|n| n.contains("image's user")));
+    }
+
+    #[test]
+    fn a_volume_without_size_gets_the_default_and_a_note() {
+        let unsized_db = DB.replace(", size: 10Gi}", "}");
+        let spec = format!(
+            "{unsized_db}environments:\n  dev: {{replicas: 1}}\n  prod:\n    replicas: 1\n    overrides:\n      db:\n        volumes: {{data: {{size: 100Gi}}}}\n"
+        );
+        let file = crate::spec::parse("t.yaml", &spec).unwrap_or_else(|e| panic!("{e}"));
+        let plan = crate::plan::build(&file, None).unwrap_or_else(|e| panic!("{e}"));
+        let sizes: Vec<&str> = std::iter::once(&plan.services[0].base)
+            .chain(plan.services[0].environments.iter().map(|e| &e.values))
+            .map(|v| v.storage.volumes[0].size.as_str())
+            .collect();
+        assert_eq!(sizes, [d::VOLUME_SIZE, d::VOLUME_SIZE, "100Gi"]);
+        let note = |plan: &Plan| {
+            plan.notes
+                .iter()
+                .find(|n| n.starts_with("services.db.volumes[0] (data) names no size"))
+                .cloned()
+        };
+        assert!(note(&plan).unwrap().contains(d::VOLUME_SIZE));
+        // The quota counts what the claims ask for.
+        assert_eq!(plan.environments[1].guard_rails.totals.storage, "100Gi");
+        // The defaults' `volume_size` comes before the built-in size, and the note says so.
+        let spec = format!("{unsized_db}defaults: {{volume_size: 20Gi}}\n");
+        let file = crate::spec::parse("t.yaml", &spec).unwrap_or_else(|e| panic!("{e}"));
+        let plan = crate::plan::build(&file, None).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(plan.services[0].base.storage.volumes[0].size, "20Gi");
+        assert!(
+            note(&plan)
+                .unwrap()
+                .contains("20Gi (the defaults' `volume_size`)")
+        );
+        // A volume with its size gets no note.
+        let plan = crate::plan::build(&crate::spec::parse("t.yaml", DB).unwrap(), None).unwrap();
+        assert!(note(&plan).is_none());
     }
 
     #[test]

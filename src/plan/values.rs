@@ -257,7 +257,7 @@ fn values(
         tmp_volume: TmpVolumeValues {
             size_limit: d::TMP_SIZE_LIMIT.into(),
         },
-        storage: super::storage::storage(svc, over),
+        storage: super::storage::storage(svc, over, defaults),
         config_files,
         tests: TestValues {
             // The test pod connects to the Service: only a service that has one gets it.

@@ -242,9 +242,11 @@ pub struct VolumeSpec {
     /// Where it is mounted in the container (an absolute path).
     #[schemars(with = "String", example = &"/var/lib/app")]
     pub mount_path: S<String>,
-    /// The storage requested (a Kubernetes quantity such as `10Gi`).
-    #[schemars(with = "Scalar", example = &"10Gi")]
-    pub size: S<Scalar>,
+    /// The storage requested (a Kubernetes quantity such as `10Gi`). Absent: the defaults'
+    /// `volume_size`, else 1Gi, and `generate` says so for each volume without one.
+    #[serde(default)]
+    #[schemars(with = "Option<Scalar>", example = &"10Gi")]
+    pub size: Option<S<Scalar>>,
     /// `ReadWriteOnce` (the default), `ReadWriteOncePod`, `ReadWriteMany` or `ReadOnlyMany`.
     #[serde(default)]
     #[schemars(with = "Option<String>", example = &"ReadWriteOnce")]
@@ -814,4 +816,8 @@ pub struct DefaultsSpec {
     #[serde(default)]
     #[schemars(with = "Option<String>", example = &"ingress-nginx")]
     pub ingress_controller_namespace: Option<S<String>>,
+    /// The size of every persistent volume that names none (1Gi when absent).
+    #[serde(default)]
+    #[schemars(with = "Option<Scalar>", example = &"20Gi")]
+    pub volume_size: Option<S<Scalar>>,
 }

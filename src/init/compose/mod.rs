@@ -10,7 +10,7 @@ pub mod image;
 mod kinds;
 mod service;
 mod values;
-pub use values::{VOLUME_SIZE, shell_words};
+pub use values::shell_words;
 pub mod vars;
 
 use std::collections::BTreeMap;

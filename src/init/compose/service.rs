@@ -5,9 +5,7 @@ use serde_json::Value;
 
 use super::health::{self, Check};
 use super::image::Image;
-use super::values::{
-    VOLUME_SIZE, container_port, interpolated, named_volume, seconds, shell_words,
-};
+use super::values::{container_port, interpolated, named_volume, seconds, shell_words};
 use super::vars::interpolate;
 use super::{Import, Plan, as_str, env};
 use crate::init::draft::{HealthDraft, PortDraft, ProbeDraft, ServiceDraft};
@@ -259,7 +257,7 @@ pub(super) fn import(
                     .any(|(n, m)| *n == name || *m == mount_path) =>
             {
                 s.notes.push(format!(
-                    "volume `{text}`: persistent, size {VOLUME_SIZE} (the Compose file gives no size: set the one it needs)"
+                    "volume `{text}`: persistent; no size in Compose: the default applies, set `size` to what it needs"
                 ));
                 s.volumes.push((name, mount_path));
             }

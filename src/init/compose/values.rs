@@ -64,9 +64,6 @@ pub(super) fn seconds(d: &str) -> Option<i64> {
     Some((total_ms + 999) / 1000)
 }
 
-/// The size a persistent volume asks for when the Compose file (which has none) is imported.
-pub const VOLUME_SIZE: &str = "1Gi";
-
 /// A named volume (`name:/path`, or the long form with `type: volume`) as (spec volume name,
 /// mount path); a bind mount, an anonymous volume or a variable source is `None`.
 pub(super) fn named_volume(v: &Value, text: &str, plan: &Plan) -> Option<(String, String)> {

@@ -93,7 +93,8 @@ pub struct Service {
 pub struct Volume {
     pub name: String,
     pub mount_path: String,
-    pub size: Quantity,
+    /// `None`: the spec gives no size (the plan decides it, and says so).
+    pub size: Option<Quantity>,
     /// A Kubernetes access mode; `None` when the spec says nothing.
     pub access_mode: Option<String>,
     pub storage_class: Option<String>,
@@ -312,4 +313,6 @@ pub struct Defaults {
     pub labels: BTreeMap<String, String>,
     pub annotations: BTreeMap<String, String>,
     pub ingress_controller_namespace: Option<String>,
+    /// The size of a volume that names none.
+    pub volume_size: Option<Quantity>,
 }

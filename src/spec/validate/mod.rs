@@ -234,6 +234,9 @@ fn defaults_layer(c: &mut Collector, d: &DefaultsSpec, prefix: &str) {
     if let Some(r) = &d.resources {
         resources_layer(c, &format!("{prefix}resources"), r);
     }
+    if let Some(q) = &d.volume_size {
+        storage::size(c, format!("{prefix}volume_size"), q);
+    }
     if let Some(reg) = &d.registry {
         let host = reg.value.split('/').next().unwrap_or_default();
         if reg.value.is_empty() || reg.value.ends_with('/') || host.to_ascii_lowercase() != host {

@@ -67,7 +67,9 @@ pub(super) fn storage(c: &mut Collector, path: &str, s: &ServiceSpec) {
             );
         }
         mount(c, format!("{vp}.mount_path"), &v.mount_path);
-        size(c, format!("{vp}.size"), &v.size);
+        if let Some(q) = &v.size {
+            size(c, format!("{vp}.size"), q);
+        }
         if let Some(m) = &v.access_mode
             && !ACCESS_MODES.contains(&m.value.as_str())
         {
@@ -276,7 +278,7 @@ pub(super) fn override_(c: &mut Collector, op: &str, svc: &ServiceSpec, o: &Serv
     }
 }
 
-fn size(c: &mut Collector, path: String, q: &S<Scalar>) {
+pub(super) fn size(c: &mut Collector, path: String, q: &S<Scalar>) {
     match Quantity::parse(&q.value.as_text()) {
         Ok(parsed) if parsed.value >= 1.0 => {}
         Ok(_) => c.push(

@@ -155,6 +155,10 @@ impl Converter {
                 .ingress_controller_namespace
                 .as_ref()
                 .map(|n| n.value.clone()),
+            volume_size: d
+                .volume_size
+                .as_ref()
+                .and_then(|q| self.size(format!("{prefix}volume_size"), q)),
         }
     }
 }

@@ -30,10 +30,14 @@ impl Converter {
             .enumerate()
             .filter_map(|(i, v)| {
                 let v = &v.value;
+                let size = match &v.size {
+                    Some(q) => Some(self.size(format!("{path}.volumes[{i}].size"), q)?),
+                    None => None,
+                };
                 Some(Volume {
                     name: v.name.value.clone(),
                     mount_path: v.mount_path.value.clone(),
-                    size: self.size(format!("{path}.volumes[{i}].size"), &v.size)?,
+                    size,
                     access_mode: v.access_mode.as_ref().map(|m| m.value.clone()),
                     storage_class: v.storage_class.as_ref().map(|c| c.value.clone()),
                 })
