@@ -8,6 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use chartwright::init::compose::MAX_DIRECTORY_FILES;
 use chartwright::pipeline::{self, Inputs};
 use chartwright::plan::Plan;
 use chartwright::yaml::parse_documents;
@@ -214,6 +215,9 @@ const BIND_COMPOSE: &str = r#"services:
         target: /etc/long.yaml
         read_only: true
       - ./conf:/etc/conf.d
+      - ./snippets:/etc/snippets/
+      - ./many:/etc/many
+      - ./empty:/etc/empty
       - /var/run/docker.sock:/var/run/docker.sock
       - ./gone.conf:/etc/gone.conf
       - ./blob.bin:/etc/blob.bin
@@ -237,10 +241,17 @@ fn bind_mounted_files_become_config_files_named_from_the_spec_and_the_rest_is_li
         ),
         ("repo/ops/app.ini", b"[app]\nmode = fast\n"),
         ("repo/ops/conf/long.yaml", b"key: value\n"),
+        ("repo/ops/conf/nested/deep.conf", b"x\n"),
+        ("repo/ops/snippets/b.conf", b"b = 2\n"),
+        ("repo/ops/snippets/a.conf", b"a = 1\n"),
         ("repo/ops/blob.bin", &binary()),
         ("repo/ops/big.txt", big.as_bytes()),
         ("outside.conf", b"not the repository's\n"),
     ]);
+    for i in 0..=MAX_DIRECTORY_FILES {
+        common::put(&p.join("repo/ops/many"), &format!("{i}.conf"), "x\n");
+    }
+    std::fs::create_dir_all(p.join("repo/ops/empty")).unwrap();
     // The repository is `repo/` (its own .git), inside the project folder.
     std::fs::create_dir_all(p.join("repo/.git")).unwrap();
     let repo = p.join("repo");
@@ -256,7 +267,15 @@ fn bind_mounted_files_become_config_files_named_from_the_spec_and_the_rest_is_li
             r#"- { source: "ops/nginx.conf", mount_path: "/etc/nginx/nginx.conf" }"#,
             r#"- { source: "ops/app.ini", mount_path: "/etc/app/app.ini" }"#,
             r#"- { source: "ops/conf/long.yaml", mount_path: "/etc/long.yaml" }"#,
+            r#"- { source: "ops/snippets/a.conf", mount_path: "/etc/snippets/a.conf" }"#,
+            r#"- { source: "ops/snippets/b.conf", mount_path: "/etc/snippets/b.conf" }"#,
         ],
+        "{spec}"
+    );
+    assert!(
+        spec.contains(
+            "volume `./snippets:/etc/snippets/`: a directory of 2 file(s), mounted file by file"
+        ),
         "{spec}"
     );
     assert!(
@@ -264,7 +283,12 @@ fn bind_mounted_files_become_config_files_named_from_the_spec_and_the_rest_is_li
         "a writable bind mount is said to become read-only:\n{spec}"
     );
     for (volume, why) in [
-        ("./conf:/etc/conf.d", "a directory"),
+        (
+            "./conf:/etc/conf.d",
+            "a directory with folders in it (`nested`)",
+        ),
+        ("./many:/etc/many", "a directory of 9 files (more than 8)"),
+        ("./empty:/etc/empty", "an empty directory"),
         (
             "/var/run/docker.sock:/var/run/docker.sock",
             "the Docker socket",
@@ -322,6 +346,16 @@ fn bind_mounted_files_become_config_files_named_from_the_spec_and_the_rest_is_li
             (
                 real(ops.join("conf/long.yaml")),
                 "/etc/long.yaml".into(),
+                true
+            ),
+            (
+                real(ops.join("snippets/a.conf")),
+                "/etc/snippets/a.conf".into(),
+                true
+            ),
+            (
+                real(ops.join("snippets/b.conf")),
+                "/etc/snippets/b.conf".into(),
                 true
             ),
         ]

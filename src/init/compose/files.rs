@@ -65,17 +65,30 @@ pub(super) fn unreadable(e: &ReadError, limit_words: &str) -> String {
 pub(super) enum Bind {
     /// An anonymous volume or something else that is no bind mount.
     Other,
-    /// A file of the repository: its source as the spec names it, where it is mounted, whether
-    /// Compose mounted it writable, and its size.
-    File {
-        source: String,
-        target: String,
+    /// Files of the repository: a bind-mounted file, or each file of a small bind-mounted
+    /// directory.
+    Files {
+        files: Vec<Mounted>,
+        /// Whether Compose mounted it writable (a config file is read-only).
         read_write: bool,
-        bytes: usize,
+        /// Whether Compose mounted a whole directory (now file by file).
+        directory: bool,
     },
     /// A bind mount that cannot be a config file, and why.
     Refused(String),
 }
+
+/// One repository file a bind mount carries: its source as the spec names it, where it is
+/// mounted, and its size.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct Mounted {
+    pub source: String,
+    pub target: String,
+    pub bytes: usize,
+}
+
+/// A directory of at most this many text files (and no folder) is mounted file by file.
+pub const MAX_DIRECTORY_FILES: usize = 8;
 
 /// A `volumes:` entry as a bind mount: `./x.conf:/etc/x.conf[:ro]` or `{type: bind, source,
 /// target, read_only}`.
@@ -153,29 +166,76 @@ pub(super) fn bind(v: &Value, plan: &Plan) -> Bind {
             ));
         }
     };
-    if meta.is_dir() {
-        return Bind::Refused(
-            "a directory: mount it as a volume, or list its files under `config_files:` one by one"
-                .into(),
-        );
+    let target = target.trim_end_matches('/').to_string();
+    let files = if meta.is_dir() {
+        match directory(&path, &target, places) {
+            Ok(files) => files,
+            Err(why) => return Bind::Refused(why),
+        }
+    } else {
+        match file(&path, target, places) {
+            Ok(f) => vec![f],
+            Err(why) => return Bind::Refused(why),
+        }
+    };
+    Bind::Files {
+        files,
+        read_write: !read_only,
+        directory: meta.is_dir(),
     }
-    if !input::is_inside(&places.repo, &path) {
-        return Bind::Refused(format!(
+}
+
+/// A repository file mounted at `target`, or why it cannot be a config file.
+fn file(path: &Path, target: String, places: &Places) -> Result<Mounted, String> {
+    if !input::is_inside(&places.repo, path) {
+        return Err(format!(
             "outside the repository ({}): config files are the repository's own files",
             places.repo.display()
         ));
     }
-    let limit = crate::spec::MAX_CONFIG_FILE_BYTES;
-    match input::read_text(&path, limit) {
-        Ok(text) => Bind::File {
-            source: places.named_from_spec(&path),
-            target: target.trim_end_matches('/').to_string(),
-            read_write: !read_only,
+    match input::read_text(path, crate::spec::MAX_CONFIG_FILE_BYTES) {
+        Ok(text) => Ok(Mounted {
+            source: places.named_from_spec(path),
+            target,
             bytes: text.len(),
-        },
-        Err(e) => Bind::Refused(format!(
+        }),
+        Err(e) => Err(format!(
             "{}: a config file is a text file of at most 1 MiB (a ConfigMap)",
             unreadable(&e, "1 MiB")
         )),
     }
+}
+
+/// The files of a small directory (a few text files, no folder), each mounted under `target`
+/// by its name, in name order; why not, otherwise.
+fn directory(path: &Path, target: &str, places: &Places) -> Result<Vec<Mounted>, String> {
+    let whole = "mount it as a volume, or list its files under `config_files:`";
+    let mut entries: Vec<(String, PathBuf)> = Vec::new();
+    for e in std::fs::read_dir(path).map_err(|e| format!("a directory that cannot be read: {e}"))? {
+        let e = e.map_err(|e| format!("a directory that cannot be read: {e}"))?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        if e.path().is_dir() {
+            return Err(format!(
+                "a directory with folders in it (`{name}`): {whole}"
+            ));
+        }
+        entries.push((name, e.path()));
+    }
+    if entries.is_empty() {
+        return Err(format!("an empty directory: {whole}"));
+    }
+    if entries.len() > MAX_DIRECTORY_FILES {
+        return Err(format!(
+            "a directory of {} files (more than {MAX_DIRECTORY_FILES}): {whole}",
+            entries.len()
+        ));
+    }
+    entries.sort();
+    entries
+        .into_iter()
+        .map(|(name, p)| {
+            file(&p, format!("{target}/{name}"), places)
+                .map_err(|why| format!("a directory whose `{name}` is {why}"))
+        })
+        .collect()
 }

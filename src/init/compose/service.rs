@@ -306,33 +306,49 @@ fn config_file(s: &mut ServiceDraft, v: &Value, text: &str, plan: &Plan) {
     match files::bind(v, plan) {
         Bind::Other => s.not_carried.push(format!("volume `{text}`")),
         Bind::Refused(why) => s.not_carried.push(format!("volume `{text}` ({why})")),
-        Bind::File {
-            source,
-            target,
+        Bind::Files {
+            files,
             read_write,
-            bytes,
+            directory,
         } => {
-            let taken = target == "/tmp"
-                || s.volumes.iter().any(|(_, m)| *m == target)
-                || s.config_files.iter().any(|(_, m)| *m == target);
-            let total: usize = s.config_file_bytes + bytes;
-            if taken {
+            let taken = |t: &String| {
+                t == "/tmp"
+                    || s.volumes.iter().any(|(_, m)| m == t)
+                    || s.config_files.iter().any(|(_, m)| m == t)
+            };
+            let bytes: usize = s.config_file_bytes + files.iter().map(|f| f.bytes).sum::<usize>();
+            if let Some(f) = files.iter().find(|f| taken(&f.target)) {
                 s.not_carried.push(format!(
-                    "volume `{text}` (`{target}` is already mounted in this service)"
+                    "volume `{text}` (`{}` is already mounted in this service)",
+                    f.target
                 ));
-            } else if total > crate::spec::MAX_CONFIG_FILE_BYTES {
+                return;
+            }
+            if bytes > crate::spec::MAX_CONFIG_FILE_BYTES {
                 s.not_carried.push(format!(
                     "volume `{text}` (with it the service's config files would pass 1 MiB, the most a ConfigMap holds)"
                 ));
-            } else {
-                if read_write {
-                    s.notes.push(format!(
-                        "volume `{text}`: a config file, mounted read-only (a ConfigMap in Kubernetes, `read_only` in Compose) though Compose mounted it writable"
-                    ));
-                }
-                s.config_file_bytes = total;
-                s.config_files.push((source, target));
+                return;
             }
+            if directory {
+                s.notes.push(format!(
+                    "volume `{text}`: a directory of {} file(s), mounted file by file as config files (the image's own files beside them stay visible, and a file added to the directory later needs its own entry)",
+                    files.len()
+                ));
+            }
+            if read_write {
+                let (what, them) = if directory {
+                    ("config files", "them")
+                } else {
+                    ("a config file", "it")
+                };
+                s.notes.push(format!(
+                    "volume `{text}`: {what}, mounted read-only (a ConfigMap in Kubernetes, `read_only` in Compose) though Compose mounted {them} writable"
+                ));
+            }
+            s.config_file_bytes = bytes;
+            s.config_files
+                .extend(files.into_iter().map(|f| (f.source, f.target)));
         }
     }
 }
