@@ -7,7 +7,7 @@ use std::sync::Arc;
 use minijinja::Value;
 use serde::Serialize;
 
-use super::chart_values::{ValuesRow, values_schema, values_table};
+use super::chart_values::{ValuesRow, values_schema_ref, values_table};
 use super::lazy::{Lazy, Services};
 use crate::plan::{
     BackingPlan, ChartValues, ComposePlan, EnvironmentPlan, Plan, ServiceEnvironment, ServicePlan,
@@ -103,11 +103,29 @@ pub(super) struct Contexts {
     backing: Value,
     env_example: Value,
     environments: Vec<Value>,
-    schema: Value,
+    schema: &'static Schema,
+}
+
+/// The chart's values schema in the forms templates read: the same for every plan, so
+/// converted once per process rather than once per render.
+struct Schema {
+    value: Value,
     /// The schema as pretty JSON text, the same for every chart.
-    schema_json: Value,
+    json: Value,
     /// The schema itself, for the values tables.
-    schema_raw: serde_json::Value,
+    raw: &'static serde_json::Value,
+}
+
+fn schema() -> &'static Schema {
+    static SCHEMA: std::sync::OnceLock<Schema> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let raw = values_schema_ref();
+        Schema {
+            value: to_value(raw),
+            json: Value::from(serde_json::to_string_pretty(raw).expect("a schema serializes")),
+            raw,
+        }
+    })
 }
 
 /// What templates of one service read of it (`service`, `values_table`, `values`,
@@ -125,7 +143,6 @@ pub(super) const ENV_EXAMPLE: &str = ".env.example";
 
 impl Contexts {
     pub(super) fn new(plan: &Arc<Plan>, env_example: bool) -> Self {
-        let schema = values_schema();
         Contexts {
             plan: plan.clone(),
             contract_version: Value::from(plan.contract_version),
@@ -135,11 +152,7 @@ impl Contexts {
             backing: to_value(&plan.backing),
             env_example: Value::from(env_example),
             environments: plan.environments.iter().map(to_value).collect(),
-            schema: to_value(&schema),
-            schema_json: Value::from(
-                serde_json::to_string_pretty(&schema).expect("a schema serializes"),
-            ),
-            schema_raw: schema,
+            schema: schema(),
         }
     }
 
@@ -171,7 +184,7 @@ impl Contexts {
             .collect();
         ServiceValues {
             index: s,
-            table: to_value(values_table(&plan.services[s].base, &self.schema_raw)),
+            table: to_value(values_table(&plan.services[s].base, self.schema.raw)),
             service,
             values,
         }
@@ -197,8 +210,8 @@ impl Contexts {
         if let Some(s) = service {
             pairs.push(("service", s.service.clone()));
             pairs.push(("values_table", s.table.clone()));
-            pairs.push(("values_schema", self.schema.clone()));
-            pairs.push(("values_schema_json", self.schema_json.clone()));
+            pairs.push(("values_schema", self.schema.value.clone()));
+            pairs.push(("values_schema_json", self.schema.json.clone()));
         }
         if let Some(e) = env {
             pairs.push(("env", self.environments[e].clone()));
