@@ -7,6 +7,7 @@ mod backing;
 pub mod env;
 pub mod health;
 pub mod image;
+mod profiles;
 mod service;
 mod values;
 pub use values::shell_words;
@@ -50,6 +51,8 @@ pub struct Import {
     pub names: BTreeMap<String, String>,
     /// The image repositories the file names (a pin may name one).
     pub repos: Vec<String>,
+    /// The profiles every environment enables: the `.env`'s `COMPOSE_PROFILES`.
+    pub env_profiles: Vec<String>,
 }
 
 pub(super) fn as_str(v: &Value) -> Option<String> {
@@ -348,6 +351,7 @@ fn import_doc(
         s.not_carried
             .retain(|l| !l.contains("condition `service_completed_successfully`"));
     }
+    profiles::settle(&mut imp, vars);
     imp.names = plan.names.clone();
     if imp.services.is_empty() && imp.needs_tag.is_empty() {
         return Err("it has no service of its own (only backing services or none)".into());
