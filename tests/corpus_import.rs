@@ -144,6 +144,8 @@ struct Imported {
     /// The Compose file as Compose reads it (merge keys resolved), and its `.env`.
     original: Value,
     env_file: std::collections::BTreeMap<String, String>,
+    /// The folder the Compose file was imported from (the corpus copy and any fixtures).
+    copy: PathBuf,
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -160,9 +162,21 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 fn import(case: &Case) -> Result<Imported, String> {
+    import_with(case, &[])
+}
+
+/// `case` imported with `extra` files written beside the corpus copy first (fixtures for the
+/// files the corpus lacks: a bind-mounted config file, a user's env file), in a repository.
+fn import_with(case: &Case, extra: &[(&str, &str)]) -> Result<Imported, String> {
     let dir = tempfile::tempdir().unwrap();
     let from = root().join("tests/corpus/compose").join(case.dir);
     copy_dir(&from, dir.path());
+    for (rel, text) in extra {
+        common::put(dir.path(), rel, text);
+    }
+    if !extra.is_empty() {
+        std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    }
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_chartwright"));
     cmd.current_dir(dir.path())
         .args([
@@ -178,12 +192,16 @@ fn import(case: &Case) -> Result<Imported, String> {
     }
     let spec = dir.path().join("chartwright.yaml");
     let out = dir.path().join("deploy");
-    let (plan, files) = pipeline::generate(&Inputs {
+    // As `generate` runs: bind-mount sources are rebased onto the output folder.
+    let inputs = pipeline::resolve(&Inputs {
         spec: spec.clone(),
+        out: Some(out.clone()),
         ..Default::default()
     })
     .map_err(|e| format!("generate failed: {e}"))?;
+    let (plan, files) = pipeline::generate(&inputs).map_err(|e| format!("generate failed: {e}"))?;
     output::write(&files, &out, &WriteOptions::default()).map_err(|e| e.to_string())?;
+    let from = dir.path();
     let mut source = std::fs::read_to_string(from.join(case.file)).unwrap();
     for extra in ["compose.override.yml", ".env"] {
         if let Ok(t) = std::fs::read_to_string(from.join(extra)) {
@@ -200,6 +218,7 @@ fn import(case: &Case) -> Result<Imported, String> {
     Ok(Imported {
         original,
         env_file,
+        copy: from.to_path_buf(),
         spec_text: std::fs::read_to_string(&spec).unwrap(),
         _dir: dir,
         out,
@@ -446,175 +465,263 @@ fn unescape(s: &str) -> String {
     s.replace("$$", "$")
 }
 
+/// Compares each imported service of `imp` with the Compose file: image, command, entrypoint,
+/// ports, named volumes and bind-mounted files at the same paths, and the environment Compose
+/// would start it with (its env files, then `environment:`), except what the spec lists as not
+/// carried. Returns the number of services compared.
+fn round_trip(case: &Case, imp: &Imported, failures: &mut Vec<String>) -> usize {
+    let mut compared = 0;
+    let generated =
+        parse_documents(&std::fs::read_to_string(imp.out.join("docker-compose.yml")).unwrap())
+            .unwrap()
+            .remove(0);
+    for (name, listed) in services_and_listed(&imp.spec_text) {
+        let Some(orig) = imp.original["services"].get(&name) else {
+            continue;
+        };
+        let generated_svc = &generated["services"][&name];
+        let fail = |what: &str, a: &dyn std::fmt::Debug, b: &dyn std::fmt::Debug| {
+            format!(
+                "{}/{name}: {what}: Compose file {a:?}, generated {b:?}",
+                case.dir
+            )
+        };
+        compared += 1;
+        // The image; where a flag pinned it, the repository.
+        if let Some(img) = orig.get("image") {
+            let want = vars::interpolate(&text(img), &imp.env_file).text;
+            let repo = chartwright::init::compose::image::split_image(&want).0;
+            let pinned = case
+                .pins
+                .iter()
+                .any(|p| p.starts_with(&format!("{name}=")) || p.starts_with(&format!("{repo}=")));
+            let got = unescape(generated_svc["image"].as_str().unwrap_or_default());
+            let whole = case
+                .pins
+                .iter()
+                .find_map(|p| p.strip_prefix(&format!("{name}=")))
+                .filter(|v| v.contains(['/', ':']));
+            let same = if let Some(w) = whole {
+                got == w
+            } else if pinned {
+                got.starts_with(&format!("{repo}:"))
+            } else {
+                got == want
+            };
+            if !same {
+                failures.push(fail("image", &want, &got));
+            }
+        }
+        // An optional service stays optional, under the same profiles.
+        if !listed.contains("profiles ") && !listed.contains("profile `") {
+            let list = |v: Option<&Value>| -> Vec<String> {
+                v.and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .map(text)
+                    .collect()
+            };
+            let want = list(orig.get("profiles"));
+            let got = list(generated_svc.get("profiles"));
+            if !want.is_empty() && want != got {
+                failures.push(fail("profiles", &want, &got));
+            }
+        }
+        for key in ["command", "entrypoint"] {
+            if listed.contains(&format!("`{key}")) {
+                continue;
+            }
+            let want = orig.get(key).and_then(|v| words(v, &imp.env_file));
+            let got = generated_svc
+                .get(key)
+                .and_then(Value::as_array)
+                .map(|a| a.iter().map(|w| unescape(&text(w))).collect::<Vec<_>>());
+            if want.is_some() && want != got {
+                failures.push(fail(key, &want, &got));
+            }
+        }
+        let got_ports: Vec<String> = generated_svc["ports"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(text)
+            .collect();
+        for key in ["ports", "expose"] {
+            for p in orig
+                .get(key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let p = vars::interpolate(&text(p), &imp.env_file).text;
+                if listed.contains(&format!("port `{p}`"))
+                    || listed.contains("a job runs to completion")
+                {
+                    continue;
+                }
+                let (body, proto) = p.split_once('/').unwrap_or((&p, "tcp"));
+                let container = body.rsplit(':').next().unwrap_or_default();
+                let found = got_ports.iter().any(|g| {
+                    let (gb, gp) = g.split_once('/').unwrap_or((g, "tcp"));
+                    gb.rsplit(':').next() == Some(container) && gp == proto
+                });
+                if !found {
+                    failures.push(fail("port", &p, &got_ports));
+                }
+            }
+        }
+        // Named volumes the import kept are mounted at the same path; bind-mounted files it
+        // kept are the same files (each generated bind traces back to one of the file's).
+        let mut got_volumes = Vec::new();
+        let mut got_binds = Vec::new();
+        for v in generated_svc["volumes"].as_array().into_iter().flatten() {
+            match v {
+                Value::Object(m) => {
+                    let target = m.get("target").map(text).unwrap_or_default();
+                    let source = imp.out.join(unescape(m["source"].as_str().unwrap()));
+                    got_binds.push((target.clone(), source.canonicalize().ok()));
+                    got_volumes.push(target);
+                }
+                other => got_volumes.push(
+                    text(other)
+                        .split(':')
+                        .nth(1)
+                        .unwrap_or_default()
+                        .to_string(),
+                ),
+            }
+        }
+        let mut bind_targets = Vec::new();
+        for v in orig
+            .get("volumes")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let (written, source, target) = match v {
+                Value::Object(m) => {
+                    let source = m.get("source").map(text).unwrap_or_default();
+                    let target = m.get("target").map(text).unwrap_or_default();
+                    (format!("{source}:{target}"), source, target)
+                }
+                other => {
+                    let t = text(other);
+                    let i = vars::interpolate(&t, &imp.env_file).text;
+                    let mut parts = i.split(':');
+                    let source = parts.next().unwrap_or_default().to_string();
+                    let target = parts.next().unwrap_or_default().to_string();
+                    (t, source, target)
+                }
+            };
+            let target = target.trim_end_matches('/').to_string();
+            let source = vars::interpolate(&source, &imp.env_file).text;
+            let is_bind = source.starts_with(['.', '/', '~']);
+            if is_bind {
+                bind_targets.push(target.clone());
+            }
+            // Listed as not carried (a line of the "Not carried" list, not a note).
+            let said = listed.contains(&format!("- volume `{written}`"))
+                || (!is_bind && listed.contains("a job runs to completion: persistent volumes"));
+            let dir = imp.copy.join(&source);
+            if is_bind && dir.is_dir() && !said {
+                // A small directory is mounted file by file.
+                for e in std::fs::read_dir(&dir).unwrap() {
+                    let e = e.unwrap();
+                    let want = (
+                        format!("{target}/{}", e.file_name().to_string_lossy()),
+                        e.path().canonicalize().ok(),
+                    );
+                    if !got_binds.contains(&want) {
+                        failures.push(fail("file of a bind-mounted directory", &want, &got_binds));
+                    }
+                    bind_targets.push(want.0);
+                }
+            } else if said {
+                continue;
+            } else if !got_volumes.contains(&target) {
+                failures.push(fail("volume", &written, &got_volumes));
+            } else if is_bind {
+                let want = dir.canonicalize().ok();
+                if !got_binds.contains(&(target.clone(), want.clone())) {
+                    failures.push(fail("bind-mounted file", &(want, target), &got_binds));
+                }
+            }
+        }
+        for (target, source) in &got_binds {
+            if !bind_targets.contains(target) {
+                failures.push(fail("invented bind mount", &"nothing", &(target, source)));
+            }
+        }
+        // The environment Compose starts the service with: its env files in order, then
+        // `environment:` over them. A file that is not there must be listed.
+        let mut entries: Vec<(String, Option<String>)> = Vec::new();
+        let mut set = |k: String, v: Option<String>| match entries.iter_mut().find(|(n, _)| *n == k)
+        {
+            Some(slot) => slot.1 = v,
+            None => entries.push((k, v)),
+        };
+        let env_files: Vec<String> = match orig.get("env_file") {
+            Some(Value::Array(a)) => a
+                .iter()
+                .map(|f| f.get("path").map(text).unwrap_or_else(|| text(f)))
+                .collect(),
+            Some(f) => vec![text(f)],
+            None => Vec::new(),
+        };
+        for f in env_files {
+            match std::fs::read_to_string(imp.copy.join(&f)) {
+                Ok(t) => {
+                    for l in chartwright::spec::env_file::lines(&t).into_iter().flatten() {
+                        let v = l.value.clone().map(|v| {
+                            if l.interpolated() {
+                                v
+                            } else {
+                                v.replace('$', "$$")
+                            }
+                        });
+                        set(l.name, v);
+                    }
+                }
+                Err(_) => {
+                    if !listed.contains(&format!("env_file `{f}`")) {
+                        failures.push(fail("a missing env_file is not listed", &f, &listed));
+                    }
+                }
+            }
+        }
+        for (k, v) in chartwright::init::compose::env::entries(
+            orig.get("environment").unwrap_or(&Value::Null),
+        ) {
+            set(k, v);
+        }
+        for (k, v) in entries {
+            if listed.contains(&format!("`{k}")) {
+                continue;
+            }
+            let got = generated_svc["environment"].get(&k).map(text);
+            let Some(got) = got else {
+                failures.push(fail(&format!("environment {k}"), &v, &"missing"));
+                continue;
+            };
+            let want = v.map(|v| vars::interpolate(&v, &imp.env_file).text);
+            // A secret's value comes from .env: the generated file refers to it.
+            let secret = got.contains(&format!("${{{k}"));
+            if !secret && want.as_deref() != Some(unescape(&got).as_str()) {
+                failures.push(fail(&format!("environment {k}"), &want, &got));
+            }
+        }
+    }
+    compared
+}
+
 #[test]
 fn what_the_import_carries_round_trips_to_the_same_container() {
     let mut compared = 0;
     let mut failures = Vec::new();
     for case in CASES {
-        let imp = match import(case) {
-            Ok(i) => i,
-            Err(e) => {
-                failures.push(format!("{}: {e}", case.dir));
-                continue;
-            }
-        };
-        let generated =
-            parse_documents(&std::fs::read_to_string(imp.out.join("docker-compose.yml")).unwrap())
-                .unwrap()
-                .remove(0);
-        for (name, listed) in services_and_listed(&imp.spec_text) {
-            let Some(orig) = imp.original["services"].get(&name) else {
-                continue;
-            };
-            let generated_svc = &generated["services"][&name];
-            let fail = |what: &str, a: &dyn std::fmt::Debug, b: &dyn std::fmt::Debug| {
-                format!(
-                    "{}/{name}: {what}: Compose file {a:?}, generated {b:?}",
-                    case.dir
-                )
-            };
-            compared += 1;
-            // The image; where a flag pinned it, the repository.
-            if let Some(img) = orig.get("image") {
-                let want = vars::interpolate(&text(img), &imp.env_file).text;
-                let repo = chartwright::init::compose::image::split_image(&want).0;
-                let pinned = case.pins.iter().any(|p| {
-                    p.starts_with(&format!("{name}=")) || p.starts_with(&format!("{repo}="))
-                });
-                let got = unescape(generated_svc["image"].as_str().unwrap_or_default());
-                let whole = case
-                    .pins
-                    .iter()
-                    .find_map(|p| p.strip_prefix(&format!("{name}=")))
-                    .filter(|v| v.contains(['/', ':']));
-                let same = if let Some(w) = whole {
-                    got == w
-                } else if pinned {
-                    got.starts_with(&format!("{repo}:"))
-                } else {
-                    got == want
-                };
-                if !same {
-                    failures.push(fail("image", &want, &got));
-                }
-            }
-            // An optional service stays optional, under the same profiles.
-            if !listed.contains("profiles ") && !listed.contains("profile `") {
-                let list = |v: Option<&Value>| -> Vec<String> {
-                    v.and_then(Value::as_array)
-                        .into_iter()
-                        .flatten()
-                        .map(text)
-                        .collect()
-                };
-                let want = list(orig.get("profiles"));
-                let got = list(generated_svc.get("profiles"));
-                if !want.is_empty() && want != got {
-                    failures.push(fail("profiles", &want, &got));
-                }
-            }
-            for key in ["command", "entrypoint"] {
-                if listed.contains(&format!("`{key}")) {
-                    continue;
-                }
-                let want = orig.get(key).and_then(|v| words(v, &imp.env_file));
-                let got = generated_svc
-                    .get(key)
-                    .and_then(Value::as_array)
-                    .map(|a| a.iter().map(|w| unescape(&text(w))).collect::<Vec<_>>());
-                if want.is_some() && want != got {
-                    failures.push(fail(key, &want, &got));
-                }
-            }
-            let got_ports: Vec<String> = generated_svc["ports"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(text)
-                .collect();
-            for key in ["ports", "expose"] {
-                for p in orig
-                    .get(key)
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                {
-                    let p = vars::interpolate(&text(p), &imp.env_file).text;
-                    if listed.contains(&format!("port `{p}`"))
-                        || listed.contains("a job runs to completion")
-                    {
-                        continue;
-                    }
-                    let (body, proto) = p.split_once('/').unwrap_or((&p, "tcp"));
-                    let container = body.rsplit(':').next().unwrap_or_default();
-                    let found = got_ports.iter().any(|g| {
-                        let (gb, gp) = g.split_once('/').unwrap_or((g, "tcp"));
-                        gb.rsplit(':').next() == Some(container) && gp == proto
-                    });
-                    if !found {
-                        failures.push(fail("port", &p, &got_ports));
-                    }
-                }
-            }
-            // Named volumes the import kept are mounted at the same path.
-            let got_volumes: Vec<String> = generated_svc["volumes"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|v| match v {
-                    Value::Object(m) => m.get("target").map(text).unwrap_or_default(),
-                    other => text(other)
-                        .split(':')
-                        .nth(1)
-                        .unwrap_or_default()
-                        .to_string(),
-                })
-                .collect();
-            for v in orig
-                .get("volumes")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                let v = match v {
-                    Value::Object(m) => format!(
-                        "{}:{}",
-                        m.get("source").map(text).unwrap_or_default(),
-                        m.get("target").map(text).unwrap_or_default()
-                    ),
-                    other => text(other),
-                };
-                if listed.contains(&format!("volume `{v}`")) {
-                    continue;
-                }
-                let target = v
-                    .split(':')
-                    .nth(1)
-                    .unwrap_or_default()
-                    .trim_end_matches('/');
-                if !got_volumes.iter().any(|g| g == target) {
-                    failures.push(fail("volume", &v, &got_volumes));
-                }
-            }
-            let entries = chartwright::init::compose::env::entries(
-                orig.get("environment").unwrap_or(&Value::Null),
-            );
-            for (k, v) in entries {
-                if listed.contains(&format!("`{k}")) {
-                    continue;
-                }
-                let got = generated_svc["environment"].get(&k).map(text);
-                let Some(got) = got else {
-                    failures.push(fail(&format!("environment {k}"), &v, &"missing"));
-                    continue;
-                };
-                let want = v.map(|v| vars::interpolate(&v, &imp.env_file).text);
-                // A secret's value comes from .env: the generated file refers to it.
-                let secret = got.contains(&format!("${{{k}"));
-                if !secret && want.as_deref() != Some(unescape(&got).as_str()) {
-                    failures.push(fail(&format!("environment {k}"), &want, &got));
-                }
-            }
+        match import(case) {
+            Ok(imp) => compared += round_trip(case, &imp, &mut failures),
+            Err(e) => failures.push(format!("{}: {e}", case.dir)),
         }
     }
     eprintln!("round-trip: {compared} imported services compared");
@@ -672,6 +779,129 @@ fn corpus_dockerfiles_give_the_final_stage_ports_protocols_and_probe_port() {
         Vec::<String>::new(),
         "the last stage is an upload helper"
     );
+}
+
+/// Files several corpus applications reference but do not publish (a proxy's configuration, a
+/// Logstash pipeline, Prometheus and Grafana configuration folders, Mastodon's
+/// `.env.production`, Paperless's settings), written as fixtures
+/// beside the corpus copy: with them present, bind-mounted files become config files, env files
+/// are named or copied, the output passes the tools, and each service round-trips (the same
+/// files at the same paths, the same environment); no secret value reaches the spec or output.
+#[test]
+fn files_the_corpus_lacks_are_carried_once_present() {
+    const NGINX: &str = "server {\n    listen 80;\n    location / {\n        proxy_pass http://backend:8000;\n    }\n}\n";
+    const PIPELINE: &str = "input { tcp { port => 5000 } }\noutput { elasticsearch { hosts => [\"elasticsearch:9200\"] } }\n";
+    const PROMETHEUS: &str = "global:\n  scrape_interval: 15s\nscrape_configs:\n  - job_name: prometheus\n    static_configs:\n      - targets: [\"localhost:9090\"]\n";
+    const DATASOURCE: &str = "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    url: http://prometheus:9090\n    isDefault: true\n";
+    // Written after Mastodon's public `.env.production.sample` keys; the values are made up.
+    const MASTODON_ENV: &str = "# Generated with mastodon:setup\nLOCAL_DOMAIN=social.example.com\nSINGLE_USER_MODE=false\nSECRET_KEY_BASE=0f3c9a1b2e\nOTP_SECRET=9a1b0f3c2e\nVAPID_PRIVATE_KEY=vapid-private-value\nVAPID_PUBLIC_KEY=BPx2public\nDB_HOST=db\nDB_PORT=5432\nDB_NAME=postgres\nDB_USER=postgres\nDB_PASS=db-pass-value\nREDIS_HOST=redis\nREDIS_PORT=6379\nS3_ENABLED=false\nSMTP_SERVER=smtp.example.com\nSMTP_PORT=587\nSMTP_LOGIN=mastodon\nSMTP_PASSWORD=smtp-pass-value\nSMTP_FROM_ADDRESS='Mastodon <notifications@social.example.com>'\n";
+    const PAPERLESS_ENV: &str = "# docker-compose.env, filled in\nUSERMAP_UID=1000\nPAPERLESS_TIME_ZONE=Europe/Berlin\nPAPERLESS_OCR_LANGUAGE=deu # German\n";
+    let secret_values = [
+        "0f3c9a1b2e",
+        "9a1b0f3c2e",
+        "vapid-private-value",
+        "db-pass-value",
+        "smtp-pass-value",
+    ];
+    let find = |dir: &str| CASES.iter().find(|c| c.dir == dir).unwrap();
+    let runs = [
+        (
+            find("nginx-golang-postgres"),
+            vec![("proxy/nginx.conf", NGINX)],
+            vec![r#"{ source: "proxy/nginx.conf", mount_path: "/etc/nginx/conf.d/default.conf" }"#],
+        ),
+        (
+            find("elasticsearch-logstash-kibana"),
+            vec![
+                ("logstash/pipeline/logstash-nginx.config", PIPELINE),
+                ("logstash/nginx.log", "127.0.0.1 - - GET / 200\n"),
+            ],
+            vec![
+                r#"{ source: "logstash/pipeline/logstash-nginx.config", mount_path: "/usr/share/logstash/pipeline/logstash-nginx.config" }"#,
+                r#"{ source: "logstash/nginx.log", mount_path: "/home/nginx.log" }"#,
+            ],
+        ),
+        (
+            find("prometheus-grafana"),
+            vec![
+                ("etc/prometheus/prometheus.yml", PROMETHEUS),
+                ("grafana/datasource.yml", DATASOURCE),
+            ],
+            vec![
+                r#"{ source: "etc/prometheus/prometheus.yml", mount_path: "/prometheus/prometheus.yml" }"#,
+                r#"{ source: "grafana/datasource.yml", mount_path: "/etc/grafana/provisioning/datasources/datasource.yml" }"#,
+                "a directory of 1 file(s), mounted file by file",
+            ],
+        ),
+        (
+            find("mastodon"),
+            vec![(".env.production", MASTODON_ENV)],
+            vec![
+                "- \"SECRET_KEY_BASE\"",
+                "- \"DB_PASS\"",
+                "- \"SMTP_PASSWORD\"",
+                "\"LOCAL_DOMAIN\": \"social.example.com\"",
+                "\"SMTP_FROM_ADDRESS\": \"Mastodon <notifications@social.example.com>\"",
+                "`.env.production`: its variables are copied below (`SECRET_KEY_BASE` is a secret)",
+            ],
+        ),
+        (
+            find("paperless-ngx"),
+            vec![("docker-compose.env", PAPERLESS_ENV)],
+            vec!["\"webserver\": { env_file: \"docker-compose.env\" }"],
+        ),
+    ];
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for (case, extra, want) in &runs {
+        let imp = match import_with(case, extra) {
+            Ok(i) => i,
+            Err(e) => {
+                failures.push(format!("{}: {e}", case.dir));
+                continue;
+            }
+        };
+        for w in want {
+            if !imp.spec_text.contains(w) {
+                failures.push(format!(
+                    "{}: the spec lacks {w}:\n{}",
+                    case.dir, imp.spec_text
+                ));
+            }
+        }
+        for (rel, _) in extra {
+            if imp.report.contains(&format!("{rel}` (not found")) {
+                failures.push(format!("{}: {rel} is present, yet listed", case.dir));
+            }
+        }
+        let mut files = vec![imp.out.clone()];
+        let mut written = vec![imp.spec_text.clone()];
+        while let Some(p) = files.pop() {
+            if p.is_dir() {
+                files.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+            } else if p.file_name().is_some_and(|n| n != ".env") {
+                written.push(std::fs::read_to_string(&p).unwrap_or_default());
+            }
+        }
+        for v in secret_values {
+            if written.iter().any(|t| t.contains(v)) {
+                failures.push(format!("{}: the secret value {v} was written", case.dir));
+            }
+        }
+        failures.extend(
+            invented(&imp)
+                .into_iter()
+                .map(|m| format!("{}: {m}", case.dir)),
+        );
+        failures.extend(
+            conformance(&imp)
+                .into_iter()
+                .map(|m| format!("{}: {m}", case.dir)),
+        );
+        compared += round_trip(case, &imp, &mut failures);
+    }
+    eprintln!("with fixtures: {compared} services compared");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
 /// Compose `profiles` become optional services. Sentry's `.env` sets

@@ -46,12 +46,15 @@ fn an_environment_holds_an_optional_service_only_while_it_enables_its_profile() 
     // environment deploys the service.
     std::fs::write(
         p.join("chartwright.yaml"),
-        SPEC.replace("prod: { replicas: 2, profiles: [ai] }", "prod: { replicas: 2 }"),
+        SPEC.replace(
+            "prod: { replicas: 2, profiles: [ai] }",
+            "prod: { replicas: 2 }",
+        ),
     )
     .unwrap();
-    p.run(["generate"])
-        .succeeds()
-        .stderr_has("services.model is optional (profiles: ai) and no environment enables its profiles");
+    p.run(["generate"]).succeeds().stderr_has(
+        "services.model is optional (profiles: ai) and no environment enables its profiles",
+    );
     assert!(!k8s("prod", "model.yaml").exists() && !listed("prod"));
     assert!(p.join("deploy/charts/model/values-prod.yaml").is_file());
     p.run(["check", "-q"]).succeeds();

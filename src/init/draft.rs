@@ -52,6 +52,16 @@ pub struct Resources {
     pub memory_limit: String,
 }
 
+/// An env file the spec names rather than copies.
+#[derive(Debug, Clone)]
+pub struct EnvFileDraft {
+    /// Relative to the spec.
+    pub path: String,
+    /// Its variables, in order: where a dependency injects one of them, the file gives way to
+    /// copies of the others.
+    pub vars: Vec<(String, String)>,
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct ServiceDraft {
     pub name: String,
@@ -75,6 +85,13 @@ pub struct ServiceDraft {
     pub writable_paths: Vec<String>,
     /// Compose profiles that make the service optional.
     pub profiles: Vec<String>,
+    /// Repository files mounted read-only (bind-mounted files): (source relative to the spec,
+    /// mount path).
+    pub config_files: Vec<(String, String)>,
+    /// Their size, which one ConfigMap holds.
+    pub config_file_bytes: usize,
+    /// An env file every environment's override names (Compose `env_file:`).
+    pub env_file: Option<EnvFileDraft>,
     /// Comment lines written above the service.
     pub notes: Vec<String>,
     /// What the imported file said that the spec does not carry, one line each.

@@ -41,7 +41,7 @@ pub fn import(
     path: &Path,
 ) -> Result<(Vec<String>, Vec<String>), Error> {
     let mut pins = pins(args)?;
-    let mut imp = compose::import(path, &draft.app, &pins).map_err(usage)?;
+    let mut imp = compose::import(path, &args.spec, &draft.app, &pins).map_err(usage)?;
     for svc in pins.keys() {
         if !imp.names.contains_key(svc)
             && !imp.names.values().any(|n| n == svc)
@@ -77,7 +77,7 @@ pub fn import(
             let answer = asker.text("image-tag", &question, None, None, &rule, false)?;
             pins.insert(svc.clone(), answer);
         }
-        imp = compose::import(path, &draft.app, &pins).map_err(usage)?;
+        imp = compose::import(path, &args.spec, &draft.app, &pins).map_err(usage)?;
     }
     if !imp.needs_tag.is_empty() {
         let list: Vec<String> = imp

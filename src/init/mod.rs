@@ -187,7 +187,7 @@ pub fn run(args: &InitArgs, quiet: bool) -> Result<(), Error> {
 
     let text = resolve_collisions(&mut draft, &args.spec)?;
     // Answers that make an invalid spec are reported as the spec's errors (nothing is written).
-    crate::spec::parse(&args.spec.display().to_string(), &text)
+    crate::spec::parse_at(&args.spec, &args.spec.display().to_string(), &text)
         .and_then(|file| crate::plan::build(&file, None))?;
 
     if !quiet {
@@ -276,6 +276,25 @@ fn resolve_collisions(draft: &mut Draft, spec: &Path) -> Result<String, Error> {
             continue;
         };
         let injected = crate::plan::injected_names(&file.checked, checked);
+        // An env file setting an injected name cannot be named as it is (the spec refuses
+        // it): its variables are copied instead, `environment:` still winning, and the
+        // injected one then gives way below.
+        if let Some(f) = s.env_file.take_if(|f| {
+            f.vars
+                .iter()
+                .any(|(k, _)| injected.iter().any(|(n, _)| n == k))
+        }) {
+            for (k, v) in f.vars {
+                if !s.env.iter().any(|(n, _)| *n == k) {
+                    s.env.push((k, v));
+                }
+            }
+            s.notes.push(format!(
+                "env_file `{}`: its variables are copied below (it sets a variable a dependency injects)",
+                f.path
+            ));
+            changed = true;
+        }
         for (name, i) in injected {
             let from = &checked.depends_on[i];
             if let Some(pos) = s.env.iter().position(|(k, _)| *k == name) {

@@ -215,6 +215,21 @@ fn service(out: &mut String, s: &ServiceDraft, from: &str) {
             let _ = writeln!(out, "      - {}", q(p));
         }
     }
+    if !s.config_files.is_empty() {
+        let _ = writeln!(
+            out,
+            "    # Repository files mounted read-only (bind mounts in Compose, a ConfigMap in Kubernetes)."
+        );
+        let _ = writeln!(out, "    config_files:");
+        for (source, path) in &s.config_files {
+            let _ = writeln!(
+                out,
+                "      - {{ source: {}, mount_path: {} }}",
+                q(source),
+                q(path)
+            );
+        }
+    }
     if let Some(cmd) = &s.entrypoint {
         let items: Vec<String> = cmd.iter().map(|c| q(c)).collect();
         let _ = writeln!(out, "    # Replaces the image's ENTRYPOINT.");
@@ -295,7 +310,12 @@ pub fn render(d: &Draft) -> String {
             let list: Vec<String> = d.env_profiles.iter().map(|p| q(p)).collect();
             format!("[{}]", list.join(", "))
         };
-        if autoscale.is_none() && !tls {
+        let env_files: Vec<(&str, &str)> = d
+            .services
+            .iter()
+            .filter_map(|s| Some((s.name.as_str(), s.env_file.as_ref()?.path.as_str())))
+            .collect();
+        if autoscale.is_none() && !tls && env_files.is_empty() {
             if profiles.is_empty() {
                 let _ = writeln!(out, "  {}: {{ replicas: {replicas} }}", q(e));
             } else {
@@ -325,6 +345,15 @@ pub fn render(d: &Draft) -> String {
         }
         if tls {
             out.push_str("    ingress: { tls: true }\n");
+        }
+        if !env_files.is_empty() {
+            out.push_str(
+                "    # Compose env_files: NAME=value lines read into this environment's env.\n",
+            );
+            out.push_str("    overrides:\n");
+            for (name, path) in &env_files {
+                let _ = writeln!(out, "      {}: {{ env_file: {} }}", q(name), q(path));
+            }
         }
     }
     out

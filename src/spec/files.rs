@@ -3,10 +3,8 @@
 //! files only, bounded, UTF-8, and inside the spec's repository (a one-line change in a pull
 //! request must not mount `~/.ssh/id_ed25519` into a ConfigMap).
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::names::{check_env_name, looks_secret};
 use super::{Diagnostic, ErrorKind, S, SpecError, SpecFile};
 use crate::input;
 
@@ -95,7 +93,7 @@ pub(super) fn attach(spec: &Path, file: &mut SpecFile) -> Result<(), SpecError> 
             let Some(text) = r.read(&path, &at.clone(), "an env file") else {
                 continue;
             };
-            match parse_env_file(&at.value, &text, secrets) {
+            match super::env_file::parse(&at.value, &text, secrets) {
                 Ok(vars) => {
                     // `env:` of the override wins over the file.
                     let mut merged = vars;
@@ -120,85 +118,5 @@ pub(super) fn attach(spec: &Path, file: &mut SpecFile) -> Result<(), SpecError> 
             source_text: file.source_text.clone(),
             diagnostics: r.problems,
         })
-    }
-}
-
-/// `NAME=value` lines; blank lines and `#` comments are skipped, one pair of matching quotes
-/// around a value is dropped. Every problem is reported with the file's own line.
-/// `secrets`: the service's secret names, which a plain variable may not shadow.
-fn parse_env_file(
-    name: &str,
-    text: &str,
-    secrets: &[String],
-) -> Result<BTreeMap<String, String>, Vec<String>> {
-    let mut vars = BTreeMap::new();
-    let mut problems = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let at = format!("{name}:{}", n + 1);
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let Some((key, value)) = line.split_once('=') else {
-            problems.push(format!("{at}: `{line}` is not `NAME=value`"));
-            continue;
-        };
-        let key = key.trim();
-        let value = value.trim();
-        let value = [('"', '"'), ('\'', '\'')]
-            .iter()
-            .find_map(|(a, b)| {
-                value
-                    .strip_prefix(*a)
-                    .and_then(|v| v.strip_suffix(*b))
-                    .filter(|_| value.len() >= 2)
-            })
-            .unwrap_or(value);
-        if let Err(m) = check_env_name(key) {
-            problems.push(format!("{at}: {m}"));
-        } else if looks_secret(key) && !value.is_empty() {
-            problems.push(format!(
-                "{at}: `{key}` looks like a secret but has a plaintext value; an env file is non-secret configuration (list `{key}` under the service's `secrets:` instead)"
-            ));
-        } else if secrets.iter().any(|s| s == key) {
-            problems.push(format!(
-                "{at}: `{key}` is a secret of this service; an env file may not set it"
-            ));
-        } else if vars.insert(key.to_string(), value.to_string()).is_some() {
-            problems.push(format!("{at}: `{key}` is set twice"));
-        }
-    }
-    if problems.is_empty() {
-        Ok(vars)
-    } else {
-        Err(problems)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn env_files_read_like_compose_ones_and_refuse_secrets() {
-        let vars = parse_env_file(
-            "p.env",
-            "# prod\nLOG_LEVEL=warn\n\nREGION=\"eu west\"\nEMPTY=\n",
-            &[],
-        )
-        .unwrap();
-        assert_eq!(vars["LOG_LEVEL"], "warn");
-        assert_eq!(vars["REGION"], "eu west");
-        assert_eq!(vars["EMPTY"], "");
-        let errors = parse_env_file(
-            "p.env",
-            "API_TOKEN=abc\nnot a line\nA=1\nA=2\nJWT=x\n",
-            &["JWT".to_string()],
-        )
-        .unwrap_err();
-        assert!(errors[0].starts_with("p.env:1: `API_TOKEN` looks like a secret"));
-        assert!(errors[1].starts_with("p.env:2:"));
-        assert!(errors[2].starts_with("p.env:4: `A` is set twice"));
-        assert!(errors[3].contains("is a secret of this service"));
     }
 }

@@ -4,6 +4,7 @@
 //! sees every layer.
 
 pub mod checked;
+pub mod env_file;
 pub mod error;
 mod files;
 pub mod image;
@@ -22,6 +23,7 @@ use std::path::Path;
 use serde_saphyr::options::DuplicateKeyPolicy;
 
 pub use error::{Diagnostic, ErrorKind, SpecError};
+pub use files::MAX_CONFIG_FILE_BYTES;
 pub use parse_error::parse_yaml;
 pub use rules::Planned;
 pub use types::*;
@@ -80,11 +82,7 @@ pub fn load(path: &Path) -> Result<SpecFile, SpecError> {
             }],
         };
     match read {
-        Ok(text) => {
-            let mut parsed = parse(&file, &text)?;
-            files::attach(path, &mut parsed)?;
-            Ok(parsed)
-        }
+        Ok(text) => parse_at(path, &file, &text),
         Err(e @ ReadError::TooBig { .. }) => Err(fail(
             ErrorKind::Limit,
             0,
@@ -114,6 +112,15 @@ pub fn load(path: &Path) -> Result<SpecFile, SpecError> {
             String::new(),
         )),
     }
+}
+
+/// Parses and validates spec text as the file at `path` (named `file` in messages), reading the
+/// repository files it names relative to it: what `load` does once it has the text, and what
+/// `init` checks before it writes the spec there.
+pub fn parse_at(path: &Path, file: &str, text: &str) -> Result<SpecFile, SpecError> {
+    let mut parsed = parse(file, text)?;
+    files::attach(path, &mut parsed)?;
+    Ok(parsed)
 }
 
 /// Parses and validates spec text; `file` is only used in messages.

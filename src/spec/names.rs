@@ -105,6 +105,8 @@ pub fn check_hostname(host: &str) -> Result<(), String> {
 }
 
 /// Names that say "secret": a value under such a name belongs in `secrets`, not in `env`.
+/// `_PASS` ends many real ones (Mastodon's `DB_PASS`, `SMTP_PASS`), but only as the last word:
+/// `PASSENGER_PORT` says nothing.
 pub fn looks_secret(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
     [
@@ -119,6 +121,8 @@ pub fn looks_secret(name: &str) -> bool {
     ]
     .iter()
     .any(|w| upper.contains(w))
+        || upper == "PASS"
+        || upper.ends_with("_PASS")
 }
 
 /// The closest candidate within a small distance, if any.
@@ -185,6 +189,8 @@ mod tests {
                 && looks_secret("github_token")
                 && !looks_secret("LOG_LEVEL")
         );
+        assert!(looks_secret("DB_PASS") && looks_secret("smtp_pass") && looks_secret("PASS"));
+        assert!(!looks_secret("PASSENGER_PORT") && !looks_secret("BYPASS_CACHE"));
     }
 
     #[test]

@@ -37,7 +37,8 @@ pub fn entries(v: &Value) -> Vec<(String, Option<String>)> {
     }
 }
 
-fn credentials_in_url(value: &str) -> bool {
+/// A URL with a user (and password) in it: `postgres://u:p@db/x`.
+pub(super) fn credentials_in_url(value: &str) -> bool {
     value
         .split_once("://")
         .is_some_and(|(_, rest)| rest.split('/').next().unwrap_or("").contains('@'))

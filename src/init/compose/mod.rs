@@ -5,12 +5,16 @@
 
 mod backing;
 pub mod env;
+mod env_files;
+mod files;
 pub mod health;
 pub mod image;
 mod profiles;
 mod service;
 mod values;
+pub use files::{MAX_DIRECTORY_FILES, Places};
 pub use values::shell_words;
+use values::spec_name;
 pub mod vars;
 
 use std::collections::BTreeMap;
@@ -20,7 +24,6 @@ use serde_json::Value;
 
 use super::draft::{BackingDraft, ServiceDraft};
 use crate::catalog::CatalogEntry;
-use crate::spec::names::{MAX_NAME, check_dns_label};
 use image::Unpinned;
 
 /// The Compose file in `dir`, if any.
@@ -64,29 +67,6 @@ pub(super) fn as_str(v: &Value) -> Option<String> {
     }
 }
 
-/// A Compose service name as a spec name: kept when it is a DNS label, else its suggestion.
-fn spec_name(name: &str) -> String {
-    if check_dns_label(name, MAX_NAME).is_ok() {
-        return name.to_string();
-    }
-    let s: String = name
-        .to_ascii_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    let s = s.trim_matches('-').to_string();
-    let s = if s.starts_with(|c: char| c.is_ascii_lowercase()) {
-        s
-    } else {
-        format!("s-{s}")
-    };
-    s.chars()
-        .take(MAX_NAME)
-        .collect::<String>()
-        .trim_end_matches('-')
-        .to_string()
-}
-
 /// Compose YAML: aliases and merge keys are normal style (`x-` anchors reused by every
 /// service), so their *count* is free; what is bounded is the size they expand to, which is
 /// what an alias bomb inflates.
@@ -109,8 +89,14 @@ fn options() -> serde_saphyr::Options {
 }
 
 /// Reads and imports a Compose file, with the `.env` beside it (as Compose reads it) and the
-/// `--image-tag` pins (by Compose or spec name).
-pub fn import(path: &Path, app: &str, pins: &BTreeMap<String, String>) -> Result<Import, String> {
+/// `--image-tag` pins (by Compose or spec name), for the spec to be written at `spec` (the
+/// files it names are named relative to it).
+pub fn import(
+    path: &Path,
+    spec: &Path,
+    app: &str,
+    pins: &BTreeMap<String, String>,
+) -> Result<Import, String> {
     let text = crate::input::read_text(path, crate::input::MAX_INPUT_BYTES)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let env_path = path.parent().unwrap_or(Path::new("")).join(".env");
@@ -135,8 +121,9 @@ pub fn import(path: &Path, app: &str, pins: &BTreeMap<String, String>) -> Result
             merged = Some(over);
         }
     }
-    let mut imp =
-        import_doc(&doc, app, &vars, pins).map_err(|e| format!("{}: {e}", path.display()))?;
+    let places = Places::new(path, spec);
+    let mut imp = import_doc(&doc, app, &vars, pins, Some(&places))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     if let Some(o) = merged {
         imp.warnings.insert(
             0,
@@ -187,6 +174,8 @@ pub(super) struct Plan<'a> {
     pub skipped: Vec<String>,
     pub vars: &'a BTreeMap<String, String>,
     pub app: &'a str,
+    /// Where the files the Compose file names are read (`None` for a file given as text).
+    pub places: Option<&'a Places>,
 }
 
 pub fn import_text(
@@ -195,7 +184,7 @@ pub fn import_text(
     vars: &BTreeMap<String, String>,
     pins: &BTreeMap<String, String>,
 ) -> Result<Import, String> {
-    import_doc(&parse(text)?, app, vars, pins)
+    import_doc(&parse(text)?, app, vars, pins, None)
 }
 
 fn import_doc(
@@ -203,6 +192,7 @@ fn import_doc(
     app: &str,
     vars: &BTreeMap<String, String>,
     pins: &BTreeMap<String, String>,
+    places: Option<&Places>,
 ) -> Result<Import, String> {
     let services = doc
         .get("services")
@@ -236,6 +226,7 @@ fn import_doc(
         skipped: Vec::new(),
         vars,
         app,
+        places,
     };
     for (cname, svc) in services {
         let name = spec_name(cname);

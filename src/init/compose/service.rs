@@ -3,11 +3,13 @@
 
 use serde_json::Value;
 
+use super::env_files;
+use super::files::{self, Bind};
 use super::health::{self, Check};
 use super::image::Image;
 use super::values::{container_port, interpolated, named_volume, seconds, shell_words};
 use super::vars::interpolate;
-use super::{Import, Plan, as_str, env};
+use super::{Import, Plan, as_str};
 use crate::init::draft::{HealthDraft, PortDraft, ProbeDraft, ServiceDraft};
 
 /// `command:` as a list of words, interpolated (`$$` is a literal `$`).
@@ -190,27 +192,7 @@ pub(super) fn import(
         Some(Value::Object(m)) => m.keys().cloned().collect(),
         _ => Vec::new(),
     };
-    if let Some(e) = svc.get("environment") {
-        let sorted = env::sort(e, plan.vars);
-        s.env = sorted.env;
-        s.secrets = sorted.secrets;
-        s.notes.extend(sorted.warnings);
-        s.not_carried.extend(sorted.dropped);
-    }
-    if let Some(files) = svc.get("env_file") {
-        let list: Vec<String> = match files {
-            Value::Array(items) => items
-                .iter()
-                .filter_map(|i| as_str(i).or_else(|| i.get("path").and_then(as_str)))
-                .collect(),
-            other => as_str(other).into_iter().collect(),
-        };
-        for f in list {
-            s.not_carried.push(format!(
-                "env_file `{f}` (copy the plain values into `env:` and list secret names under `secrets:`)"
-            ));
-        }
-    }
+    env_files::environment(svc, plan, &mut s);
     // Dependencies.
     for d in deps {
         match plan.names.get(&d) {
@@ -261,7 +243,8 @@ pub(super) fn import(
                 ));
                 s.volumes.push((name, mount_path));
             }
-            _ => s.not_carried.push(format!("volume `{text}`")),
+            Some(_) => s.not_carried.push(format!("volume `{text}`")),
+            None => config_file(&mut s, v, &text, plan),
         }
     }
     for t in svc.get("tmpfs").into_iter().flat_map(|v| match v {
@@ -336,4 +319,56 @@ pub(super) fn import(
         }
     }
     s
+}
+
+/// A bind-mounted file as a config file, or the reason it is not one.
+fn config_file(s: &mut ServiceDraft, v: &Value, text: &str, plan: &Plan) {
+    match files::bind(v, plan) {
+        Bind::Other => s.not_carried.push(format!("volume `{text}`")),
+        Bind::Refused(why) => s.not_carried.push(format!("volume `{text}` ({why})")),
+        Bind::Files {
+            files,
+            read_write,
+            directory,
+        } => {
+            let taken = |t: &String| {
+                t == "/tmp"
+                    || s.volumes.iter().any(|(_, m)| m == t)
+                    || s.config_files.iter().any(|(_, m)| m == t)
+            };
+            let bytes: usize = s.config_file_bytes + files.iter().map(|f| f.bytes).sum::<usize>();
+            if let Some(f) = files.iter().find(|f| taken(&f.target)) {
+                s.not_carried.push(format!(
+                    "volume `{text}` (`{}` is already mounted in this service)",
+                    f.target
+                ));
+                return;
+            }
+            if bytes > crate::spec::MAX_CONFIG_FILE_BYTES {
+                s.not_carried.push(format!(
+                    "volume `{text}` (with it the service's config files would pass 1 MiB, the most a ConfigMap holds)"
+                ));
+                return;
+            }
+            if directory {
+                s.notes.push(format!(
+                    "volume `{text}`: a directory of {} file(s), mounted file by file as config files (the image's own files beside them stay visible, and a file added to the directory later needs its own entry)",
+                    files.len()
+                ));
+            }
+            if read_write {
+                let (what, them) = if directory {
+                    ("config files", "them")
+                } else {
+                    ("a config file", "it")
+                };
+                s.notes.push(format!(
+                    "volume `{text}`: {what}, mounted read-only (a ConfigMap in Kubernetes, `read_only` in Compose) though Compose mounted {them} writable"
+                ));
+            }
+            s.config_file_bytes = bytes;
+            s.config_files
+                .extend(files.into_iter().map(|f| (f.source, f.target)));
+        }
+    }
 }

@@ -1,4 +1,4 @@
-//! Small readers of Compose values: a port entry, a duration, a named volume, a command
+//! Small readers of Compose values: a service name, a port entry, a duration, a named volume, a command
 //! string, a value with its variables interpolated.
 
 use serde_json::Value;
@@ -6,6 +6,30 @@ use serde_json::Value;
 use super::vars::interpolate;
 use super::{Plan, as_str};
 use crate::init::draft::PortDraft;
+use crate::spec::names::{MAX_NAME, check_dns_label};
+
+/// A Compose service name as a spec name: kept when it is a DNS label, else its suggestion.
+pub(super) fn spec_name(name: &str) -> String {
+    if check_dns_label(name, MAX_NAME).is_ok() {
+        return name.to_string();
+    }
+    let s: String = name
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let s = s.trim_matches('-').to_string();
+    let s = if s.starts_with(|c: char| c.is_ascii_lowercase()) {
+        s
+    } else {
+        format!("s-{s}")
+    };
+    s.chars()
+        .take(MAX_NAME)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_string()
+}
 
 /// The container side of a Compose port entry: `[ip:][host:]container[/proto]` or the long form.
 /// A range (`9000-9005`) is not a single port.

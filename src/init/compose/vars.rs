@@ -5,31 +5,14 @@
 
 use std::collections::BTreeMap;
 
-/// Variable values from a `.env` file: `KEY=VALUE` lines, `#` comments, optional quotes.
+/// Variable values from a `.env` file, read as Compose reads it (`crate::spec::env_file`); a
+/// line Compose could not read, or a bare name (whose value is the shell's), gives no value.
 pub fn parse_env_file(text: &str) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    for line in text.lines() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let line = line.strip_prefix("export ").unwrap_or(line);
-        let Some((k, v)) = line.split_once('=') else {
-            continue;
-        };
-        let v = v.trim();
-        let v = if v.len() >= 2
-            && ((v.starts_with('"') && v.ends_with('"'))
-                || (v.starts_with('\'') && v.ends_with('\'')))
-        {
-            &v[1..v.len() - 1]
-        } else {
-            // An unquoted value ends at ` #` (a comment).
-            v.split(" #").next().unwrap_or(v).trim_end()
-        };
-        out.insert(k.trim().to_string(), v.to_string());
-    }
-    out
+    crate::spec::env_file::lines(text)
+        .into_iter()
+        .flatten()
+        .filter_map(|l| Some((l.name, l.value?)))
+        .collect()
 }
 
 /// The outcome of interpolating one string.
