@@ -5,10 +5,10 @@ use std::sync::{Arc, OnceLock};
 
 use gotmpl::{Template, TemplateError, Value};
 
-use super::include::{include, tpl, unsupported_function};
+use super::include::{Current, base_template, rendering, unsupported_function};
 use super::objects::{self, Object};
 use super::values::{capabilities, chart_value, coalesce, coalesce_value, map, read_yaml, release};
-use super::{ChartFiles, funcs};
+use super::{ChartFiles, funcs, shared};
 use crate::plan::ServicePlan;
 use crate::render::RenderError;
 
@@ -20,6 +20,8 @@ pub(super) struct ChartFile {
     out: String,
     /// Rendered to objects (not a `_` partial).
     renders: bool,
+    /// Its name in the shared parse, when the chart has one.
+    shared_name: String,
 }
 
 /// A chart parsed once, rendered once per environment.
@@ -27,8 +29,12 @@ pub(super) struct Chart<'a> {
     service: &'a str,
     plan: &'a ServicePlan,
     chart: &'a ChartFiles<'a>,
-    /// Owns the parsed template set; `include` holds only a weak reference, so no cycle.
-    template: Arc<OnceLock<Template>>,
+    /// The parse shared with charts of the same templates (see `shared`), if any.
+    shared: Option<Arc<Template>>,
+    /// The chart's own parse: when nothing is shared, or to name the template at fault in
+    /// an error (parsed on first need).
+    own: OnceLock<Arc<Template>>,
+    chart_name: String,
     chart_files: Vec<ChartFile>,
     chart_meta: Value,
     base_values: serde_json::Value,
@@ -85,6 +91,7 @@ impl<'a> Chart<'a> {
                     name: format!("{chart_name}/templates/{rel}"),
                     out: p.to_string(),
                     renders: !base.starts_with('_'),
+                    shared_name: String::new(),
                 }
             })
             .collect();
@@ -98,35 +105,52 @@ impl<'a> Chart<'a> {
             service,
             plan,
             chart: src,
-            template: Arc::new(OnceLock::new()),
+            shared: None,
+            own: OnceLock::new(),
+            base_path: format!("{chart_name}/templates"),
+            chart_name,
             chart_files,
             chart_meta: chart_value(&meta),
             base_values,
             plan_values: OnceLock::new(),
-            base_path: format!("{chart_name}/templates"),
         };
         if values_from_plan {
             let base = serde_json::to_value(&plan.base).expect("values serialize");
             let _ = chart.plan_values.set(funcs::from_serde(&base));
         }
-        let template = chart.parse()?;
-        chart
-            .template
-            .set(template)
-            .unwrap_or_else(|_| unreachable!("a chart is parsed once"));
+        let sources: Vec<(&str, &str)> = chart
+            .chart_files
+            .iter()
+            .map(|f| (f.name.as_str(), src.files.get(&f.out).unwrap_or_default()))
+            .collect();
+        if let Some((template, names)) = shared::shared(&chart.chart_name, &sources) {
+            chart.shared = Some(template);
+            for (f, name) in chart.chart_files.iter_mut().zip(names) {
+                f.shared_name = name;
+            }
+        }
+        // Without a shared parse, a template that does not parse fails here. Debug builds
+        // (every test) parse both, to compare what they render.
+        if chart.shared.is_none() || cfg!(debug_assertions) {
+            chart.own()?;
+        }
         // Output and install order start from the file names, as in Helm.
         chart.chart_files.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(chart)
     }
 
+    /// The chart's own parse.
+    fn own(&self) -> Result<&Arc<Template>, RenderError> {
+        if let Some(t) = self.own.get() {
+            return Ok(t);
+        }
+        let parsed = Arc::new(self.parse()?);
+        Ok(self.own.get_or_init(|| parsed))
+    }
+
     /// Every template file into one set, with Helm's functions; unsupported functions refused.
     fn parse(&self) -> Result<Template, RenderError> {
-        let weak = Arc::downgrade(&self.template);
-        let weak_tpl = weak.clone();
-        let mut root = Template::new("")
-            .funcs(funcs::func_map())
-            .func("include", move |args| include(&weak, args))
-            .func("tpl", move |args| tpl(&weak_tpl, args));
+        let mut root = base_template().clone();
         for f in &self.chart_files {
             let source = self.chart.files.get(&f.out).unwrap_or_default();
             let parsed = Template::new(&f.name)
@@ -182,9 +206,54 @@ impl<'a> Chart<'a> {
         top.insert("Capabilities".into(), capabilities());
         top.insert("Files".into(), Value::Map(Arc::default()));
         top.insert("Subcharts".into(), Value::Map(Arc::default()));
-        let template = self.template.get().expect("parsed in load");
+        if let Some(template) = &self.shared {
+            // Any error is rendered again from the chart's own parse, which names its own
+            // templates; debug builds (every test) prove that both parses render the same.
+            if let Ok(objects) = self.render_with(template, true, &top, env, namespace) {
+                if cfg!(debug_assertions) {
+                    let own = self.render_with(self.own()?, false, &top, env, namespace)?;
+                    assert_eq!(
+                        format!("{objects:?}"),
+                        format!("{own:?}"),
+                        "the shared parse of the chart of {} renders another {env} release",
+                        self.service
+                    );
+                }
+                return Ok(objects);
+            }
+        }
+        self.render_with(self.own()?, false, &top, env, namespace)
+    }
+
+    /// [`Self::render`] with one of the chart's parses: the shared one, or its own.
+    fn render_with(
+        &self,
+        template: &Arc<Template>,
+        shared: bool,
+        top: &BTreeMap<Arc<str>, Value>,
+        env: &str,
+        namespace: &str,
+    ) -> Result<Vec<Object>, RenderError> {
+        let current = Current {
+            template: template.clone(),
+            shared_as: shared.then(|| self.chart_name.clone()),
+        };
+        rendering(current, || {
+            self.render_files(template, shared, top, env, namespace)
+        })
+    }
+
+    fn render_files(
+        &self,
+        template: &Template,
+        shared: bool,
+        top: &BTreeMap<Arc<str>, Value>,
+        env: &str,
+        namespace: &str,
+    ) -> Result<Vec<Object>, RenderError> {
         let mut objects = Vec::new();
         for f in self.chart_files.iter().filter(|f| f.renders) {
+            let name = if shared { &f.shared_name } else { &f.name };
             let mut data = top.clone();
             data.insert(
                 "Template".into(),
@@ -193,9 +262,9 @@ impl<'a> Chart<'a> {
                     ("BasePath", Value::String(self.base_path.as_str().into())),
                 ]),
             );
-            let text = match template.lookup(&f.name) {
+            let text = match template.lookup(name) {
                 Some(_) => template
-                    .execute_template_to_string(&f.name, &Value::Map(Arc::new(data)))
+                    .execute_template_to_string(name, &Value::Map(Arc::new(data)))
                     .map_err(|e| {
                         self.error_at(
                             f,

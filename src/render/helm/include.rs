@@ -1,27 +1,63 @@
 //! Helm's `include` and `tpl`, which call back into the chart's own template set, and the
 //! check that a chart uses only functions chartwright implements.
 
-use std::cell::Cell;
-use std::sync::{Arc, OnceLock, Weak};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::sync::{Arc, OnceLock};
 
 use gotmpl::parse::{Expr, ListNode, Node, PipeNode};
 use gotmpl::{Template, TemplateError, Value};
 
 use super::funcs::{self, is_supported};
+use super::shared::{CHART_INCLUDE, lookup_key};
 
 /// Nested `include`/`tpl` calls allowed before a template is taken to recurse forever.
 const MAX_INCLUDE_DEPTH: u32 = 100;
 
-thread_local! {
-    static INCLUDE_DEPTH: Cell<u32> = const { Cell::new(0) };
+/// The chart being rendered on this thread, which `include` and `tpl` call back into.
+pub(super) struct Current {
+    pub template: Arc<Template>,
+    /// The chart's name when `template` is a shared parse (see `shared`), whose template
+    /// names are chart-free.
+    pub shared_as: Option<String>,
 }
 
-/// The template set behind `include`/`tpl`, while its chart is alive.
-fn chart_template(
-    weak: &Weak<OnceLock<Template>>,
-) -> Result<Arc<OnceLock<Template>>, TemplateError> {
-    weak.upgrade()
-        .ok_or_else(|| TemplateError::Exec("include: the chart is gone".into()))
+thread_local! {
+    static INCLUDE_DEPTH: Cell<u32> = const { Cell::new(0) };
+    static CURRENT: RefCell<Option<Rc<Current>>> = const { RefCell::new(None) };
+}
+
+/// Helm's functions and chartwright's `include` and `tpl`, registered once per process: every
+/// chart's template set starts as a copy of this one (a copy shares the function map).
+pub(super) fn base_template() -> &'static Template {
+    static BASE: OnceLock<Template> = OnceLock::new();
+    BASE.get_or_init(|| {
+        Template::new("")
+            .funcs(funcs::func_map())
+            .func("include", |args| include(args, false))
+            .func(CHART_INCLUDE, |args| include(args, true))
+            .func("tpl", tpl)
+    })
+}
+
+/// Runs `f` with `current` as the chart `include` and `tpl` call back into.
+pub(super) fn rendering<T>(current: Current, f: impl FnOnce() -> T) -> T {
+    struct Restore(Option<Rc<Current>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let previous = self.0.take();
+            CURRENT.with(|c| *c.borrow_mut() = previous);
+        }
+    }
+    let _restore = Restore(CURRENT.with(|c| c.replace(Some(Rc::new(current)))));
+    f()
+}
+
+/// The chart being rendered, for `include` and `tpl`.
+fn current(func: &str) -> Result<Rc<Current>, TemplateError> {
+    CURRENT
+        .with(|c| c.borrow().clone())
+        .ok_or_else(|| TemplateError::Exec(format!("{func}: no chart is being rendered")))
 }
 
 /// Runs `f` one include level deeper, refusing endless recursion (Helm refuses it too).
@@ -41,11 +77,9 @@ fn nested<T>(f: impl FnOnce() -> Result<T, TemplateError>) -> Result<T, Template
     out
 }
 
-/// Helm's `include NAME DATA`: a named template's output as a string, for piping.
-pub(super) fn include(
-    weak: &Weak<OnceLock<Template>>,
-    args: &[Value],
-) -> Result<Value, TemplateError> {
+/// Helm's `include NAME DATA`: a named template's output as a string, for piping. `literal`:
+/// called as [`CHART_INCLUDE`], with a name already in the shared parse's chart-free form.
+fn include(args: &[Value], literal: bool) -> Result<Value, TemplateError> {
     let (name, data) = match args {
         [n] => (n, Value::Nil),
         [n, d] => (n, d.clone()),
@@ -58,17 +92,20 @@ pub(super) fn include(
         }
     };
     let name = funcs::strval(name);
-    let cell = chart_template(weak)?;
-    let t = cell
-        .get()
-        .ok_or_else(|| TemplateError::Exec("include: the chart is not parsed yet".into()))?;
-    nested(|| t.execute_template_to_string(&name, &data))
+    let chart = current("include")?;
+    let key = match &chart.shared_as {
+        Some(chart_name) if !literal => lookup_key(&name, chart_name)
+            .ok_or_else(|| TemplateError::UndefinedTemplate(name.clone()))?,
+        _ => name.clone(),
+    };
+    nested(|| chart.template.execute_template_to_string(&key, &data))
         .map(|s| Value::String(s.into()))
         .map_err(|e| TemplateError::Exec(format!("include {name:?}: {e}")))
 }
 
 /// Helm's `tpl TEXT DATA`: a string rendered as a template, with the chart's definitions.
-pub(super) fn tpl(weak: &Weak<OnceLock<Template>>, args: &[Value]) -> Result<Value, TemplateError> {
+/// (A shared parse never calls it: `shared` keeps charts that do to their own parse.)
+fn tpl(args: &[Value]) -> Result<Value, TemplateError> {
     let [text, data] = args else {
         return Err(TemplateError::ArgCount {
             name: "tpl".into(),
@@ -76,11 +113,8 @@ pub(super) fn tpl(weak: &Weak<OnceLock<Template>>, args: &[Value]) -> Result<Val
             got: args.len(),
         });
     };
-    let cell = chart_template(weak)?;
-    let t = cell
-        .get()
-        .ok_or_else(|| TemplateError::Exec("tpl: the chart is not parsed yet".into()))?;
-    let parsed = t.clone().parse(&funcs::strval(text))?;
+    let chart = current("tpl")?;
+    let parsed = (*chart.template).clone().parse(&funcs::strval(text))?;
     if let Some((_, func)) = parsed.lookup("").and_then(unsupported_function) {
         return Err(TemplateError::Exec(format!(
             "tpl: function `{func}` is not supported"

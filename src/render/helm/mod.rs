@@ -22,13 +22,15 @@
 //!
 //! Layout: this file decides which manifests exist and writes them; `chart` parses and
 //! executes one chart; `values` builds `.Values`, `.Chart`, `.Release` and `.Capabilities`;
-//! `include` implements `include`/`tpl`; `funcs` Helm's function library; `objects` splits and
+//! `include` implements `include`/`tpl`; `shared` shares one parse between charts of the same
+//! templates; `funcs` Helm's function library; `objects` splits and
 //! checks the rendered objects.
 
 mod chart;
 mod funcs;
 mod include;
 mod objects;
+mod shared;
 mod values;
 mod yaml;
 
@@ -97,7 +99,7 @@ impl ChartFiles<'_> {
             return self.files.get(path);
         }
         let t = self.origins.get(path)?;
-        self.set.get(t).map(|t| t.source.as_str())
+        self.set.get(t).map(|t| &*t.source)
     }
 }
 
