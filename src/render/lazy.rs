@@ -47,13 +47,14 @@ impl Object for Services {
 
 /// The fields of a [`crate::plan::ServicePlan`], in its serialization order; a test compares
 /// the view's serialization with the service's, so a field added to one and not the other fails.
-const SERVICE_FIELDS: [&str; 6] = [
+const SERVICE_FIELDS: [&str; 7] = [
     "name",
     "chart",
     "base",
     "environments",
     "policy",
     "workload",
+    "profiles",
 ];
 
 /// One of `services`, converted field by field: listing the names converts only the names.
@@ -78,9 +79,13 @@ impl ServiceView {
                 "name" => to_value(&s.name),
                 "chart" => to_value(&s.chart),
                 "base" => to_value(&s.base),
-                "environments" => to_value(&s.environments),
+                "environments" => Value::from_object(Environments {
+                    plan: self.plan.clone(),
+                    service: self.index,
+                }),
                 "policy" => to_value(&s.policy),
                 "workload" => to_value(&s.workload),
+                "profiles" => to_value(&s.profiles),
                 other => unreachable!("a service field without a conversion: {other}"),
             })
             .clone()
@@ -97,6 +102,87 @@ impl Object for ServiceView {
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
         Enumerator::Str(&SERVICE_FIELDS)
+    }
+}
+
+/// `services[i].environments`: converted one environment, and one field of it, at a time (the
+/// kustomization of each environment asks every service whether it is deployed there).
+struct Environments {
+    plan: Arc<Plan>,
+    service: usize,
+}
+
+impl fmt::Debug for Environments {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "<environments of {}>",
+            self.plan.services[self.service].name
+        )
+    }
+}
+
+impl Object for Environments {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Seq
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let index = key.as_usize()?;
+        let count = self.plan.services[self.service].environments.len();
+        (index < count).then(|| {
+            Value::from_object(EnvironmentView {
+                plan: self.plan.clone(),
+                service: self.service,
+                index,
+                fields: Default::default(),
+            })
+        })
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Seq(self.plan.services[self.service].environments.len())
+    }
+}
+
+/// The fields of a [`crate::plan::ServiceEnvironment`], in its serialization order (checked
+/// like [`SERVICE_FIELDS`]).
+const ENVIRONMENT_FIELDS: [&str; 5] = ["env", "namespace", "deployed", "values", "overrides"];
+
+/// One of a service's environments, converted field by field.
+struct EnvironmentView {
+    plan: Arc<Plan>,
+    service: usize,
+    index: usize,
+    fields: [OnceLock<Value>; ENVIRONMENT_FIELDS.len()],
+}
+
+impl fmt::Debug for EnvironmentView {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = &self.plan.services[self.service];
+        write!(f, "<{} in {}>", s.name, s.environments[self.index].env)
+    }
+}
+
+impl Object for EnvironmentView {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let i = ENVIRONMENT_FIELDS
+            .iter()
+            .position(|f| Some(*f) == key.as_str())?;
+        let se = &self.plan.services[self.service].environments[self.index];
+        let value = self.fields[i].get_or_init(|| match ENVIRONMENT_FIELDS[i] {
+            "env" => to_value(&se.env),
+            "namespace" => to_value(&se.namespace),
+            "deployed" => to_value(se.deployed),
+            "values" => to_value(&se.values),
+            "overrides" => to_value(&se.overrides),
+            other => unreachable!("an environment field without a conversion: {other}"),
+        });
+        Some(value.clone())
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(&ENVIRONMENT_FIELDS)
     }
 }
 
