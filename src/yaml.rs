@@ -3,10 +3,12 @@
 
 use serde_saphyr::options::DuplicateKeyPolicy;
 
+/// Comments are read past, not kept: kept, at most 96 are buffered while the parser looks ahead.
 fn options() -> serde_saphyr::Options {
     serde_saphyr::options! {
         duplicate_keys: DuplicateKeyPolicy::Error,
         strict_booleans: true,
+        emit_comments: false,
     }
 }
 
@@ -52,6 +54,21 @@ mod tests {
                        "h": "a: b # c", "i": "{{ x }}", "j": "line\nbreak", "k": "", "l": "*alias", "m": "null"});
         let text = to_block(&v);
         assert_eq!(parse_documents(&text).unwrap(), vec![v], "{text}");
+    }
+
+    #[test]
+    fn a_values_file_with_a_long_comment_block_parses() {
+        // A team's values.yaml documents its keys in comment blocks longer than the parser's
+        // lookahead buffer.
+        let mut text = String::from("resources:\n");
+        for i in 0..100 {
+            text.push_str(&format!("  # note {i}\n"));
+        }
+        text.push_str("  cpu: 1\n");
+        assert_eq!(
+            parse_documents(&text).unwrap(),
+            vec![json!({"resources": {"cpu": 1}})]
+        );
     }
 
     #[test]

@@ -24,6 +24,9 @@ struct Case {
     file: &'static str,
     /// `--image-tag` pins, only for images the file leaves unpinned.
     pins: &'static [&'static str],
+    /// The project's documented `.env` template, copied to `.env` as its install guide says
+    /// (`cp env.example .env`), when the repository ships no `.env` itself.
+    dot_env: Option<&'static str>,
 }
 
 const CASES: &[Case] = &[
@@ -31,36 +34,43 @@ const CASES: &[Case] = &[
         dir: "authentik",
         file: "docker-compose.yml",
         pins: &["redis=7-alpine"],
+        dot_env: None,
     },
     Case {
         dir: "elasticsearch-logstash-kibana",
         file: "compose.yaml",
         pins: &[],
+        dot_env: None,
     },
     Case {
         dir: "gitea-postgres",
         file: "compose.yaml",
         pins: &["gitea=1.22.3", "db=16-alpine"],
+        dot_env: None,
     },
     Case {
         dir: "hexbug",
         file: "compose.yml",
         pins: &["bot=ghcr.io/object-object/hexbug:1.0.0"],
+        dot_env: None,
     },
     Case {
         dir: "immich",
         file: "docker-compose.yml",
         pins: &[],
+        dot_env: None,
     },
     Case {
         dir: "mastodon",
         file: "docker-compose.yml",
         pins: &[],
+        dot_env: None,
     },
     Case {
         dir: "mattermost",
         file: "docker-compose.yml",
         pins: &["mattermost=mattermost/mattermost-team-edition:10.5.2"],
+        dot_env: None,
     },
     Case {
         dir: "n8n-ai-starter-kit",
@@ -71,46 +81,55 @@ const CASES: &[Case] = &[
             "ollama/ollama=0.5.12",
             "nginx=2.12.3",
         ],
+        dot_env: None,
     },
     Case {
         dir: "n8n-queue-mode",
         file: "docker-compose.yml",
         pins: &["docker.n8n.io/n8nio/n8n=1.80.3", "n8nio/runners=1.80.3"],
+        dot_env: None,
     },
     Case {
         dir: "nextcloud-redis-mariadb",
         file: "docker-compose.yaml",
         pins: &["redis=7-alpine", "db=10.11"],
+        dot_env: None,
     },
     Case {
         dir: "nginx-golang-postgres",
         file: "compose.yaml",
         pins: &["backend=1.0.0", "db=16", "proxy=1.27.3"],
+        dot_env: None,
     },
     Case {
         dir: "paperless-ngx",
         file: "docker-compose.postgres-tika.yml",
         pins: &["webserver=2.14.7", "tika=2.9.2.1"],
+        dot_env: None,
     },
     Case {
         dir: "pihole-cloudflared-doh",
         file: "compose.yaml",
         pins: &["cloudflared=2024.12.1", "pihole=2024.07.0"],
+        dot_env: None,
     },
     Case {
         dir: "plausible-ce",
         file: "compose.yml",
         pins: &[],
+        dot_env: None,
     },
     Case {
         dir: "prometheus-grafana",
         file: "compose.yaml",
         pins: &["prometheus=v2.55.1", "grafana=11.3.1"],
+        dot_env: None,
     },
     Case {
         dir: "react-java-mysql",
         file: "compose.yaml",
         pins: &["backend=1.0.0", "frontend=1.0.0"],
+        dot_env: None,
     },
     Case {
         dir: "sentry-self-hosted",
@@ -123,11 +142,96 @@ const CASES: &[Case] = &[
             "vroom-cleanup-self-hosted-local=25.1.0",
             "sentry-cleanup-self-hosted-local=25.1.0",
         ],
+        dot_env: None,
     },
     Case {
         dir: "supabase",
         file: "docker-compose.yml",
         pins: &[],
+        dot_env: None,
+    },
+    // Applications not seen while the import was built (issue 14's acceptance).
+    Case {
+        dir: "confluent-kraft",
+        file: "docker-compose.yml",
+        pins: &[],
+        dot_env: None,
+    },
+    Case {
+        dir: "jitsi-meet",
+        file: "docker-compose.yml",
+        pins: &[],
+        dot_env: Some("env.example"),
+    },
+    Case {
+        dir: "langfuse",
+        file: "docker-compose.yml",
+        pins: &[
+            "clickhouse=25.3",
+            "minio=RELEASE.2025-04-22T22-12-26Z",
+            "postgres=17",
+        ],
+        dot_env: None,
+    },
+    Case {
+        dir: "nextcloud-aio",
+        file: "compose.yaml",
+        pins: &["nextcloud-aio-mastercontainer=20250325_084656"],
+        dot_env: None,
+    },
+    Case {
+        dir: "penpot",
+        file: "docker-compose.yaml",
+        pins: &[
+            "penpotapp/frontend=2.4.3",
+            "penpotapp/backend=2.4.3",
+            "penpotapp/exporter=2.4.3",
+            "sj26/mailcatcher=v0.10.0",
+        ],
+        dot_env: None,
+    },
+    Case {
+        dir: "plane",
+        file: "docker-compose.yml",
+        pins: &[
+            "makeplane/plane-frontend=v0.24.1",
+            "makeplane/plane-space=v0.24.1",
+            "makeplane/plane-backend=v0.24.1",
+            "makeplane/plane-proxy=v0.24.1",
+            "minio/minio=RELEASE.2025-04-22T22-12-26Z",
+            "minio/mc=RELEASE.2025-04-16T18-13-26Z",
+        ],
+        dot_env: None,
+    },
+    Case {
+        dir: "signoz",
+        file: "docker-compose.yaml",
+        pins: &[],
+        dot_env: None,
+    },
+    Case {
+        dir: "temporal-postgres",
+        file: "docker-compose-postgres.yml",
+        pins: &[],
+        dot_env: None,
+    },
+    Case {
+        dir: "twenty",
+        file: "docker-compose.yml",
+        pins: &["ubuntu=24.04", "twentycrm/twenty=v0.40.0", "redis=7.4"],
+        dot_env: None,
+    },
+    Case {
+        dir: "zammad",
+        file: "docker-compose.yml",
+        pins: &[],
+        dot_env: None,
+    },
+    Case {
+        dir: "zulip",
+        file: "compose.yaml",
+        pins: &["memcached=1.6.38-alpine", "redis=7.4-alpine"],
+        dot_env: None,
     },
 ];
 
@@ -171,6 +275,9 @@ fn import_with(case: &Case, extra: &[(&str, &str)]) -> Result<Imported, String> 
     let dir = tempfile::tempdir().unwrap();
     let from = root().join("tests/corpus/compose").join(case.dir);
     copy_dir(&from, dir.path());
+    if let Some(template) = case.dot_env {
+        std::fs::copy(from.join(template), dir.path().join(".env")).unwrap();
+    }
     for (rel, text) in extra {
         common::put(dir.path(), rel, text);
     }
@@ -203,7 +310,7 @@ fn import_with(case: &Case, extra: &[(&str, &str)]) -> Result<Imported, String> 
     output::write(&files, &out, &WriteOptions::default()).map_err(|e| e.to_string())?;
     let from = dir.path();
     let mut source = std::fs::read_to_string(from.join(case.file)).unwrap();
-    for extra in ["compose.override.yml", ".env"] {
+    for extra in ["compose.override.yml", "compose.override.yaml", ".env"] {
         if let Ok(t) = std::fs::read_to_string(from.join(extra)) {
             source.push('\n');
             source.push_str(&t);
@@ -538,7 +645,16 @@ fn round_trip(case: &Case, imp: &Imported, failures: &mut Vec<String>) -> usize 
                 .into_iter()
                 .flatten()
             {
-                let p = vars::interpolate(&text(p), &imp.env_file).text;
+                // The long form (`target:`, `protocol:`) as the short one it means.
+                let p = match p {
+                    Value::Object(m) => format!(
+                        "{}/{}",
+                        m.get("target").map(text).unwrap_or_default(),
+                        m.get("protocol").map(text).unwrap_or("tcp".into())
+                    ),
+                    other => text(other),
+                };
+                let p = vars::interpolate(&p, &imp.env_file).text;
                 if listed.contains(&format!("port `{p}`"))
                     || listed.contains("a job runs to completion")
                 {

@@ -555,3 +555,65 @@ fn imports_build_contexts_and_lists_env_files() {
     }
     generates(dir.path());
 }
+
+#[test]
+fn a_service_with_a_hundred_pass_through_variables_imports() {
+    // Jitsi Meet's web service passes ~190 variables through from the shell: each is listed
+    // as not carried, and that long comment block must not stop the written spec (or the
+    // Compose file, whose comment blocks are as long) from parsing.
+    let mut compose = String::from(
+        "services:\n  web:\n    image: acme/web:1.0.0\n    ports: [\"8000:80\"]\n    environment:\n",
+    );
+    for i in 0..150 {
+        compose.push_str(&format!("      - PASS_{i}\n"));
+    }
+    for i in 0..150 {
+        compose.push_str(&format!("      # a comment line {i}\n"));
+    }
+    compose.push_str("      - LAST=1\n");
+    let dir = Project::empty().file("compose.yaml", &compose);
+    dir.run([
+        "init",
+        "--app",
+        "acme",
+        "--yes",
+        "--from-compose",
+        "compose.yaml",
+    ])
+    .succeeds();
+    let f = read_spec(dir.path());
+    assert!(f.spec.services.contains_key("web"));
+    let text = std::fs::read_to_string(dir.path().join("chartwright.yaml")).unwrap();
+    assert!(text.contains("PASS_149"), "every variable is listed");
+}
+
+#[test]
+fn a_service_publishing_udp_first_imports_without_an_invented_probe() {
+    // Jitsi's videobridge publishes its UDP media port before its TCP API, and has no
+    // healthcheck; a DNS relay publishes only UDP. The probes default to the first port, and
+    // no probe can check UDP.
+    let dir = Project::empty().file(
+        "compose.yaml",
+        "services:\n  jvb:\n    image: jitsi/jvb:10133\n    ports:\n      - '10000:10000/udp'\n      - '127.0.0.1:8080:8080'\n  dns:\n    image: acme/dns:1.0.0\n    ports: ['53:53/udp']\n",
+    );
+    dir.run([
+        "init",
+        "--app",
+        "meet",
+        "--yes",
+        "--from-compose",
+        "compose.yaml",
+    ])
+    .succeeds();
+    let f = read_spec(dir.path());
+    let jvb = &f.spec.services["jvb"].value;
+    let ports: Vec<_> = jvb.ports.iter().map(|p| p.value.port.value).collect();
+    assert_eq!(ports, [8080, 10000], "the TCP port goes first");
+    assert!(
+        jvb.health.is_none(),
+        "the plan's TCP check of 8080, nothing made up"
+    );
+    let text = std::fs::read_to_string(dir.path().join("chartwright.yaml")).unwrap();
+    assert!(text.contains("liveness: none"), "{text}");
+    generates(dir.path());
+}

@@ -23,6 +23,8 @@ pub enum ProbeDraft {
     Tcp { port: u16 },
     /// A command run in the container.
     Exec(Vec<String>),
+    /// No probe (`liveness: none`): nothing the file gives can be checked.
+    None,
 }
 
 impl ProbeDraft {
@@ -32,6 +34,7 @@ impl ProbeDraft {
             ProbeDraft::Http { path, port } => format!("http {path} on {port}"),
             ProbeDraft::Tcp { port } => format!("tcp {port}"),
             ProbeDraft::Exec(cmd) => format!("exec `{}`", cmd.join(" ")),
+            ProbeDraft::None => "none".into(),
         }
     }
 }

@@ -112,6 +112,11 @@ fn service(out: &mut String, s: &ServiceDraft, from: &str) {
                 .unwrap_or_else(|| port.to_string())
         };
         for (which, probe) in [("liveness", &h.liveness), ("readiness", &h.readiness)] {
+            if *probe == ProbeDraft::None {
+                // `liveness: none` means no probes at all.
+                let _ = writeln!(out, "      liveness: none");
+                break;
+            }
             let body = match probe {
                 ProbeDraft::Http { path, port } => {
                     format!("http: {}, port: {}", q(path), port_ref(port))
@@ -121,6 +126,7 @@ fn service(out: &mut String, s: &ServiceDraft, from: &str) {
                     "exec: [{}]",
                     cmd.iter().map(|c| q(c)).collect::<Vec<_>>().join(", ")
                 ),
+                ProbeDraft::None => unreachable!("written above"),
             };
             let timing: String = h
                 .timing

@@ -293,7 +293,9 @@ fn merge(diagnostics: &mut Vec<Diagnostic>, unknown: Vec<unknown_keys::UnknownKe
 }
 
 /// Strict YAML: duplicate keys are errors, aliases are bounded (no "billion laughs"), and only
-/// `true`/`false` are booleans, so `NO` stays the string the user meant.
+/// `true`/`false` are booleans, so `NO` stays the string the user meant. Comments are read past,
+/// not kept: kept, the parser buffers at most 96 of them while it looks ahead, and a spec that
+/// `init` wrote from a real Compose file lists hundreds of lines it could not carry.
 fn parse_options() -> serde_saphyr::Options {
     let mut aliases = serde_saphyr::options::AliasLimits::default();
     aliases.max_total_replayed_events = 10_000;
@@ -302,11 +304,31 @@ fn parse_options() -> serde_saphyr::Options {
     serde_saphyr::options! {
         duplicate_keys: DuplicateKeyPolicy::Error,
         strict_booleans: true,
+        emit_comments: false,
         alias_limits: aliases,
         budget: serde_saphyr::budget! {
             max_depth: MAX_DEPTH,
             max_nodes: 200_000,
             max_documents: 1,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_long_comment_block_is_only_a_comment() {
+        // `init` lists what it could not carry as comments above a service: a real Compose
+        // file gives hundreds of lines, and the parser must not give up looking ahead past them.
+        let mut text = String::from(
+            "version: 1\napp: acme\nenvironments:\n  dev: { replicas: 1 }\nservices:\n",
+        );
+        for i in 0..200 {
+            text.push_str(&format!("  #   - environment `V{i}` (not carried)\n"));
+        }
+        text.push_str(
+            "  api:\n    image: acme/api:1.0.0\n    ports:\n      - { name: http, port: 8080 }\n",
+        );
+        super::parse("chartwright.yaml", &text).unwrap_or_else(|e| panic!("{e}"));
     }
 }

@@ -1,6 +1,7 @@
 //! A service's `environment`, sorted into plain configuration, secret names and what cannot be
-//! carried. Only names that look secret (or Compose file-based `*_FILE` secrets, and values that
-//! hold credentials) become secrets; `${VAR:-default}` is plain configuration with its default.
+//! carried. Only names that look secret (or Compose file-based `*_FILE` secrets under
+//! `/run/secrets/`, and values that hold credentials) become secrets; `${VAR:-default}` is plain
+//! configuration with its default.
 
 use std::collections::BTreeMap;
 
@@ -57,8 +58,12 @@ pub fn sort(env: &Value, vars: &BTreeMap<String, String>) -> Sorted {
             out.dropped.push(format!("environment `{k}` ({m})"));
             continue;
         }
+        // A `*_FILE` name is a Compose file-based secret only when it points where Compose
+        // mounts secrets; `JVB_LOG_FILE` or a pass-through `LDAP_TLS_CACERT_FILE` is a path.
         if let Some(base) = k.strip_suffix("_FILE")
             && check_env_name(base).is_ok()
+            && v.as_deref()
+                .is_some_and(|v| interpolate(v, vars).text.starts_with("/run/secrets/"))
         {
             out.warnings.push(format!(
                 "`{k}` points at a Compose secret file; it became the secret `{base}` (set its value in .env or your secret store; the image must read `{base}` as well as `{k}`, as images following the `_FILE` convention do)"
@@ -119,6 +124,32 @@ pub fn sort(env: &Value, vars: &BTreeMap<String, String>) -> Sorted {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_file_path_variable_is_not_a_compose_secret() {
+        // Jitsi: `JVB_LOG_FILE` is where the bridge logs, `LDAP_TLS_CACERT_FILE` a CA path
+        // passed through from the shell; only `/run/secrets/…` is a Compose secret file.
+        let s = sort(
+            &json!([
+                "JVB_LOG_FILE",
+                "LOG_FILE=/var/log/app.log",
+                "DB_PASSWORD_FILE=/run/secrets/db"
+            ]),
+            &BTreeMap::new(),
+        );
+        assert_eq!(
+            s.env,
+            [("LOG_FILE".to_string(), "/var/log/app.log".to_string())]
+        );
+        assert_eq!(s.secrets, ["DB_PASSWORD"]);
+        assert!(
+            s.dropped
+                .iter()
+                .any(|d| d.contains("`JVB_LOG_FILE` (passed through")),
+            "{:?}",
+            s.dropped
+        );
+    }
 
     #[test]
     fn defaults_are_config_and_only_secret_names_are_secrets() {

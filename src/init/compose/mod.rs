@@ -9,6 +9,7 @@ mod env_files;
 mod files;
 pub mod health;
 pub mod image;
+mod kinds;
 mod service;
 mod values;
 pub use files::{MAX_DIRECTORY_FILES, Places};
@@ -66,7 +67,8 @@ pub(super) fn as_str(v: &Value) -> Option<String> {
 
 /// Compose YAML: aliases and merge keys are normal style (`x-` anchors reused by every
 /// service), so their *count* is free; what is bounded is the size they expand to, which is
-/// what an alias bomb inflates.
+/// what an alias bomb inflates. Comments are read past, not kept (a real file comments out
+/// whole services, more lines than the parser would buffer while it looks ahead).
 fn options() -> serde_saphyr::Options {
     let mut aliases = serde_saphyr::options::AliasLimits::default();
     aliases.max_total_replayed_events = 200_000;
@@ -75,6 +77,7 @@ fn options() -> serde_saphyr::Options {
     serde_saphyr::options! {
         duplicate_keys: serde_saphyr::options::DuplicateKeyPolicy::Error,
         strict_booleans: true,
+        emit_comments: false,
         alias_limits: aliases,
         budget: serde_saphyr::budget! {
             max_depth: 64,
@@ -254,6 +257,8 @@ fn import_doc(
             .cloned()
     };
     imp.repos = services.values().filter_map(repo_of).collect();
+    // Decided first: a service run to completion is a job even with a datastore's image.
+    let completes = kinds::run_to_completion(services);
     // Datastores first: whether a service is one decides what its dependents are given.
     let mut images = BTreeMap::new();
     for (cname, svc) in services {
@@ -266,6 +271,7 @@ fn import_doc(
         let img = image::resolve(&written, vars, pin(cname, &plan).as_deref())
             .map_err(|m| format!("--image-tag {cname}: {m}"))?;
         if svc.get("build").is_none()
+            && !completes.contains(cname)
             && let Some(entry) = backing::entry_for(&img)
         {
             plan.backing.insert(cname.clone(), entry);
@@ -290,55 +296,8 @@ fn import_doc(
         let s = service::import(&mut imp, cname, svc, img, pinned.as_deref(), &plan);
         imp.services.push(s);
     }
-    // What runs to completion: a service another one waits for with
-    // `service_completed_successfully` is a job (a migration, an import). One without ports
-    // is a worker. Nobody is given a port the file does not name.
-    let mut completes = Vec::new();
-    for svc in services.values() {
-        for (dep, cond) in svc
-            .get("depends_on")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            if cond.get("condition").and_then(as_str).as_deref()
-                == Some("service_completed_successfully")
-            {
-                completes.push(plan.names.get(dep).cloned().unwrap_or_default());
-            }
-        }
-    }
-    for s in &mut imp.services {
-        if completes.contains(&s.name) {
-            s.kind = Some("job".into());
-            if !s.ports.is_empty() {
-                let ports: Vec<String> = s.ports.iter().map(|p| p.number.to_string()).collect();
-                s.not_carried.push(format!(
-                    "ports {} (a job runs to completion: nothing connects to it)",
-                    ports.join(", ")
-                ));
-                s.ports.clear();
-            }
-            for (name, path) in std::mem::take(&mut s.volumes) {
-                s.not_carried.push(format!(
-                    "volume `{name}:{path}` (a job runs to completion: persistent volumes belong to a long-running service)"
-                ));
-            }
-            if let Some(h) = s.health.take() {
-                s.not_carried.push(format!(
-                    "healthcheck {} (a job's exit code says whether it worked)",
-                    h.liveness.describe()
-                ));
-            }
-        } else if s.ports.is_empty() {
-            s.kind = Some("worker".into());
-        }
-    }
-    // Waiting for a job to complete is what the generated Compose does too.
-    for s in &mut imp.services {
-        s.not_carried
-            .retain(|l| !l.contains("condition `service_completed_successfully`"));
-    }
+    let completes: Vec<&String> = completes.iter().filter_map(|c| plan.names.get(c)).collect();
+    kinds::decide(&mut imp.services, &completes);
     imp.names = plan.names.clone();
     if imp.services.is_empty() && imp.needs_tag.is_empty() {
         return Err("it has no service of its own (only backing services or none)".into());
@@ -364,6 +323,18 @@ mod tests {
         let imp = import_text(&text, "acme", &BTreeMap::new(), &BTreeMap::new()).unwrap();
         assert_eq!(imp.services.len(), 150);
         assert_eq!(imp.services[0].image, "acme/app:1.0.0");
+    }
+
+    #[test]
+    fn a_commented_out_service_longer_than_the_lookahead_buffer_is_read_past() {
+        // Nextcloud AIO and Penpot comment out whole services and their options.
+        let mut text = String::from("services:\n");
+        for i in 0..150 {
+            text.push_str(&format!("  #   OLD_{i}: x\n"));
+        }
+        text.push_str("  api:\n    image: acme/api:1.0.0\n  web:\n    image: acme/web:1.0.0\n");
+        let imp = import_text(&text, "acme", &BTreeMap::new(), &BTreeMap::new()).unwrap();
+        assert_eq!(imp.services.len(), 2);
     }
 
     #[test]
