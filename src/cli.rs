@@ -496,7 +496,7 @@ fn templates_command(
                 if let Some(parent) = dest.parent() {
                     std::fs::create_dir_all(parent).map_err(io)?;
                 }
-                std::fs::write(&dest, &set.templates[*p].source).map_err(io)?;
+                std::fs::write(&dest, set.templates[*p].source.as_bytes()).map_err(io)?;
                 if !quiet {
                     say!(out, "{:>10}  {}", "ejected", dest.display())?;
                 }

@@ -16,7 +16,11 @@ use common::with_min_ready_seconds;
 const DEPLOYMENT: &str = "charts/__service__/templates/deployment.yaml.j2";
 
 fn embedded(path: &str) -> String {
-    TemplateSet::embedded().get(path).unwrap().source.clone()
+    TemplateSet::embedded()
+        .get(path)
+        .unwrap()
+        .source
+        .to_string()
 }
 
 /// A temp dir with the quickstart spec and an overlay folder `overlay/` with these files.

@@ -3,7 +3,7 @@
 //!
 //! Phase one (staging) creates any missing directories and writes every new file to a
 //! temporary file next to its target, then makes them all durable at once (see
-//! [`sync_staged`]). Any error here removes the temporaries and the directories it created,
+//! [`durable::sync_files`]). Any error here removes the temporaries and the directories it created,
 //! so the tree is exactly as before: this is where a full disk, an unwritable directory or a
 //! read-only file system shows up.
 //!
@@ -13,13 +13,16 @@
 //! already on disk is ever renamed, so every file is either old or new, never torn, even after
 //! a power cut.
 //!
-//! Durability is paid once per run, not once per file: a `fsync` per file (and per directory)
-//! made system time dominate large runs (issue 17: 48,011 files, 6.4 s of system time). Files
-//! that are unchanged are never staged, so they are neither rewritten nor synced. What phase two
-//! cannot promise is all-or-nothing across files. It does promise that re-running `generate`
-//! finishes the job, because the state file, still describing the previous run, makes every
-//! already-replaced file look like an edit whose three-way merge is a no-op, and a created
-//! file identical to the rendering is adopted rather than refused as foreign.
+//! Durability costs a few waits on the disk per run, not one per file: a sequential `fsync`
+//! per file (and per directory) made system time dominate large runs (issue 17: 48,011 files,
+//! 6.4 s of system time). A small run `fsync`s each file and directory from many threads at
+//! once, so the disk's latency is paid about once per step; a large one makes each step one
+//! `syncfs` (see [`durable::SYNC_ONE_BY_ONE_MAX`]). Files that are unchanged are never staged, so they
+//! are neither rewritten nor synced. What phase two cannot promise is all-or-nothing across
+//! files. It does promise that re-running `generate` finishes the job, because the state file,
+//! still describing the previous run, makes every already-replaced file look like an edit whose
+//! three-way merge is a no-op, and a created file identical to the rendering is adopted rather
+//! than refused as foreign.
 //!
 //! A process killed during phase one leaves `.<name>.chartwright-tmp.*` files behind; they are
 //! never read and are safe to delete.
@@ -28,10 +31,10 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use super::OutputError;
 use super::paths::Root;
 use super::plan::{Contents, Plan, PlannedWrite};
 use super::state::STATE_DIR;
+use super::{OutputError, durable};
 
 /// Where to inject a failure, for tests of the guarantees above.
 #[doc(hidden)]
@@ -52,43 +55,22 @@ struct Staged {
     target: PathBuf,
 }
 
-pub(crate) fn apply(plan: &Plan, fault: Option<Fault>) -> Result<(), OutputError> {
+/// Carries out `plan`. `before_renames` runs on a thread of its own while phase one stages
+/// and syncs, and must have succeeded (made durable whatever it writes) before the first
+/// rename: the pending record, which so costs no sync latency of its own.
+pub(crate) fn apply(
+    plan: &Plan,
+    fault: Option<Fault>,
+    before_renames: impl FnOnce() -> Result<(), OutputError> + Send,
+) -> Result<(), OutputError> {
     let mut created_dirs = Vec::new();
     let mut staged = Vec::new();
-    let all_writes = plan.writes.iter().chain(plan.state_write.as_ref());
-    let result = (|| {
-        if !plan.writes.is_empty() || plan.state_write.is_some() {
-            create_dir_all(&plan.root.dir, &mut created_dirs)?;
-        }
-        let mut buf = Vec::new();
-        for (i, write) in all_writes.enumerate() {
-            let bytes = match &write.contents {
-                Contents::Inline(bytes) => bytes.as_slice(),
-                Contents::Spooled(blob) => {
-                    plan.spool
-                        .read(*blob, &mut buf)
-                        .map_err(|e| OutputError::io("read", "the spool file", e))?;
-                    buf.as_slice()
-                }
-                Contents::Dropped => unreachable!("a plan for writing keeps its contents"),
-            };
-            staged.push(stage(&plan.root, write, bytes, &mut created_dirs)?);
-            if fault == Some(Fault::Stage(i)) {
-                let dir = staged
-                    .last()
-                    .map(|s: &Staged| s.temp.clone())
-                    .unwrap_or_default();
-                return Err(OutputError::io("write", dir, injected()));
-            }
-        }
-        // Every temporary's data (and every new directory) on disk before any rename can
-        // make it visible under its real name.
-        if !staged.is_empty() {
-            sync_staged(&plan.root.dir, &staged)
-                .map_err(|e| OutputError::io("sync", &plan.root.dir, e))?;
-        }
-        Ok(())
-    })();
+    let result = std::thread::scope(|scope| {
+        let before = scope.spawn(before_renames);
+        let staging = stage_all(plan, fault, &mut created_dirs, &mut staged);
+        let before = before.join().expect("a panic aborts the process");
+        staging.and(before)
+    });
     if let Err(e) = result {
         for s in &staged {
             let _ = fs::remove_file(&s.temp);
@@ -98,7 +80,59 @@ pub(crate) fn apply(plan: &Plan, fault: Option<Fault>) -> Result<(), OutputError
         }
         return Err(e);
     }
+    commit_staged(plan, fault, &created_dirs, staged)
+}
 
+/// Phase one: every temporary written and durable, with the directories created for them.
+fn stage_all(
+    plan: &Plan,
+    fault: Option<Fault>,
+    created_dirs: &mut Vec<PathBuf>,
+    staged: &mut Vec<Staged>,
+) -> Result<(), OutputError> {
+    let all_writes = plan.writes.iter().chain(plan.state_write.as_ref());
+    if !plan.writes.is_empty() || plan.state_write.is_some() {
+        create_dir_all(&plan.root.dir, created_dirs)?;
+    }
+    let mut buf = Vec::new();
+    for (i, write) in all_writes.enumerate() {
+        let bytes = match &write.contents {
+            Contents::Inline(bytes) => bytes.as_slice(),
+            Contents::Spooled(blob) => {
+                plan.spool
+                    .read(*blob, &mut buf)
+                    .map_err(|e| OutputError::io("read", "the spool file", e))?;
+                buf.as_slice()
+            }
+            Contents::Dropped => unreachable!("a plan for writing keeps its contents"),
+        };
+        staged.push(stage(&plan.root, write, bytes, created_dirs)?);
+        if fault == Some(Fault::Stage(i)) {
+            let dir = staged
+                .last()
+                .map(|s: &Staged| s.temp.clone())
+                .unwrap_or_default();
+            return Err(OutputError::io("write", dir, injected()));
+        }
+    }
+    // Every temporary's data on disk before any rename can make it visible under its real
+    // name. (The directories created for them are made durable with the renames.)
+    if !staged.is_empty() {
+        let temps: Vec<&Path> = staged.iter().map(|s| s.temp.as_path()).collect();
+        durable::sync_files(&plan.root.dir, &temps)
+            .map_err(|(path, e)| OutputError::io("sync", path, e))?;
+    }
+    Ok(())
+}
+
+/// Phase two: the renames, the deletions and the state file, each step made durable before
+/// the next depends on it.
+fn commit_staged(
+    plan: &Plan,
+    fault: Option<Fault>,
+    created_dirs: &[PathBuf],
+    mut staged: Vec<Staged>,
+) -> Result<(), OutputError> {
     let total = staged.len() + plan.deletes.len();
     let mut step = 0;
     let interrupted = |step: usize, source: OutputError| OutputError::Interrupted {
@@ -174,7 +208,7 @@ pub(crate) fn apply(plan: &Plan, fault: Option<Fault>) -> Result<(), OutputError
     // The renames and deletions durable before the state file says they happened.
     touched_dirs.sort();
     touched_dirs.dedup();
-    sync_renamed(&plan.root.dir, &touched_dirs)
+    durable::sync_dirs(&plan.root.dir, &touched_dirs)
         .map_err(|(dir, e)| interrupted(step, OutputError::io("sync", dir, e)))?;
 
     if let Some(e) = crash(step) {
@@ -194,7 +228,7 @@ pub(crate) fn apply(plan: &Plan, fault: Option<Fault>) -> Result<(), OutputError
             ));
         }
         let dir = plan.root.dir.join(STATE_DIR);
-        sync_dir(&dir).map_err(|e| interrupted(step, OutputError::io("sync", dir, e)))?;
+        durable::sync_path(&dir).map_err(|e| interrupted(step, OutputError::io("sync", dir, e)))?;
     }
     Ok(())
 }
@@ -296,62 +330,4 @@ fn remove_empty_parents(root: &Root, rel: &str, touched: &mut Vec<PathBuf>) {
         components.pop();
     }
     touched.push(root.dir.clone());
-}
-
-/// Makes the staged temporaries, and the directories created for them, durable.
-///
-/// On Linux this is one `syncfs(2)` of the output's file system: the kernel writes back all of
-/// its dirty data and metadata in one go and waits once, instead of one journal commit per
-/// `fsync`. It also flushes other programs' pending writes to that file system, which costs
-/// them nothing and is bounded by what is dirty, not by how many files we wrote. Since Linux
-/// 5.8 `syncfs` reports write-back errors, so a failure to persist still fails the run before
-/// anything is renamed.
-#[cfg(any(target_os = "linux", target_os = "android"))]
-fn sync_staged(root: &Path, _staged: &[Staged]) -> io::Result<()> {
-    syncfs(root)
-}
-
-/// Elsewhere there is no `syncfs`: one pass of `fsync` over the temporaries, after all of them
-/// are written (so the writes themselves are not serialised behind each sync).
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn sync_staged(_root: &Path, staged: &[Staged]) -> io::Result<()> {
-    for s in staged {
-        File::open(&s.temp)?.sync_all()?;
-    }
-    Ok(())
-}
-
-/// Makes the renames into, and deletions from, `dirs` durable: one `syncfs` on Linux, a
-/// `fsync` per directory elsewhere. A directory that no longer exists (emptied and removed
-/// after a rename into it) has nothing left to make durable.
-#[cfg(any(target_os = "linux", target_os = "android"))]
-fn sync_renamed(root: &Path, _dirs: &[PathBuf]) -> Result<(), (PathBuf, io::Error)> {
-    syncfs(root).map_err(|e| (root.to_path_buf(), e))
-}
-
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn sync_renamed(_root: &Path, dirs: &[PathBuf]) -> Result<(), (PathBuf, io::Error)> {
-    for dir in dirs {
-        match sync_dir(dir) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err((dir.clone(), e)),
-            Ok(()) => {}
-        }
-    }
-    Ok(())
-}
-
-#[cfg(any(target_os = "linux", target_os = "android"))]
-fn syncfs(dir: &Path) -> io::Result<()> {
-    rustix::fs::syncfs(File::open(dir)?).map_err(io::Error::from)
-}
-
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    File::open(dir)?.sync_all()
-}
-
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> io::Result<()> {
-    Ok(())
 }

@@ -79,6 +79,7 @@
 mod commit;
 mod decide;
 mod diff;
+mod durable;
 mod error;
 mod existing;
 mod fileset;
@@ -207,7 +208,8 @@ pub struct CheckReport {
 ///
 /// Holds the exclusive lock on `out_dir` throughout ([`OutputError::Locked`] if another run
 /// has it). Every file is replaced atomically (temporary file in the same directory, made
-/// durable, renamed; one `syncfs` for all of them on Linux, see `commit`). On `Err` nothing was written, with one exception:
+/// durable, renamed; the syncs are issued together, see `commit`). On `Err` nothing was written,
+/// with one exception:
 /// [`OutputError::Interrupted`], when a rename failed after others succeeded. Each file is then
 /// either old or new, `.chartwright/pending` says which renderings may be on disk, and running
 /// `write` again completes the job.

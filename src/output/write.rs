@@ -1,11 +1,11 @@
-//! Carrying out a plan under the lock: the pending record first, then `commit`, then the
-//! pending record removed; and the clean-up after an interrupted run.
+//! Carrying out a plan under the lock: the pending record (made durable while `commit` stages),
+//! then `commit`, then the pending record removed; and the clean-up after an interrupted run.
 
 use std::fs;
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
-use super::state::{self, PENDING_FILE, STATE_FILE};
+use super::state::{PENDING_FILE, STATE_FILE};
 use super::{Fault, OutputError, WriteReport, commit, plan};
 
 pub(super) fn carry_out(
@@ -25,13 +25,14 @@ pub(super) fn carry_out(
     // knows, so the next run replaces it instead of taking it for an edit.
     let mut pending = plan.old_record.clone();
     pending.add(&plan.new_record);
-    let pending_written = if plan.content_changes > 0 || plan.had_pending {
-        write_durably(&plan.root.dir, PENDING_FILE, pending.to_text().as_bytes())?;
-        true
-    } else {
-        false
+    let pending_written = plan.content_changes > 0 || plan.had_pending;
+    let write_pending = || {
+        if pending_written {
+            write_durably(&plan.root.dir, PENDING_FILE, pending.to_text().as_bytes())?;
+        }
+        Ok(())
     };
-    match commit::apply(&plan, fault) {
+    match commit::apply(&plan, fault, write_pending) {
         Ok(()) => {}
         Err(e @ OutputError::Interrupted { .. }) => return Err(e),
         Err(e) => {
@@ -42,11 +43,12 @@ pub(super) fn carry_out(
             return Err(e);
         }
     }
+    // Not synced: the state in place is what counts. Should a crash bring the pending record
+    // back, the next run merely treats this complete run as interrupted (`check` says so,
+    // `generate` tidies up), which costs it nothing; a sync here cost every run a disk flush.
     if pending_written {
         let path = plan.root.join(PENDING_FILE);
         fs::remove_file(&path).map_err(|e| OutputError::io("delete", &path, e))?;
-        let dir = plan.root.join(state::STATE_DIR);
-        sync_dir(&dir).map_err(|e| OutputError::io("sync", dir, e))?;
     }
     Ok(plan.report)
 }

@@ -15,8 +15,13 @@ pub struct ValuesRow {
 /// The chart's `values.schema.json`: derived from [`ChartValues`], so a key that the chart does
 /// not know, or a value of the wrong type, fails `helm lint` and `helm template`.
 pub fn values_schema() -> serde_json::Value {
+    values_schema_ref().clone()
+}
+
+/// [`values_schema`], built once per process.
+pub(super) fn values_schema_ref() -> &'static serde_json::Value {
     static SCHEMA: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
-    SCHEMA.get_or_init(build_values_schema).clone()
+    SCHEMA.get_or_init(build_values_schema)
 }
 
 fn build_values_schema() -> serde_json::Value {

@@ -5,7 +5,7 @@
 use minijinja::Value;
 use serde::Serialize;
 
-use super::chart_values::{ValuesRow, values_schema, values_table};
+use super::chart_values::{ValuesRow, values_schema_ref, values_table};
 use crate::plan::{
     BackingPlan, ChartValues, ComposePlan, EnvironmentPlan, Plan, ServiceEnvironment, ServicePlan,
 };
@@ -99,11 +99,29 @@ pub(super) struct Contexts {
     environments: Vec<Value>,
     /// Per service, per environment: the full values and the overrides.
     values: Vec<Vec<Option<(Value, Value)>>>,
-    schema: Value,
+    schema: &'static Schema,
+}
+
+/// The chart's values schema in the forms templates read: the same for every plan, so
+/// converted once per process rather than once per render.
+struct Schema {
+    value: Value,
     /// The schema as pretty JSON text, the same for every chart.
-    schema_json: Value,
+    json: Value,
     /// The schema itself, for the values tables.
-    schema_raw: serde_json::Value,
+    raw: &'static serde_json::Value,
+}
+
+fn schema() -> &'static Schema {
+    static SCHEMA: std::sync::OnceLock<Schema> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let raw = values_schema_ref();
+        Schema {
+            value: to_value(raw),
+            json: Value::from(serde_json::to_string_pretty(raw).expect("a schema serializes")),
+            raw,
+        }
+    })
 }
 
 /// The file `docker-compose.yml`'s instructions refer to when it is generated.
@@ -111,7 +129,6 @@ pub(super) const ENV_EXAMPLE: &str = ".env.example";
 
 impl Contexts {
     pub(super) fn new(plan: &Plan, env_example: bool) -> Self {
-        let schema = values_schema();
         let services = to_value(&plan.services);
         let item = |v: &Value, i: usize| v.get_item_by_index(i).expect("index within the plan");
         Contexts {
@@ -160,18 +177,14 @@ impl Contexts {
                         .collect()
                 })
                 .collect(),
-            schema: to_value(&schema),
-            schema_json: Value::from(
-                serde_json::to_string_pretty(&schema).expect("a schema serializes"),
-            ),
-            schema_raw: schema,
+            schema: schema(),
         }
     }
 
     /// The values table of service `s`: only its README shows it, so it is built when that
     /// service's files are rendered, not held for every service at once.
     pub(super) fn values_table(&self, plan: &Plan, s: usize) -> Value {
-        to_value(values_table(&plan.services[s].base, &self.schema_raw))
+        to_value(values_table(&plan.services[s].base, self.schema.raw))
     }
 
     /// The same keys as [`Context`] (what `templates context` prints), absent ones left out;
@@ -183,8 +196,8 @@ impl Contexts {
         if let (Some(s), Some(table)) = (service, table) {
             pairs.push(("service", self.services[s].clone()));
             pairs.push(("values_table", table));
-            pairs.push(("values_schema", self.schema.clone()));
-            pairs.push(("values_schema_json", self.schema_json.clone()));
+            pairs.push(("values_schema", self.schema.value.clone()));
+            pairs.push(("values_schema_json", self.schema.json.clone()));
         }
         if let Some(e) = env {
             pairs.push(("env", self.environments[e].clone()));

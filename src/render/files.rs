@@ -70,22 +70,17 @@ impl Compiled {
     fn of(set: &TemplateSet) -> Result<Self, RenderError> {
         // The embedded templates compile once per process; any other set (an overlay, or a set
         // changed in code) gets its own environment.
-        static EMBEDDED: std::sync::OnceLock<(u64, Environment<'static>)> =
-            std::sync::OnceLock::new();
-        let fingerprint = set.fingerprint();
-        let (f, env) = match EMBEDDED.get() {
-            Some(e) => e,
+        static EMBEDDED: std::sync::OnceLock<Environment<'static>> = std::sync::OnceLock::new();
+        if !set.is_embedded() {
+            return Ok(Compiled::Own(Box::new(environment(set)?)));
+        }
+        Ok(Compiled::Embedded(match EMBEDDED.get() {
+            Some(env) => env,
             None => {
-                let embedded = TemplateSet::embedded();
-                let env = environment(&embedded)?;
-                EMBEDDED.get_or_init(|| (embedded.fingerprint(), env))
+                let env = environment(set)?;
+                EMBEDDED.get_or_init(|| env)
             }
-        };
-        Ok(if *f == fingerprint {
-            Compiled::Embedded(env)
-        } else {
-            Compiled::Own(Box::new(environment(set)?))
-        })
+        }))
     }
 
     fn get(&self) -> &Environment<'static> {
@@ -166,7 +161,7 @@ impl<'a> Renderer<'a> {
         let (path, out) = (job.template, job.out.as_str());
         let template = self.set.get(path).expect("assigned from the set");
         if !path.ends_with(JINJA_SUFFIX) {
-            return Ok(Some(template.source.clone()));
+            return Ok(Some(template.source.clone().into_owned()));
         }
         let text = self
             .env

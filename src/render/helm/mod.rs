@@ -99,7 +99,7 @@ impl ChartFiles<'_> {
             return self.files.get(path);
         }
         let t = self.origins.get(path)?;
-        self.set.get(t).map(|t| t.source.as_str())
+        self.set.get(t).map(|t| &*t.source)
     }
 }
 

@@ -7,8 +7,10 @@
 mod overlay;
 mod paths;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use include_dir::{Dir, include_dir};
 
@@ -33,7 +35,9 @@ pub enum Origin {
 
 #[derive(Debug, Clone)]
 pub struct Template {
-    pub source: String,
+    /// The text: borrowed from the binary for an embedded template, so that a set costs no
+    /// copy of the tree.
+    pub source: Cow<'static, str>,
     pub origin: Origin,
     /// Where an overlay template lives on disk, for error messages.
     pub file: Option<PathBuf>,
@@ -57,12 +61,28 @@ impl TemplateSet {
     }
 
     pub fn embedded() -> Self {
-        let mut templates = BTreeMap::new();
-        collect(&EMBEDDED, &mut templates);
-        TemplateSet {
-            templates,
-            ..Default::default()
-        }
+        embedded_set().clone()
+    }
+
+    /// Whether this is the embedded set exactly as [`TemplateSet::embedded`] returns it: the
+    /// same paths, each still holding the text in the binary (compared by address, not by
+    /// content, so this costs no pass over the texts).
+    pub fn is_embedded(&self) -> bool {
+        let embedded = embedded_set();
+        let same = |(p, t): (&String, &Template), (q, u): (&String, &Template)| {
+            p == q
+                && t.origin == Origin::Embedded
+                && matches!((&t.source, &u.source),
+                    (Cow::Borrowed(a), Cow::Borrowed(b)) if std::ptr::eq(*a, *b))
+        };
+        self.overlay.is_none()
+            && self.excluded.is_empty()
+            && self.templates.len() == embedded.templates.len()
+            && self
+                .templates
+                .iter()
+                .zip(&embedded.templates)
+                .all(|(a, b)| same(a, b))
     }
 
     /// Paths of the templates that produce output files.
@@ -73,26 +93,31 @@ impl TemplateSet {
             .map(|(p, t)| (p.as_str(), t))
     }
 
-    /// A hash of every template's path and text: equal sets compile to equal environments.
-    pub fn fingerprint(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        for (path, t) in &self.templates {
-            path.hash(&mut h);
-            t.source.hash(&mut h);
-        }
-        h.finish()
-    }
-
     pub fn get(&self, path: &str) -> Option<&Template> {
         self.templates.get(path)
     }
 }
 
-fn collect(dir: &Dir<'static>, out: &mut BTreeMap<String, Template>) {
+/// The embedded tree, read once per process.
+fn embedded_set() -> &'static TemplateSet {
+    static SET: OnceLock<TemplateSet> = OnceLock::new();
+    SET.get_or_init(|| {
+        let mut templates = BTreeMap::new();
+        collect(&EMBEDDED, &mut templates);
+        TemplateSet {
+            templates,
+            ..Default::default()
+        }
+    })
+}
+
+fn collect(dir: &'static Dir<'static>, out: &mut BTreeMap<String, Template>) {
     for file in dir.files() {
         let path = file.path().to_string_lossy().replace('\\', "/");
-        let source = String::from_utf8_lossy(file.contents()).into_owned();
+        let source = match file.contents_utf8() {
+            Some(text) => Cow::Borrowed(text),
+            None => Cow::Owned(String::from_utf8_lossy(file.contents()).into_owned()),
+        };
         out.insert(
             path,
             Template {

@@ -175,7 +175,7 @@ impl TemplateSet {
             self.templates.insert(
                 rel,
                 Template {
-                    source,
+                    source: source.into(),
                     origin: Origin::Overlay,
                     file: Some(file),
                 },
