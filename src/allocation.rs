@@ -1,8 +1,9 @@
 //! The allocation table `generate` prints: per service and environment what it requests and
 //! may use, and per environment (one namespace each) the totals a ResourceQuota would have to
 //! admit — CPU and memory at the most replicas the service may run, and the persistent storage
-//! its claims request. Jobs and cron jobs count as one pod each: a Job runs one pod at a time,
-//! and a cron job does not overlap itself unless its concurrency policy allows it.
+//! its claims request; an optional service only where an environment deploys it. Jobs and cron
+//! jobs count as one pod each: a Job runs one pod at a time, and a cron job does not overlap
+//! itself unless its concurrency policy allows it.
 
 use serde::Serialize;
 
@@ -29,7 +30,8 @@ pub struct ResourceRow {
 pub fn resource_rows(plan: &Plan) -> Vec<ResourceRow> {
     let mut rows = Vec::new();
     for s in &plan.services {
-        for e in &s.environments {
+        // An optional service is listed where it is deployed, as the quota counts it.
+        for e in s.environments.iter().filter(|e| e.deployed) {
             let v = &e.values;
             let storage = storage_bytes(v);
             let kind = s.workload.kind.as_str();

@@ -299,7 +299,30 @@ fn helm_template_equals_the_plain_manifests_after_hand_edits_in_the_chart() {
 
 fn assert_helm_template_equals_the_manifests(helms: &[(&str, PathBuf)], g: &Generated) {
     for svc in &g.plan.services {
-        for env in &g.plan.environments {
+        for (env, se) in g.plan.environments.iter().zip(&svc.environments) {
+            let kustomization = std::fs::read_to_string(
+                g.out.join("k8s").join(&env.name).join("kustomization.yaml"),
+            )
+            .unwrap();
+            let listed = kustomization.contains(&format!("- \"{}.yaml\"", svc.name));
+            let file = g
+                .out
+                .join("k8s")
+                .join(&env.name)
+                .join(format!("{}.yaml", svc.name));
+            // An optional service is in k8s/<env>/ only where the environment enables it.
+            assert_eq!(
+                (file.is_file(), listed),
+                (se.deployed, se.deployed),
+                "{}: {} in k8s/{}/ (profiles {:?})",
+                g.name,
+                svc.name,
+                env.name,
+                svc.profiles
+            );
+            if !se.deployed {
+                continue;
+            }
             let docs = manifests(g, &env.name, &svc.name);
             for d in &docs {
                 assert_eq!(
@@ -347,7 +370,14 @@ fn is_subset(selector: &Value, labels: &Value) -> bool {
 fn every_selector_selects_the_deployments_pods() {
     for g in all_generated() {
         for svc in &g.plan.services {
-            for env in &g.plan.environments {
+            // Where an environment deploys it (an optional service only where enabled).
+            let deployed = g
+                .plan
+                .environments
+                .iter()
+                .zip(&svc.environments)
+                .filter(|(_, se)| se.deployed);
+            for (env, _) in deployed {
                 let docs = manifests(&g, &env.name, &svc.name);
                 let workload = docs
                     .iter()
@@ -507,6 +537,8 @@ fn compose_config_passes_and_every_dependency_is_gated_on_health() {
     let Some(compose) = require("docker-compose") else {
         return;
     };
+    // Some example has optional services, or this test would check no profile.
+    let mut profiled = 0;
     for g in all_generated() {
         common::write_dot_env(&g.plan, &g.out);
         let file = g.out.join("docker-compose.yml");
@@ -533,13 +565,48 @@ fn compose_config_passes_and_every_dependency_is_gated_on_health() {
                 .find(|s| s.name == name)
                 .map_or("backing", |s| s.workload.kind.as_str())
         };
+        // Optional services sit behind their profiles: `docker compose up` leaves them out,
+        // `--profile <name>` brings them in, with what they depend on.
+        profiled += g.plan.compose.profiles.len();
+        for profile in &g.plan.compose.profiles {
+            let (ok, stdout, stderr) =
+                run(base().args(["--profile", profile, "config", "--format", "json"]));
+            assert!(
+                ok,
+                "{}: compose --profile {profile} config:\n{stderr}",
+                g.name
+            );
+            let with: Value = serde_json::from_str(&stdout).unwrap();
+            for s in &g.plan.compose.services {
+                let optional = s.profiles.contains(profile);
+                if !s.profiles.is_empty() {
+                    assert!(
+                        !services.contains_key(&s.name),
+                        "{}: {} starts with `up`",
+                        g.name,
+                        s.name
+                    );
+                }
+                if optional {
+                    assert!(
+                        with["services"].get(&s.name).is_some(),
+                        "{}: {} is not in the `{profile}` profile",
+                        g.name,
+                        s.name
+                    );
+                    for dep in &s.depends_on {
+                        assert!(with["services"].get(dep).is_some(), "{}: {dep}", g.name);
+                    }
+                }
+            }
+        }
         // Cron jobs sit behind a profile: `docker compose up` (and `config`) leave them out,
         // `--profile cron` brings them in.
         let cron: Vec<_> = g
             .plan
             .services
             .iter()
-            .filter(|s| s.workload.kind == "cronjob")
+            .filter(|s| s.workload.kind == "cronjob" && s.profiles.is_empty())
             .collect();
         if !cron.is_empty() {
             let (ok, stdout, stderr) =
@@ -605,6 +672,7 @@ fn compose_config_passes_and_every_dependency_is_gated_on_health() {
             g.name
         );
     }
+    assert!(profiled > 0, "no example has an optional service");
 }
 
 #[test]

@@ -619,6 +619,21 @@ fn round_trip(case: &Case, imp: &Imported, failures: &mut Vec<String>) -> usize 
                 failures.push(fail("image", &want, &got));
             }
         }
+        // An optional service stays optional, under the same profiles.
+        if !listed.contains("profiles ") && !listed.contains("profile `") {
+            let list = |v: Option<&Value>| -> Vec<String> {
+                v.and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .map(text)
+                    .collect()
+            };
+            let want = list(orig.get("profiles"));
+            let got = list(generated_svc.get("profiles"));
+            if !want.is_empty() && want != got {
+                failures.push(fail("profiles", &want, &got));
+            }
+        }
         for key in ["command", "entrypoint"] {
             if listed.contains(&format!("`{key}")) {
                 continue;
@@ -1003,4 +1018,114 @@ fn files_the_corpus_lacks_are_carried_once_present() {
     }
     eprintln!("with fixtures: {compared} services compared");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Compose `profiles` become optional services. Sentry's `.env` sets
+/// `COMPOSE_PROFILES=feature-complete`: every imported environment enables it, and the report
+/// says so; the n8n starter kit's `.env` sets none, so no environment deploys its Ollama
+/// services, and the report says how to. Compose starts them with `--profile`, as before.
+#[test]
+fn compose_profiles_become_optional_services() {
+    let case = |dir: &str| CASES.iter().find(|c| c.dir == dir).unwrap();
+    let sentry = import(case("sentry-self-hosted")).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        sentry
+            .report
+            .contains("COMPOSE_PROFILES in .env enables feature-complete"),
+        "{}",
+        sentry.report
+    );
+    assert!(
+        sentry
+            .spec_text
+            .contains("profiles: [\"feature-complete\"]"),
+        "the environments enable it"
+    );
+    let svc = |imp: &Imported, name: &str| {
+        imp.plan
+            .services
+            .iter()
+            .find(|s| s.name == name)
+            .unwrap_or_else(|| panic!("{name}"))
+            .clone()
+    };
+    let replays = svc(&sentry, "snuba-replays-consumer");
+    assert_eq!(replays.profiles, ["feature-complete"]);
+    assert!(replays.environments.iter().all(|e| e.deployed));
+    for env in ["dev", "prod"] {
+        assert!(
+            sentry
+                .out
+                .join(format!("k8s/{env}/snuba-replays-consumer.yaml"))
+                .is_file()
+        );
+    }
+    // `errors-only` is not enabled: its services are charts, not part of k8s/<env>/.
+    let errors_only = svc(&sentry, "web-errors-only");
+    assert_eq!(errors_only.profiles, ["errors-only"]);
+    assert!(errors_only.environments.iter().all(|e| !e.deployed));
+    assert!(!sentry.out.join("k8s/prod/web-errors-only.yaml").exists());
+    assert!(
+        sentry
+            .out
+            .join("charts/web-errors-only/values-prod.yaml")
+            .is_file()
+    );
+    assert!(
+        sentry
+            .report
+            .contains("add `profiles: [errors-only]` under an environment"),
+        "{}",
+        sentry.report
+    );
+
+    let n8n = import(case("n8n-ai-starter-kit")).unwrap_or_else(|e| panic!("{e}"));
+    let ollama = svc(&n8n, "ollama-cpu");
+    assert_eq!(ollama.profiles, ["cpu"]);
+    assert!(ollama.environments.iter().all(|e| !e.deployed));
+    assert!(!n8n.spec_text.contains("COMPOSE_PROFILES"));
+    assert!(
+        n8n.report.contains("deployed in no environment"),
+        "{}",
+        n8n.report
+    );
+    assert!(
+        n8n.plan
+            .notes
+            .iter()
+            .any(|n| n.starts_with("services.ollama-cpu is optional (profiles: cpu)"))
+    );
+    // The named volume has no invented size: the default applies, and both the spec and
+    // generate say so.
+    assert!(
+        n8n.spec_text
+            .contains("No size in Compose: the default applies, set `size`.")
+    );
+    assert!(!n8n.spec_text.contains("size:"), "no size is written");
+    assert!(n8n.plan.notes.iter().any(|n| n.contains("names no size")));
+    if let Some(compose) = require("docker-compose") {
+        common::write_dot_env(&n8n.plan, &n8n.out);
+        let services = |profile: Option<&str>| {
+            let mut cmd = Command::new(&compose);
+            cmd.arg("-f")
+                .arg(n8n.out.join("docker-compose.yml"))
+                .arg("--project-directory")
+                .arg(&n8n.out)
+                .env_remove("COMPOSE_PROJECT_NAME")
+                .env_remove("COMPOSE_PROFILES");
+            if let Some(p) = profile {
+                cmd.args(["--profile", p]);
+            }
+            let (ok, stdout, stderr) = run(cmd.args(["config", "--services"]));
+            assert!(ok, "{stderr}");
+            stdout.lines().map(str::to_string).collect::<Vec<_>>()
+        };
+        assert!(!services(None).contains(&"ollama-cpu".to_string()));
+        let cpu = services(Some("cpu"));
+        assert!(
+            cpu.contains(&"ollama-cpu".to_string())
+                && cpu.contains(&"ollama-pull-llama-cpu".to_string())
+        );
+        assert!(!cpu.contains(&"ollama-gpu".to_string()));
+    }
 }

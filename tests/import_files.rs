@@ -127,7 +127,7 @@ fn env_files_are_named_where_the_spec_reads_them_else_copied_as_compose_merges_t
         ),
         (
             "ops/secret.env",
-            b"SHARED=second\nAPI_TOKEN=token-value\nPLAIN='$literal'\nDB_URL=postgres://u:url-pass@db/x\n",
+            b"SHARED=second\nAPI_TOKEN=token-value\nPLAIN='$literal'\nDB_URL=postgres://u:url-pass@db/x\nJWT_PRIVATE_KEY=\"-----BEGIN KEY-----\r\nkey-body\r\n-----END KEY-----\"\r\nAFTER_KEY=1\r\n",
         ),
         ("ops/web.env", b"DB_HOST=elsewhere\nREGION=eu\n"),
     ]);
@@ -161,7 +161,7 @@ fn env_files_are_named_where_the_spec_reads_them_else_copied_as_compose_merges_t
         report.contains("environment `DB_HOST: elsewhere` (`db` injects `DB_HOST` itself"),
         "{report}"
     );
-    for secret in ["token-value", "url-pass"] {
+    for secret in ["token-value", "url-pass", "key-body"] {
         assert!(!spec.contains(secret), "{secret} in the spec:\n{spec}");
     }
 
@@ -176,7 +176,9 @@ fn env_files_are_named_where_the_spec_reads_them_else_copied_as_compose_merges_t
     assert_eq!(get(&worker, "URL"), Some("http://x"));
     assert_eq!(get(&worker, "GREETING"), Some("hello $$USER"));
     assert_eq!(get(&worker, "PLAIN"), Some("$$literal"));
-    for s in ["API_TOKEN", "DB_URL"] {
+    // A quoted value spans lines (a PEM key, in a Windows file): the lines after it still count.
+    assert_eq!(get(&worker, "AFTER_KEY"), Some("1"));
+    for s in ["API_TOKEN", "DB_URL", "JWT_PRIVATE_KEY"] {
         assert!(
             get(&worker, s).unwrap().starts_with(&format!("${{{s}:?")),
             "{worker:?}"
@@ -186,7 +188,7 @@ fn env_files_are_named_where_the_spec_reads_them_else_copied_as_compose_merges_t
     assert_eq!(get(&web, "REGION"), Some("eu"));
     assert_ne!(get(&web, "DB_HOST"), Some("elsewhere"));
     let generated = std::fs::read_to_string(p.join("deploy/docker-compose.yml")).unwrap();
-    for secret in ["token-value", "url-pass"] {
+    for secret in ["token-value", "url-pass", "key-body"] {
         assert!(
             !generated.contains(secret),
             "{secret} in docker-compose.yml"

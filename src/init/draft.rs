@@ -87,6 +87,8 @@ pub struct ServiceDraft {
     pub volumes: Vec<(String, String)>,
     /// Writable folders (Compose `tmpfs`).
     pub writable_paths: Vec<String>,
+    /// Compose profiles that make the service optional.
+    pub profiles: Vec<String>,
     /// Repository files mounted read-only (bind-mounted files): (source relative to the spec,
     /// mount path).
     pub config_files: Vec<(String, String)>,
@@ -117,6 +119,8 @@ pub struct Draft {
     pub services: Vec<ServiceDraft>,
     pub backing: Vec<BackingDraft>,
     pub environments: Vec<String>,
+    /// The profiles every environment enables (an imported `COMPOSE_PROFILES`).
+    pub env_profiles: Vec<String>,
     /// Production autoscaling bounds.
     pub autoscale: Option<(i64, i64)>,
     /// Comment lines at the top of the file.

@@ -133,6 +133,14 @@ pub fn import(
             .notes
             .extend(imp.not_carried.iter().map(|d| format!("  - {d}")));
     }
+    if !imp.env_profiles.is_empty() {
+        draft.notes.push(format!(
+            "COMPOSE_PROFILES in the .env beside {} enables {} in every environment.",
+            path.display(),
+            imp.env_profiles.join(", ")
+        ));
+    }
+    draft.env_profiles = imp.env_profiles;
     draft.services = imp.services;
     draft.backing = imp.backing;
     Ok((imp.warnings, imp.not_carried))

@@ -203,6 +203,14 @@ fn service(out: &mut String, s: &ServiceDraft, from: &str) {
             );
         }
     }
+    if !s.profiles.is_empty() {
+        let _ = writeln!(
+            out,
+            "    # Optional: Compose starts it with `--profile`; an environment deploys it where `profiles:` enables one."
+        );
+        let list: Vec<String> = s.profiles.iter().map(|p| q(p)).collect();
+        let _ = writeln!(out, "    profiles: [{}]", list.join(", "));
+    }
     if !s.writable_paths.is_empty() {
         let _ = writeln!(
             out,
@@ -302,17 +310,34 @@ pub fn render(d: &Draft) -> String {
         let production = crate::plan::defaults::is_production(e);
         let autoscale = production.then_some(d.autoscale).flatten();
         let tls = production && has_ingress;
+        let profiles = if d.env_profiles.is_empty() {
+            String::new()
+        } else {
+            let list: Vec<String> = d.env_profiles.iter().map(|p| q(p)).collect();
+            format!("[{}]", list.join(", "))
+        };
         let env_files: Vec<(&str, &str)> = d
             .services
             .iter()
             .filter_map(|s| Some((s.name.as_str(), s.env_file.as_ref()?.path.as_str())))
             .collect();
         if autoscale.is_none() && !tls && env_files.is_empty() {
-            let _ = writeln!(out, "  {}: {{ replicas: {replicas} }}", q(e));
+            if profiles.is_empty() {
+                let _ = writeln!(out, "  {}: {{ replicas: {replicas} }}", q(e));
+            } else {
+                let _ = writeln!(
+                    out,
+                    "  {}: {{ replicas: {replicas}, profiles: {profiles} }}",
+                    q(e)
+                );
+            }
             continue;
         }
         let _ = writeln!(out, "  {}:", q(e));
         let _ = writeln!(out, "    replicas: {replicas}");
+        if !profiles.is_empty() {
+            let _ = writeln!(out, "    profiles: {profiles}");
+        }
         if let Some((min, max)) = autoscale {
             let cpu = crate::plan::defaults::HPA_CPU_PERCENT;
             let _ = writeln!(

@@ -10,7 +10,6 @@ use super::defaults as d;
 use super::layers::{Context, EnvSource};
 use super::model::*;
 use super::resources::Resolved;
-use crate::spec::checked::Kind;
 
 /// Compose reads `$` as interpolation; a literal dollar from the spec must stay literal.
 pub fn escape_dollars(s: &str) -> String {
@@ -212,11 +211,7 @@ pub(super) fn build(
             } else {
                 String::new()
             },
-            profiles: if svc.kind == Kind::CronJob {
-                vec![d::CRON_COMPOSE_PROFILE.into()]
-            } else {
-                Vec::new()
-            },
+            profiles: super::profiles::compose_profiles(svc),
             cpus,
             memory,
             read_only,
@@ -314,11 +309,17 @@ pub(super) fn build(
     }
     services.sort_by(|a, b| a.name.cmp(&b.name));
     volumes.sort();
+    let profiles: BTreeSet<String> = spec
+        .services
+        .values()
+        .flat_map(|s| s.profiles.iter().cloned())
+        .collect();
     ComposePlan {
         name: spec.app.clone(),
         services,
         volumes,
         variables: variables.into_values().collect(),
+        profiles: profiles.into_iter().collect(),
     }
 }
 

@@ -19,6 +19,7 @@ mod layers;
 pub mod model;
 mod network_policy;
 mod probes;
+mod profiles;
 mod quota;
 mod resources;
 mod scaling;
@@ -73,6 +74,7 @@ pub fn build(file: &SpecFile, org: Option<&DefaultsFile>) -> Result<Plan, SpecEr
             port: b.entry.port,
         })
         .collect();
+    let sources: Vec<_> = environments.iter().map(|(_, src)| *src).collect();
     let mut notes: Vec<String> = spec
         .services
         .iter()
@@ -80,6 +82,7 @@ pub fn build(file: &SpecFile, org: Option<&DefaultsFile>) -> Result<Plan, SpecEr
             probes::notes(name, svc)
                 .into_iter()
                 .chain(storage::notes(name, svc, &ctx.defaults))
+                .chain(profiles::notes(name, svc, &sources))
         })
         .collect();
     let compose = compose::build(&ctx, &environments, &planned, &mut problems, &mut notes);

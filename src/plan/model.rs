@@ -90,6 +90,10 @@ pub struct ServicePlan {
     pub policy: WorkloadPolicy,
     /// What runs the pods, decided from the spec's `kind`.
     pub workload: WorkloadPlan,
+    /// The Compose profiles that make the service optional (empty: it always runs). An
+    /// environment deploys an optional service only where it enables one of them
+    /// ([`ServiceEnvironment::deployed`]).
+    pub profiles: Vec<String>,
 }
 
 /// The workload object of a service, and which companion objects it has.
@@ -144,6 +148,10 @@ pub struct WorkloadPolicy {
 pub struct ServiceEnvironment {
     pub env: String,
     pub namespace: String,
+    /// Whether `k8s/<env>/` (and its kustomization) holds the service: false for an optional
+    /// service whose profiles the environment does not enable. Its `values-<env>.yaml` is
+    /// written either way: installing the chart there is a deliberate choice.
+    pub deployed: bool,
     pub values: ChartValues,
     /// Only what differs from the base values, as a JSON tree (maps merge in Helm, lists and
     /// scalars replace): the content of `values-<env>.yaml`.
@@ -772,6 +780,9 @@ pub struct ComposePlan {
     pub volumes: Vec<String>,
     /// Every variable Compose interpolates from `.env`, for `.env.example`.
     pub variables: Vec<ComposeVariable>,
+    /// The profiles of the optional services (not `cron`), sorted: `docker compose --profile
+    /// <name> up` starts them.
+    pub profiles: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, JsonSchema)]
@@ -798,7 +809,8 @@ pub struct ComposeService {
     pub entrypoint: Vec<String>,
     /// Compose `restart`: `"no"` for a job or cron job, which run to completion.
     pub restart: String,
-    /// Compose profiles: a cron job is behind `cron`, so `docker compose up` does not start it.
+    /// Compose profiles: an optional service's own; a cron job's `cron` otherwise, so that
+    /// `docker compose up` does not start it.
     pub profiles: Vec<String>,
     /// `volume:path` mounts.
     pub volumes: Vec<String>,

@@ -111,7 +111,8 @@ pub(super) fn guard_rails(
 ) -> GuardRails {
     let (mut sum, mut room) = (Sum::default(), Sum::default());
     for s in services {
-        let Some(e) = s.environments.get(env) else {
+        // An optional service the environment does not enable is not deployed there.
+        let Some(e) = s.environments.get(env).filter(|e| e.deployed) else {
             continue;
         };
         let v = &e.values;

@@ -70,7 +70,7 @@ pub(super) fn service_plan(
     let environments = envs
         .iter()
         .zip(env_values)
-        .map(|((env, _), values)| {
+        .map(|((env, src), values)| {
             let overrides = json_diff(
                 &base_json,
                 &serde_json::to_value(&values).expect("values serialize"),
@@ -79,6 +79,7 @@ pub(super) fn service_plan(
             ServiceEnvironment {
                 env: env.name.clone(),
                 namespace: env.namespace.clone(),
+                deployed: super::profiles::deployed(svc, *src),
                 values,
                 overrides,
             }
@@ -92,6 +93,7 @@ pub(super) fn service_plan(
         environments,
         policy: super::security::workload_policy(svc),
         workload,
+        profiles: svc.profiles.clone(),
     };
     (plan, resolved)
 }

@@ -39,10 +39,23 @@ impl EnvLine {
     }
 }
 
-/// Every line of `text`, in order; a line that cannot be read is `Err((line, message))`.
+/// Every line of `text`, in order; a line that cannot be read is `Err((line, message))`. A
+/// quoted value may span lines (a PEM key), as in Compose; the text is read once, whatever it
+/// holds.
 pub fn lines(text: &str) -> Vec<Result<EnvLine, (usize, String)>> {
+    let text = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(text)
+        .replace("\r\n", "\n");
     let mut out = Vec::new();
-    for (n, raw) in text.lines().enumerate() {
+    // `pos`: the start of the next line; `at`: its number.
+    let (mut pos, mut at) = (0, 0);
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let raw = &text[pos..end];
+        at += 1;
+        let this = at;
+        pos = end + 1;
         let line = raw.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
@@ -50,10 +63,10 @@ pub fn lines(text: &str) -> Vec<Result<EnvLine, (usize, String)>> {
         let line = line.strip_prefix("export ").map_or(line, str::trim_start);
         let Some((name, value)) = line.split_once('=') else {
             if line.contains(char::is_whitespace) {
-                out.push(Err((n + 1, format!("`{line}` is not `NAME=value`"))));
+                out.push(Err((this, format!("`{line}` is not `NAME=value`"))));
             } else {
                 out.push(Ok(EnvLine {
-                    line: n + 1,
+                    line: this,
                     name: line.to_string(),
                     value: None,
                     quoting: Quoting::None,
@@ -64,23 +77,46 @@ pub fn lines(text: &str) -> Vec<Result<EnvLine, (usize, String)>> {
         let name = name.trim().to_string();
         let value = value.trim();
         let read = match value.chars().next() {
-            Some(q @ ('"' | '\'')) => quoted(&value[1..], q),
-            _ => Some((unquoted(value), Quoting::None)),
+            Some(q @ ('"' | '\'')) => {
+                // Where the value starts in the whole text: it may close lines later.
+                let start = value.as_ptr() as usize - text.as_ptr() as usize + 1;
+                quoted(&text[start..], q).map(|(v, quoting, used)| {
+                    let spanned = text[start..start + used].matches('\n').count();
+                    if spanned > 0 {
+                        at += spanned;
+                        pos = text[start + used..]
+                            .find('\n')
+                            .map_or(text.len(), |i| start + used + i + 1);
+                    }
+                    (v, quoting)
+                })
+            }
+            _ => Ok((unquoted(value), Quoting::None)),
         };
         match read {
-            Some((value, quoting)) => out.push(Ok(EnvLine {
-                line: n + 1,
+            Ok((value, quoting)) => out.push(Ok(EnvLine {
+                line: this,
                 name,
                 value: Some(value),
                 quoting,
             })),
-            None => out.push(Err((
-                n + 1,
-                format!("`{name}`: the quote that opens its value is not closed on the line"),
+            Err(Quote::Unclosed) => out.push(Err((
+                this,
+                format!("`{name}`: the quote that opens its value is never closed"),
+            ))),
+            Err(Quote::Trailing) => out.push(Err((
+                this,
+                format!("`{name}`: text follows the quoted value (only a ` #` comment may)"),
             ))),
         }
     }
     out
+}
+
+/// Why a quoted value cannot be read.
+enum Quote {
+    Unclosed,
+    Trailing,
 }
 
 /// An unquoted value: it ends at a `#` that follows whitespace.
@@ -97,15 +133,16 @@ fn unquoted(value: &str) -> String {
     value[..end].trim_end().to_string()
 }
 
-/// The value inside quotes `q` (`rest` follows the opening one); `None` when it is not closed.
-/// What follows the closing quote may only be a comment.
-fn quoted(rest: &str, q: char) -> Option<(String, Quoting)> {
+/// The value inside quotes `q` (`rest` follows the opening one), its quoting and the bytes of
+/// `rest` it used (through the closing quote). Only a comment may follow the closing quote on
+/// its line.
+fn quoted(rest: &str, q: char) -> Result<(String, Quoting, usize), Quote> {
     let mut out = String::new();
-    let mut chars = rest.chars();
-    while let Some(c) = chars.next() {
+    let mut chars = rest.char_indices();
+    while let Some((_, c)) = chars.next() {
         match c {
             '\\' => {
-                let next = chars.next()?;
+                let (_, next) = chars.next().ok_or(Quote::Unclosed)?;
                 match (q, next) {
                     ('"', 'n') => out.push('\n'),
                     ('"', 'r') => out.push('\r'),
@@ -119,21 +156,26 @@ fn quoted(rest: &str, q: char) -> Option<(String, Quoting)> {
                 }
             }
             c if c == q => {
-                let after = chars.as_str().trim_start();
+                let used = chars.offset();
+                let after = rest[used..]
+                    .split('\n')
+                    .next()
+                    .unwrap_or_default()
+                    .trim_start();
                 if !after.is_empty() && !after.starts_with('#') {
-                    return None;
+                    return Err(Quote::Trailing);
                 }
                 let quoting = if q == '"' {
                     Quoting::Double
                 } else {
                     Quoting::Single
                 };
-                return Some((out, quoting));
+                return Ok((out, quoting, used));
             }
             c => out.push(c),
         }
     }
-    None
+    Err(Quote::Unclosed)
 }
 
 /// An env file as spec configuration (an override's `env_file:`): every line a plain
@@ -241,11 +283,30 @@ BARE
 
     #[test]
     fn unreadable_lines_name_their_line() {
-        let l = lines("A=1\nnot a line\nB=\"open\nC='x' trailing\n");
+        let l = lines("A=1\nnot a line\nC='x' trailing\nB=\"open\nD=1\n");
         assert!(l[0].is_ok());
         assert_eq!(l[1].as_ref().unwrap_err().0, 2);
         assert_eq!(l[2].as_ref().unwrap_err().0, 3);
+        // Never closed: the error is the opening line's, and the lines after it still count.
         assert_eq!(l[3].as_ref().unwrap_err().0, 4);
+        assert_eq!(l[4].as_ref().unwrap().name, "D");
+    }
+
+    #[test]
+    fn quoted_values_span_lines_and_windows_files_read_the_same() {
+        let v =
+            values("\u{feff}KEY=\"-----BEGIN KEY-----\r\nabc\r\n-----END KEY-----\"\r\nNEXT=1\r\n");
+        assert_eq!(
+            v,
+            [
+                (
+                    "KEY".to_string(),
+                    Some("-----BEGIN KEY-----\nabc\n-----END KEY-----".to_string())
+                ),
+                ("NEXT".to_string(), Some("1".to_string())),
+            ]
+        );
+        assert_eq!(lines("A=\"x\ny\"\nB=2\n")[1].as_ref().unwrap().line, 3);
     }
 
     #[test]

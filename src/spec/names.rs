@@ -151,6 +151,14 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
+/// A Compose profile name (the Compose specification's pattern `[a-zA-Z0-9][a-zA-Z0-9_.-]+`).
+pub fn is_profile_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && s.len() >= 2
+        && chars.all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,5 +200,15 @@ mod tests {
             Some("image")
         );
         assert_eq!(did_you_mean("zzzzzz", ["image", "ports"]), None);
+    }
+
+    #[test]
+    fn compose_profile_names() {
+        for ok in ["ai", "feature-complete", "gpu-nvidia", "a.b_c", "0x"] {
+            assert!(is_profile_name(ok), "{ok}");
+        }
+        for bad in ["", "a", "-ai", "_ai", "a i", "ai!", "é1"] {
+            assert!(!is_profile_name(bad), "{bad}");
+        }
     }
 }

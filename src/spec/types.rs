@@ -165,6 +165,12 @@ pub struct ServiceSpec {
     #[serde(default)]
     #[schemars(with = "Vec<String>", example = json!(["postgres", "redis"]))]
     pub depends_on: Vec<S<String>>,
+    /// Compose profiles that make the service optional: `docker compose up` leaves it out
+    /// unless one of them is enabled (`--profile`), and an environment deploys it only where
+    /// `environments.<env>.profiles` enables one. Absent: it always runs.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>", example = json!(["ai"]))]
+    pub profiles: Vec<S<String>>,
     /// Expose the service over HTTP(S) through an Ingress.
     #[serde(default)]
     #[schemars(with = "Option<IngressSpec>", example = json!({"host": "api.example.com", "path": "/"}))]
@@ -654,6 +660,11 @@ pub struct EnvironmentSpec {
         example = json!({"postgres": {"host_secret": {"name": "shop-db", "key": "host"}}, "redis": {"host": "shop-cache.abc123.cache.amazonaws.com"}})
     )]
     pub backing: BTreeMap<String, S<BackingEndpointSpec>>,
+    /// The profiles enabled here: the optional services (`services.<name>.profiles`) with one
+    /// of them are deployed in this environment; other optional services are not.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>", example = json!(["ai"]))]
+    pub profiles: Vec<S<String>>,
     /// Per-service changes in this environment, by service name.
     #[serde(default)]
     #[schemars(

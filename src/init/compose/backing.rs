@@ -87,6 +87,7 @@ pub fn import(
                 entry.kind
             ),
             "healthcheck" => "`healthcheck` (the catalog's own is used)".to_string(),
+            "profiles" => "`profiles` (a backing service always runs)".to_string(),
             "ports" | "expose" => format!(
                 "`{key}` (the catalog publishes {} on 127.0.0.1 for Compose)",
                 entry.port

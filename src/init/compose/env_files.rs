@@ -193,6 +193,9 @@ fn referable(
     environment: &[(String, Option<String>)],
     secrets: &[String],
 ) -> Result<(), String> {
+    if f.text.len() > crate::spec::MAX_CONFIG_FILE_BYTES {
+        return Err("it is larger than 1 MiB, the most the spec's env_file reads".into());
+    }
     if !input::is_inside(&places.repo, &f.path) {
         return Err(format!(
             "it is outside the repository ({})",

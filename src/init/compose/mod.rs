@@ -11,6 +11,7 @@ pub mod health;
 pub mod image;
 mod includes;
 mod kinds;
+mod profiles;
 mod resources;
 mod service;
 mod values;
@@ -56,6 +57,8 @@ pub struct Import {
     pub names: BTreeMap<String, String>,
     /// The image repositories the file names (a pin may name one).
     pub repos: Vec<String>,
+    /// The profiles every environment enables: the `.env`'s `COMPOSE_PROFILES`.
+    pub env_profiles: Vec<String>,
 }
 
 pub(super) fn as_str(v: &Value) -> Option<String> {
@@ -304,6 +307,7 @@ fn import_doc(
     }
     let completes: Vec<&String> = completes.iter().filter_map(|c| plan.names.get(c)).collect();
     kinds::decide(&mut imp.services, &completes);
+    profiles::settle(&mut imp, vars);
     imp.names = plan.names.clone();
     if imp.services.is_empty() && imp.needs_tag.is_empty() {
         return Err("it has no service of its own (only backing services or none)".into());

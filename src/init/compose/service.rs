@@ -280,11 +280,31 @@ pub(super) fn import(
         }
     }
     super::resources::read(svc, plan, &mut s);
+    for p in svc
+        .get("profiles")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let p = as_str(p).map(|p| interpolate(&p, plan.vars).text);
+        match p {
+            Some(p) if crate::spec::names::is_profile_name(&p) => {
+                if !s.profiles.contains(&p) {
+                    s.profiles.push(p);
+                }
+            }
+            other => s.not_carried.push(format!(
+                "profile `{}` (not a Compose profile name)",
+                other.unwrap_or_default()
+            )),
+        }
+    }
     let handled = [
         "deploy",
         "cpus",
         "mem_limit",
         "mem_reservation",
+        "profiles",
         "image",
         "build",
         "ports",

@@ -154,7 +154,13 @@ pub fn service_manifests(
     let loaded = Chart::load(service, chart, &templates, values_from_plan)?;
     let mut manifests = Vec::new();
     for env in &plan.environments {
-        if !service.environments.iter().any(|se| se.env == env.name) {
+        // An optional service is in k8s/<env>/ only where the environment enables it (the
+        // plan's decision; its chart and values-<env>.yaml exist either way).
+        if !service
+            .environments
+            .iter()
+            .any(|se| se.env == env.name && se.deployed)
+        {
             continue;
         }
         let path = format!("k8s/{}/{}.yaml", env.name, service.name);

@@ -74,6 +74,8 @@ pub struct Service {
     pub secrets: Vec<String>,
     /// Names of services and backing entries, each existing, none twice.
     pub depends_on: Vec<String>,
+    /// Compose profiles that make the service optional; empty: it always runs.
+    pub profiles: Vec<String>,
     pub ingress: Option<Ingress>,
     pub run_as_user: Option<u32>,
     pub command: Option<Vec<String>>,
@@ -261,6 +263,8 @@ pub struct Environment {
     pub ingress_class: Option<String>,
     pub issuer: Option<String>,
     pub namespace: Option<String>,
+    /// The profiles this environment enables (each one some service's).
+    pub profiles: Vec<String>,
     /// By service name; every name is a service of the spec.
     pub overrides: BTreeMap<String, Override>,
     /// By backing name; every name is a backing entry of the spec.

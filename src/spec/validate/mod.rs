@@ -10,6 +10,7 @@ mod environments;
 mod graph;
 mod health;
 mod kinds;
+mod profiles;
 mod service;
 pub mod storage;
 
@@ -166,6 +167,7 @@ pub(super) fn validate(spec: &Spec, text: &str) -> Vec<Diagnostic> {
         backing::backing(&mut c, spec, name, b);
     }
     graph::dependency_cycles(&mut c, spec);
+    profiles::profiles(&mut c, spec);
     environments::environments(&mut c, spec);
     defaults_layer(&mut c, &defaults, "defaults.");
     c.extend(super::rules::check_spec(spec, text));

@@ -122,6 +122,7 @@ impl Converter {
             ingress_class: ingress.class.map(|c| c.value),
             issuer: ingress.issuer.map(|c| c.value),
             namespace: e.namespace.as_ref().map(|n| n.value.clone()),
+            profiles: e.profiles.iter().map(|p| p.value.clone()).collect(),
             overrides,
             backing: e
                 .backing

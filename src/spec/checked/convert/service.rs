@@ -193,6 +193,7 @@ impl Converter {
                 })
                 .collect(),
             depends_on: s.depends_on.iter().map(|d| d.value.clone()).collect(),
+            profiles: s.profiles.iter().map(|p| p.value.clone()).collect(),
             ingress: s.ingress.as_ref().map(|i| Ingress {
                 host: i.value.host.value.clone(),
                 path: i.value.path.as_ref().map(|p| p.value.clone()),
