@@ -556,6 +556,19 @@ fn imports_build_contexts_and_lists_env_files() {
     generates(dir.path());
 }
 
+/// `init --yes --from-compose compose.yaml` in `dir`, which must succeed.
+fn import_compose_yaml(dir: &Project) -> common::cli::Ran {
+    dir.run([
+        "init",
+        "--app",
+        "acme",
+        "--yes",
+        "--from-compose",
+        "compose.yaml",
+    ])
+    .succeeds()
+}
+
 #[test]
 fn a_service_with_a_hundred_pass_through_variables_imports() {
     // Jitsi Meet's web service passes ~190 variables through from the shell: each is listed
@@ -572,15 +585,7 @@ fn a_service_with_a_hundred_pass_through_variables_imports() {
     }
     compose.push_str("      - LAST=1\n");
     let dir = Project::empty().file("compose.yaml", &compose);
-    dir.run([
-        "init",
-        "--app",
-        "acme",
-        "--yes",
-        "--from-compose",
-        "compose.yaml",
-    ])
-    .succeeds();
+    import_compose_yaml(&dir);
     let f = read_spec(dir.path());
     assert!(f.spec.services.contains_key("web"));
     let text = std::fs::read_to_string(dir.path().join("chartwright.yaml")).unwrap();
@@ -596,15 +601,7 @@ fn a_service_publishing_udp_first_imports_without_an_invented_probe() {
         "compose.yaml",
         "services:\n  jvb:\n    image: jitsi/jvb:10133\n    ports:\n      - '10000:10000/udp'\n      - '127.0.0.1:8080:8080'\n  dns:\n    image: acme/dns:1.0.0\n    ports: ['53:53/udp']\n",
     );
-    dir.run([
-        "init",
-        "--app",
-        "meet",
-        "--yes",
-        "--from-compose",
-        "compose.yaml",
-    ])
-    .succeeds();
+    import_compose_yaml(&dir);
     let f = read_spec(dir.path());
     let jvb = &f.spec.services["jvb"].value;
     let ports: Vec<_> = jvb.ports.iter().map(|p| p.value.port.value).collect();
@@ -615,5 +612,51 @@ fn a_service_publishing_udp_first_imports_without_an_invented_probe() {
     );
     let text = std::fs::read_to_string(dir.path().join("chartwright.yaml")).unwrap();
     assert!(text.contains("liveness: none"), "{text}");
+    generates(dir.path());
+}
+
+#[test]
+fn deploy_resources_include_and_extends_are_imported() {
+    // Swarm-style limits, a file `include`d and a service that `extends` another in a second
+    // file: all read as `docker compose` reads them, nothing made up.
+    let dir = Project::empty()
+        .file(
+            "compose.yaml",
+            "include:\n  - jobs.yaml\nservices:\n  api:\n    extends:\n      file: common.yaml\n      service: base\n    ports: ['8080:8080']\n    deploy:\n      replicas: 2\n      resources:\n        limits: { cpus: '0.1', memory: 64M }\n        reservations: { memory: 32m }\n    depends_on:\n      cache:\n        condition: service_started\n        restart: true\n",
+        )
+        .file(
+            "common.yaml",
+            "services:\n  base:\n    image: acme/api:1.0.0\n    environment:\n      LOG_LEVEL: info\n",
+        )
+        .file(
+            "jobs.yaml",
+            "services:\n  cache:\n    image: acme/cache:2.0.0\n    expose: ['7000']\n",
+        );
+    let out = import_compose_yaml(&dir);
+    let err = out.stderr();
+    let f = read_spec(dir.path());
+    let api = &f.spec.services["api"].value;
+    assert_eq!(
+        api.image.value, "acme/api:1.0.0",
+        "from the extended service"
+    );
+    let r = api.resources.as_ref().unwrap();
+    let limits = r.limits.clone().unwrap();
+    assert_eq!(limits.cpu.unwrap().value.as_text(), "0.1");
+    assert_eq!(limits.memory.unwrap().value.as_text(), "64Mi");
+    let requests = r.requests.clone().unwrap();
+    assert_eq!(requests.memory.unwrap().value.as_text(), "32Mi");
+    assert_eq!(
+        requests.cpu.unwrap().value.as_text(),
+        "0.1",
+        "a limit below the default request is the request too"
+    );
+    assert!(
+        f.spec.services.contains_key("cache"),
+        "the included service"
+    );
+    for listed in ["deploy.replicas", "`restart: true`"] {
+        assert!(err.contains(listed), "{listed} not listed: {err}");
+    }
     generates(dir.path());
 }

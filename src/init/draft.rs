@@ -47,12 +47,13 @@ pub struct HealthDraft {
     pub timing: Vec<(&'static str, i64)>,
 }
 
-#[derive(Debug, Default, Clone)]
+/// Requests and limits; one left out is the plan's default.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Resources {
-    pub cpu_request: String,
-    pub memory_request: String,
-    pub cpu_limit: String,
-    pub memory_limit: String,
+    pub cpu_request: Option<String>,
+    pub memory_request: Option<String>,
+    pub cpu_limit: Option<String>,
+    pub memory_limit: Option<String>,
 }
 
 /// An env file the spec names rather than copies.
@@ -155,9 +156,13 @@ pub fn summary(d: &Draft) -> String {
             }
         }
         if let Some(r) = &svc.resources {
+            let or_default = |q: &Option<String>| q.clone().unwrap_or_else(|| "default".into());
             s.push_str(&format!(
                 " cpu {}/{} memory {}/{}",
-                r.cpu_request, r.cpu_limit, r.memory_request, r.memory_limit
+                or_default(&r.cpu_request),
+                or_default(&r.cpu_limit),
+                or_default(&r.memory_request),
+                or_default(&r.memory_limit)
             ));
         }
         if !svc.depends_on.is_empty() {

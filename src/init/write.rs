@@ -142,18 +142,18 @@ fn service(out: &mut String, s: &ServiceDraft, from: &str) {
             "    # Requests are what the scheduler reserves; limits are the ceiling."
         );
         let _ = writeln!(out, "    resources:");
-        let _ = writeln!(
-            out,
-            "      requests: {{ cpu: {}, memory: {} }}",
-            q(&r.cpu_request),
-            q(&r.memory_request)
-        );
-        let _ = writeln!(
-            out,
-            "      limits: {{ cpu: {}, memory: {} }}",
-            q(&r.cpu_limit),
-            q(&r.memory_limit)
-        );
+        for (group, cpu, memory) in [
+            ("requests", &r.cpu_request, &r.memory_request),
+            ("limits", &r.cpu_limit, &r.memory_limit),
+        ] {
+            let fields: Vec<String> = [("cpu", cpu), ("memory", memory)]
+                .into_iter()
+                .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}: {}", q(v))))
+                .collect();
+            if !fields.is_empty() {
+                let _ = writeln!(out, "      {group}: {{ {} }}", fields.join(", "));
+            }
+        }
     }
     if !s.env.is_empty() {
         let _ = writeln!(out, "    env:");

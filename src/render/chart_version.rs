@@ -19,25 +19,26 @@ pub use crate::plan::{HASH_PLACEHOLDER, VERSION_PLACEHOLDER};
 /// all rendered; see the module documentation).
 pub fn stamp_chart(files: &mut FileSet, service: &str) {
     let dir = format!("charts/{service}/");
-    let chart: Vec<(String, String)> = files
-        .iter()
-        .filter(|(p, _)| p.starts_with(&dir))
-        .map(|(p, t)| (p.to_string(), t.to_string()))
-        .collect();
-    let hash = content_hash(&chart);
+    let chart = || files.iter().filter(|(p, _)| p.starts_with(&dir));
+    let hash = content_hash(chart());
     let version = version_of(&hash);
-    for (path, text) in chart {
-        if text.contains(VERSION_PLACEHOLDER) || text.contains(HASH_PLACEHOLDER) {
-            let text = text
+    // Only the few files that hold a placeholder are copied.
+    let stamped: Vec<(String, String)> = chart()
+        .filter(|(_, t)| t.contains(VERSION_PLACEHOLDER) || t.contains(HASH_PLACEHOLDER))
+        .map(|(p, t)| {
+            let text = t
                 .replace(VERSION_PLACEHOLDER, &version)
                 .replace(HASH_PLACEHOLDER, &hash);
-            files.insert(path, text);
-        }
+            (p.to_string(), text)
+        })
+        .collect();
+    for (path, text) in stamped {
+        files.insert(path, text);
     }
 }
 
 /// The first 16 hex digits of the SHA-256 over every (path, content) of the chart, in path order.
-fn content_hash(chart: &[(String, String)]) -> String {
+fn content_hash<'a>(chart: impl Iterator<Item = (&'a str, &'a str)>) -> String {
     let mut h = Sha256::new();
     for (path, text) in chart {
         h.update(path.as_bytes());
@@ -72,12 +73,11 @@ mod tests {
 
     #[test]
     fn the_hash_covers_paths_and_contents() {
-        let a = [("charts/a/x".to_string(), "1".to_string())];
-        let b = [("charts/a/y".to_string(), "1".to_string())];
-        let c = [("charts/a/x".to_string(), "2".to_string())];
-        assert_ne!(content_hash(&a), content_hash(&b));
-        assert_ne!(content_hash(&a), content_hash(&c));
-        assert_eq!(content_hash(&a), content_hash(&a.clone()));
-        assert_eq!(content_hash(&a).len(), 16);
+        let hash = |p: &'static str, t: &'static str| content_hash([(p, t)].into_iter());
+        let a = hash("charts/a/x", "1");
+        assert_ne!(a, hash("charts/a/y", "1"));
+        assert_ne!(a, hash("charts/a/x", "2"));
+        assert_eq!(a, hash("charts/a/x", "1"));
+        assert_eq!(a.len(), 16);
     }
 }

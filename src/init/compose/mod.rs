@@ -9,8 +9,10 @@ mod env_files;
 mod files;
 pub mod health;
 pub mod image;
+mod includes;
 mod kinds;
 mod profiles;
+mod resources;
 mod service;
 mod values;
 pub use files::{MAX_DIRECTORY_FILES, Places};
@@ -124,15 +126,19 @@ pub fn import(
             merged = Some(over);
         }
     }
+    let mut read = Vec::new();
+    includes::resolve(&mut doc, path.parent().unwrap_or(Path::new("")), &mut read)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     let places = Places::new(path, spec);
     let mut imp = import_doc(&doc, app, &vars, pins, Some(&places))
         .map_err(|e| format!("{}: {e}", path.display()))?;
     if let Some(o) = merged {
-        imp.warnings.insert(
+        read.insert(
             0,
             format!("merged {} into it, as `docker compose` does", o.display()),
         );
     }
+    imp.warnings.splice(0..0, read);
     Ok(imp)
 }
 

@@ -215,6 +215,12 @@ pub(super) fn import(
                 s.not_carried
                     .push(format!("depends_on `{d}` condition `{c}`"));
             }
+            // The long form's other keys (Compose 2.17+), which the spec has no word for.
+            for key in ["restart", "required"] {
+                if let Some(v) = cond.get(key).and_then(as_str) {
+                    s.not_carried.push(format!("depends_on `{d}` `{key}: {v}`"));
+                }
+            }
         }
     }
     for v in svc
@@ -273,6 +279,7 @@ pub(super) fn import(
             )),
         }
     }
+    super::resources::read(svc, plan, &mut s);
     for p in svc
         .get("profiles")
         .and_then(Value::as_array)
@@ -293,6 +300,10 @@ pub(super) fn import(
         }
     }
     let handled = [
+        "deploy",
+        "cpus",
+        "mem_limit",
+        "mem_reservation",
         "profiles",
         "image",
         "build",

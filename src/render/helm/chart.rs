@@ -275,7 +275,11 @@ impl<'a> Chart<'a> {
                 None => String::new(),
             };
             // Helm prints a missing value as nothing.
-            let text = text.replace("<no value>", "");
+            let text = if text.contains("<no value>") {
+                text.replace("<no value>", "")
+            } else {
+                text
+            };
             for doc in objects::split(&text) {
                 match objects::inspect(doc, self.chart.check_yaml) {
                     Ok(Some(o)) if o.hook => {}

@@ -23,12 +23,14 @@
 //! Layout: this file decides which manifests exist and writes them; `chart` parses and
 //! executes one chart; `values` builds `.Values`, `.Chart`, `.Release` and `.Capabilities`;
 //! `include` implements `include`/`tpl`; `shared` shares one parse between charts of the same
-//! templates; `funcs` Helm's function library; `objects` splits and
+//! templates; `funcs` Helm's function library; `namespace` places objects in the
+//! environment's namespace; `objects` splits and
 //! checks the rendered objects.
 
 mod chart;
 mod funcs;
 mod include;
+mod namespace;
 mod objects;
 mod shared;
 mod values;
@@ -181,14 +183,21 @@ pub fn service_manifests(
             });
         }
         let objects = loaded.render(&env.name, &env.namespace)?;
-        let text = manifest(plan, &service.name, &env.name, &env.namespace, &objects);
+        let text = manifest(plan, service, &env.name, &env.namespace, &objects);
         manifests.push((path, text));
     }
     Ok(manifests)
 }
 
 /// The manifest file: a header, then every object of the release in Helm's install order.
-fn manifest(plan: &Plan, service: &str, env: &str, namespace: &str, objects: &[Object]) -> String {
+fn manifest(
+    plan: &Plan,
+    service_plan: &ServicePlan,
+    env: &str,
+    namespace: &str,
+    objects: &[Object],
+) -> String {
+    let service = service_plan.name.as_str();
     let q = |s: &str| serde_json::to_string(s).expect("a string serializes");
     let mut out = format!(
         "# {} in the {} environment (namespace {}).\n\
@@ -202,11 +211,7 @@ fn manifest(plan: &Plan, service: &str, env: &str, namespace: &str, objects: &[O
         plan.generator_version
     );
     // A Job runs before the services that need it, and its pod template cannot change in place.
-    if plan
-        .services
-        .iter()
-        .any(|s| s.name == service && s.workload.object == "Job")
-    {
+    if service_plan.workload.object == "Job" {
         out.push_str(&format!(
             "# A Job, run once per release before the services that depend on it: replace the last run,\n\
              # then wait for it before applying the rest of k8s/{env}/:\n\
@@ -215,6 +220,7 @@ fn manifest(plan: &Plan, service: &str, env: &str, namespace: &str, objects: &[O
              #   kubectl -n {namespace} wait --for=condition=complete job/{service} --timeout=1h\n"
         ));
     }
+    out.reserve(objects.iter().map(|o| o.text.len() + 5).sum());
     for o in objects {
         out.push_str("---\n");
         out.push_str(&o.text);

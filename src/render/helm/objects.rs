@@ -104,61 +104,8 @@ impl Object {
     /// The object placed in `namespace`, as the plain manifests need (the chart's templates
     /// leave `metadata.namespace` to `helm -n`). An object that names its own namespace keeps it.
     pub fn in_namespace(mut self, namespace: &str) -> Self {
-        self.text = with_namespace(&self.text, namespace);
+        self.text = super::namespace::with_namespace(&self.text, namespace);
         self
-    }
-}
-
-/// `metadata.namespace` added right under a block `metadata:`; any other layout of the
-/// object goes through the YAML parser and is written back as block YAML.
-fn with_namespace(doc: &str, namespace: &str) -> String {
-    let quoted = serde_json::to_string(namespace).expect("a string serializes");
-    let lines: Vec<&str> = doc.lines().collect();
-    if let Some(at) = lines.iter().position(|l| l.trim_end() == "metadata:") {
-        let children: Vec<&str> = lines[at + 1..]
-            .iter()
-            .copied()
-            .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-            .take_while(|l| l.starts_with(' '))
-            .collect();
-        if let Some(first) = children.first() {
-            let indent = first.len() - first.trim_start().len();
-            let own = children.iter().any(|l| {
-                l.len() - l.trim_start().len() == indent && l.trim_start().starts_with("namespace:")
-            });
-            if own {
-                return doc.to_string();
-            }
-            // After `name:` when it is a one-line scalar, where people look for it.
-            let block_end = lines[at + 1..]
-                .iter()
-                .position(|l| !l.trim().is_empty() && !l.starts_with(' '))
-                .map_or(lines.len(), |p| at + 1 + p);
-            let name_at = (at + 1..block_end).find(|&n| {
-                let l = lines[n];
-                l.len() - l.trim_start().len() == indent
-                    && l.trim_start().starts_with("name:")
-                    && l.trim_start().len() > "name:".len()
-            });
-            let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
-            out.insert(
-                name_at.unwrap_or(at) + 1,
-                format!("{}namespace: {quoted}", " ".repeat(indent)),
-            );
-            return out.join("\n");
-        }
-    }
-    match crate::yaml::parse_documents(doc).ok().as_deref() {
-        Some([serde_json::Value::Object(obj)]) => {
-            let mut obj = obj.clone();
-            if let Some(serde_json::Value::Object(meta)) = obj.get_mut("metadata")
-                && !meta.contains_key("namespace")
-            {
-                meta.insert("namespace".into(), namespace.into());
-            }
-            super::yaml::to_yaml(&serde_json::Value::Object(obj))
-        }
-        _ => doc.to_string(),
     }
 }
 
@@ -345,21 +292,6 @@ pub fn sort_install_order(objects: &mut [Object]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_namespace_goes_under_metadata_unless_the_object_names_one() {
-        let doc =
-            "apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  labels:\n    a: b\nspec: {}";
-        assert_eq!(
-            with_namespace(doc, "shop-prod"),
-            "apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  namespace: \"shop-prod\"\n  labels:\n    a: b\nspec: {}"
-        );
-        let own = "kind: X\nmetadata:\n  name: a\n  namespace: other";
-        assert_eq!(with_namespace(own, "shop-prod"), own);
-        let flow = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}";
-        let parsed = crate::yaml::parse_documents(&with_namespace(flow, "ns")).unwrap();
-        assert_eq!(parsed[0]["metadata"]["namespace"], "ns");
-    }
 
     #[test]
     fn split_like_helm() {
