@@ -63,6 +63,7 @@ fn resolve_at(
             let mut other = read(&path)?;
             let other_dir = path.parent().unwrap_or(dir).to_path_buf();
             resolve_at(&mut other, &other_dir, warnings, depth + 1)?;
+            rebase_services(&mut other, Path::new(p).parent());
             match included.as_mut() {
                 Some(base) => merge(base, other, ""),
                 None => included = Some(other),
@@ -174,8 +175,10 @@ fn extended(
             let path = dir.join(f);
             let other = read(&path)?;
             let other_dir = path.parent().unwrap_or(dir).to_path_buf();
-            extended(&other, &base_name, &other_dir, warnings, depth + 1)
-                .map_err(|e| format!("{}: {e}", path.display()))?
+            let mut base = extended(&other, &base_name, &other_dir, warnings, depth + 1)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            rebase_service(&mut base, Path::new(f).parent());
+            base
         }
         None => extended(doc, &base_name, dir, warnings, depth + 1)?,
     };
@@ -185,6 +188,86 @@ fn extended(
     ));
     merge(&mut base, svc, "");
     Ok(base)
+}
+
+/// Every service of a file read from `folder` (relative to the including file's folder).
+fn rebase_services(doc: &mut Value, folder: Option<&Path>) {
+    if let Some(services) = doc.get_mut("services").and_then(Value::as_object_mut) {
+        for svc in services.values_mut() {
+            rebase_service(svc, folder);
+        }
+    }
+}
+
+/// A service read from another file names its files relative to that file's folder (as
+/// `docker compose` resolves them); the import reads every path from the main file's folder, so
+/// the relative ones get the other file's folder in front: `env_file`, bind-mount sources and
+/// the build context. Absolute paths, `~` and variables stay as written.
+fn rebase_service(svc: &mut Value, folder: Option<&Path>) {
+    let Some(folder) = folder.filter(|f| !f.as_os_str().is_empty()) else {
+        return;
+    };
+    let Some(svc) = svc.as_object_mut() else {
+        return;
+    };
+    let rebase = |path: &mut Value, bind_only: bool| {
+        let Some(p) = path.as_str() else { return };
+        let is_bind = p.starts_with('.') || p.starts_with('/') || p.starts_with('~');
+        if p.starts_with('/') || p.starts_with('~') || p.starts_with('$') || (bind_only && !is_bind)
+        {
+            return;
+        }
+        let rel = p.strip_prefix("./").unwrap_or(p);
+        *path = Value::String(format!("./{}", folder.join(rel).display()));
+    };
+    match svc.get_mut("env_file") {
+        Some(Value::Array(files)) => {
+            for f in files {
+                match f {
+                    Value::Object(m) => {
+                        m.get_mut("path").into_iter().for_each(|p| rebase(p, false))
+                    }
+                    other => rebase(other, false),
+                }
+            }
+        }
+        Some(Value::Object(m)) => m.get_mut("path").into_iter().for_each(|p| rebase(p, false)),
+        Some(other) => rebase(other, false),
+        None => {}
+    }
+    match svc.get_mut("build") {
+        Some(Value::Object(m)) => m
+            .get_mut("context")
+            .into_iter()
+            .for_each(|p| rebase(p, false)),
+        Some(other) => rebase(other, false),
+        None => {}
+    }
+    for volume in svc
+        .get_mut("volumes")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        match volume {
+            Value::Object(m) if m.get("type").and_then(Value::as_str) == Some("bind") => m
+                .get_mut("source")
+                .into_iter()
+                .for_each(|p| rebase(p, false)),
+            Value::String(short) => {
+                let (source, rest) = short.split_once(':').unwrap_or((short.as_str(), ""));
+                if rest.is_empty() {
+                    continue;
+                }
+                let mut source = Value::String(source.to_string());
+                rebase(&mut source, true);
+                if let Some(s) = source.as_str() {
+                    *short = format!("{s}:{rest}");
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 #[cfg(test)]
@@ -228,6 +311,44 @@ mod tests {
             warnings.iter().any(|w| w.contains("included db.yml")),
             "{warnings:?}"
         );
+    }
+
+    #[test]
+    fn paths_in_another_file_stay_relative_to_that_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("db")).unwrap();
+        std::fs::create_dir_all(dir.path().join("web")).unwrap();
+        write(
+            &dir.path().join("db"),
+            "compose.yml",
+            "services:\n  db:\n    image: postgres:16\n    env_file: db.env\n    volumes:\n      - ./init.sql:/docker-entrypoint-initdb.d/init.sql:ro\n      - data:/var/lib/postgresql/data\n      - /etc/localtime:/etc/localtime:ro\n",
+        );
+        write(
+            &dir.path().join("web"),
+            "base.yml",
+            "services:\n  web:\n    image: acme/web:1.0.0\n    build: .\n    env_file: [{ path: ./web.env, required: false }]\n    volumes:\n      - { type: bind, source: ./nginx.conf, target: /etc/nginx/nginx.conf }\n      - ${CONF}:/conf\n",
+        );
+        let mut doc = parse(
+            "include:\n  - db/compose.yml\nservices:\n  web:\n    extends: { file: web/base.yml, service: web }\n",
+        )
+        .unwrap();
+        resolve(&mut doc, dir.path(), &mut Vec::new()).unwrap();
+        let db = &doc["services"]["db"];
+        assert_eq!(db["env_file"], "./db/db.env");
+        assert_eq!(
+            db["volumes"][0],
+            "./db/init.sql:/docker-entrypoint-initdb.d/init.sql:ro"
+        );
+        assert_eq!(
+            db["volumes"][1], "data:/var/lib/postgresql/data",
+            "a named volume"
+        );
+        assert_eq!(db["volumes"][2], "/etc/localtime:/etc/localtime:ro");
+        let web = &doc["services"]["web"];
+        assert_eq!(web["build"], "./web/.");
+        assert_eq!(web["env_file"][0]["path"], "./web/web.env");
+        assert_eq!(web["volumes"][0]["source"], "./web/nginx.conf");
+        assert_eq!(web["volumes"][1], "${CONF}:/conf");
     }
 
     #[test]
